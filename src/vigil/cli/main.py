@@ -1,0 +1,40 @@
+"""The `vigil` command. Each concern registers its commands from its own module."""
+from __future__ import annotations
+
+import typer
+
+from vigil import __version__
+
+app = typer.Typer(
+    name="vigil",
+    help="Sanctions screening you can explain: keep official lists current, screen names in any script, "
+    "screen customer books, scan news, and keep an audit trail.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vigil {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """vigil: sanctions screening you can explain."""
+
+
+# Command modules: each defines `register(app)`.
+from vigil.cli import data as _data  # noqa: E402
+
+for _module in (_data,):
+    _module.register(app)
+
+
+def main() -> None:
+    app()
