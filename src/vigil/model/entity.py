@@ -7,7 +7,7 @@ file the record came from (e.g. ``sdn.csv#12111``).
 """
 from __future__ import annotations
 
-import unicodedata
+import re
 from typing import Any, Iterable, Iterator
 
 from .schema import Schema, SchemaError, model
@@ -18,13 +18,20 @@ CAPTION_PROPS = ("name", "alias", "lastName", "number", "full", "passportNumber"
 MAX_VALUE_LEN = 8000
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"\s{2,}|[\t\n\r\f\v]")
+
+
 def _clean(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value)
-    # Drop control characters (they appear in scraped lists) and collapse whitespace.
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t")
-    text = " ".join(text.split())
+    text = value if isinstance(value, str) else str(value)
+    # Hot path (every value of every ingest): str.isprintable() is C-fast and false for
+    # any control character or tab/newline; only then do the regex clean-up.
+    if not (text.isprintable() and "  " not in text):
+        text = _CONTROL.sub(" ", text)
+        text = " ".join(text.split())
+    text = text.strip()
     if not text:
         return None
     return text[:MAX_VALUE_LEN]
