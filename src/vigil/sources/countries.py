@@ -36,6 +36,9 @@ EXTRA = {
     "sudan, south": "ss", "south sudan": "ss", "iraq": "iq", "afghanistan": "af", "lebanon": "lb",
     "yemen": "ye", "kyrgyzstan": "kg", "kyrgyz republic": "kg", "slovak republic": "sk",
     "region: kurdistan": "iq", "belarus": "by", "curacao": "cw", "curaçao": "cw",
+    # spellings seen in OFAC remarks (POB/nationality)
+    "north macedonia, the republic of": "mk", "st kitts and nevis": "kn", "st. kitts & nevis": "kn",
+    "comoros islands": "km", "palestinian territories": "ps", "the philippines": "ph", "phillipines": "ph",
 }
 
 # Nationality adjectives found in remarks and UN <NATIONALITY> values.
@@ -63,6 +66,18 @@ def _key(text: str) -> str:
     return text.strip(" .;,")
 
 
+@lru_cache(maxsize=1)
+def _pycountry_names() -> dict[str, str]:
+    """Every pycountry name/official_name/common_name, keyed like `_key`, built once (scanning per call was slow)."""
+    index: dict[str, str] = {}
+    for attr in ("common_name", "official_name", "name"):  # later attributes win, as the old scan order did
+        for c in pycountry.countries:
+            value = getattr(c, attr, None)
+            if value:
+                index[_key(value)] = c.alpha_2.lower()
+    return index
+
+
 @lru_cache(maxsize=4096)
 def to_code(name: str | None) -> str | None:
     """'Iran' / 'IRAN' / 'Islamic Republic of Iran' / 'IR' / 'Iranian' -> 'ir'; None when unknown."""
@@ -81,14 +96,9 @@ def to_code(name: str | None) -> str | None:
         c = pycountry.countries.get(alpha_3=key.upper())
         if c:
             return c.alpha_2.lower()
-    for attr in ("name", "official_name", "common_name"):
-        for c in pycountry.countries:
-            if _key(getattr(c, attr, "") or "") == key:
-                return c.alpha_2.lower()
-    try:
-        return pycountry.countries.lookup(key).alpha_2.lower()
-    except LookupError:
-        pass
+    code = _pycountry_names().get(key)
+    if code:
+        return code
     # "Iran, Islamic Republic of" style
     if "," in key:
         head, tail = [p.strip() for p in key.split(",", 1)]
