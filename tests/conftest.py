@@ -59,3 +59,9 @@ def lists_db(shared_data, tmp_path_factory) -> str:
         store.ingest_file(source, path)
     store.engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory) -> Path:
+    """A VIGIL_CACHE_DIR shared by the session, so the Matcher over `lists_db` is built once."""
+    return tmp_path_factory.mktemp("matcher-cache")

@@ -18,3 +18,17 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one clear line on stderr and exit (2 = bad input, per the CLI contract)."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def open_store():
+    """The configured store (VIGIL_DATABASE_URL or SQLite under VIGIL_HOME); a clear error if it cannot be opened."""
+    from vigil.store import Store, StoreError
+
+    try:
+        store = Store()
+    except StoreError as exc:
+        fail(str(exc))
+    from vigil.monitor.hooks import attach  # ingests are audited and rescreen monitored books
+
+    attach(store)
+    return store

@@ -1,0 +1,241 @@
+"""Data commands: `vigil ingest`, `update`, `lists`, `diff`, `export`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import orjson
+import typer
+from rich.progress import (
+    BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TransferSpeedColumn,
+)
+from rich.table import Table
+
+from vigil import config
+from vigil.cli.common import console, err_console, fail, open_store
+from vigil.sources import SOURCES, IngestError
+from vigil.store import IngestResult, NotFound, StoreError
+from vigil.store.update import UPDATE_ORDER, DownloadError, Skip, download, mirror_path
+
+SOURCE_HELP = "one of: " + ", ".join(SOURCES)
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _describe(result: IngestResult) -> str:
+    s = result.diff_summary
+    if result.status == "unchanged":
+        snap = result.previous.id if result.previous else "?"
+        return f"{result.dataset}: unchanged (identical to snapshot {snap}), {result.entity_count:,} entities"
+    changes = f"+{s.get('added', 0):,} added, -{s.get('removed', 0):,} removed, ~{s.get('changed', 0):,} changed"
+    return f"{result.dataset}: snapshot {result.snapshot.id} created, {result.entity_count:,} entities ({changes})"
+
+
+def _ingest_one(store, source: str, path: Path, progress: Progress | None = None, force: bool = False) -> IngestResult:
+    task = progress.add_task(f"{source}: parsing {path.name}", total=None) if progress else None
+    try:
+        return store.ingest_file(source, path, force=force)
+    finally:
+        if progress is not None and task is not None:
+            progress.remove_task(task)
+
+
+def ingest(
+    source: str = typer.Argument(..., help=f"The list format: {SOURCE_HELP}."),
+    path: Path = typer.Argument(..., help="The published file, or the folder holding it (OFAC CSV sets)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    force: bool = typer.Option(False, "--force", help="Store a new snapshot even if the file is identical to the "
+                               "latest one (e.g. to re-read it after upgrading vigil)."),
+) -> None:
+    """Ingest one published list file as a new snapshot (nothing changes when the file is identical)."""
+    if source not in SOURCES:
+        fail(f"unknown source {source!r}; {SOURCE_HELP}")
+    if not path.exists():
+        fail(f"{path}: no such file or folder")
+    store = open_store()
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=err_console, transient=True, disable=not err_console.is_terminal) as progress:
+            result = _ingest_one(store, source, path, progress, force=force)
+    except IngestError as exc:
+        fail(f"cannot ingest {source}: {exc} (the store is unchanged)")
+    except StoreError as exc:
+        fail(str(exc))
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    console.print(_describe(result), highlight=False, soft_wrap=True)
+    for warning in result.warnings[:20]:
+        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+    if len(result.warnings) > 20:
+        err_console.print(f"[yellow]... and {len(result.warnings) - 20} more warnings[/]")
+
+
+def update(
+    mirror: Optional[Path] = typer.Option(None, "--mirror", help="Read a local folder laid out like ../shared/data "
+                                          "instead of downloading (works offline)."),
+    only: list[str] = typer.Option([], "--only", help=f"Update only these sources ({SOURCE_HELP}); repeatable."),
+    timeout: float = typer.Option(60.0, "--timeout", help="Network timeout per request, in seconds."),
+    as_json: bool = typer.Option(False, "--json", help="Print the per-source results as JSON."),
+) -> None:
+    """Fetch every official list (or read a local mirror) and ingest what changed.
+
+    Downloads go to VIGIL_HOME/downloads. The EU FSF download needs a token (VIGIL_EU_FSF_TOKEN).
+    A source that fails is reported and the others still run; the exit code is 2 if any failed.
+    """
+    sources = list(only) or list(UPDATE_ORDER)
+    unknown = [s for s in sources if s not in UPDATE_ORDER]
+    if unknown:
+        fail(f"unknown source {unknown[0]!r}; choose from: {', '.join(UPDATE_ORDER)}")
+    if mirror is not None and not mirror.is_dir():
+        fail(f"{mirror}: mirror folder not found")
+    store = open_store()
+    downloads = config.home() / "downloads"
+    report: list[dict] = []
+    failed = False
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), TimeElapsedColumn(), console=err_console, transient=True,
+                  disable=not err_console.is_terminal) as progress:
+        overall = progress.add_task("updating lists", total=len(sources))
+        for source in sources:
+            entry: dict = {"source": source, "dataset": SOURCES[source].dataset}
+            try:
+                if mirror is not None:
+                    path = mirror_path(source, mirror)
+                else:
+                    bar = progress.add_task(f"{source}: downloading", total=None)
+
+                    def on_progress(name: str, done: int, total: int | None, bar=bar, source=source) -> None:
+                        progress.update(bar, description=f"{source}: {name}", completed=done, total=total)
+
+                    try:
+                        path = download(source, downloads, timeout=timeout, on_progress=on_progress)
+                    finally:
+                        progress.remove_task(bar)
+                entry["path"] = str(path)
+                result = _ingest_one(store, source, path, progress)
+                entry.update(status=result.status, message=_describe(result), result=result.to_dict())
+                progress.console.print(f"[green]✓[/] {_describe(result)}", highlight=False, soft_wrap=True)
+            except Skip as exc:
+                entry.update(status="skipped", message=str(exc))
+                progress.console.print(f"[yellow]–[/] {source}: {exc}", highlight=False, soft_wrap=True)
+            except (DownloadError, IngestError, StoreError) as exc:
+                failed = True
+                entry.update(status="failed", message=str(exc))
+                progress.console.print(f"[bold red]✗[/] {source}: {exc}", highlight=False, soft_wrap=True)
+            report.append(entry)
+            progress.advance(overall)
+    if as_json:
+        _print_json(report)
+    if failed:
+        raise typer.Exit(2)
+
+
+def lists(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
+    """The datasets in the store: publication date, entity count, last change, snapshots."""
+    infos = open_store().datasets()
+    if as_json:
+        _print_json([i.to_dict() for i in infos])
+        return
+    if not infos:
+        console.print("No lists yet. Load them with [bold]vigil update[/] (or [bold]vigil update --mirror DIR[/]).")
+        return
+    wide = console.width >= 110  # the title does not fit a narrow terminal; `--json` always has it
+    table = Table(title="Sanctions lists in the store")
+    table.add_column("dataset", no_wrap=True)
+    if wide:
+        table.add_column("title", ratio=1)
+    table.add_column("published", no_wrap=True)
+    table.add_column("entities", justify="right", no_wrap=True)
+    table.add_column("last change", no_wrap=True)
+    table.add_column("snapshots", justify="right", no_wrap=True)
+    for i in infos:
+        cells = [i.name] + ([i.title] if wide else []) + [
+            (i.published or "—")[:10], f"{i.entity_count:,}", i.last_change[:16].replace("T", " "), str(i.snapshots)]
+        table.add_row(*cells)
+    console.print(table)
+
+
+def diff(
+    dataset: str = typer.Argument(..., help="Dataset name, e.g. us_ofac_sdn (see `vigil lists`)."),
+    from_snapshot: Optional[int] = typer.Option(None, "--from", help="Older snapshot id (default: the one before --to)."),
+    to_snapshot: Optional[int] = typer.Option(None, "--to", help="Newer snapshot id (default: the latest)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full diff as JSON."),
+    limit: int = typer.Option(50, "--limit", help="Rows shown per section in the table view."),
+) -> None:
+    """What changed in a list between two snapshots: added, removed and changed entities."""
+    try:
+        result = open_store().diff(dataset, from_snapshot, to_snapshot)
+    except NotFound as exc:
+        fail(str(exc))
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    frm = f"snapshot {result.from_snapshot.id} ({result.from_snapshot.ingested_at[:19]})" if result.from_snapshot else "nothing"
+    to = f"snapshot {result.to_snapshot.id} ({result.to_snapshot.ingested_at[:19]})"
+    s = result.summary()
+    console.print(f"[bold]{dataset}[/]: {frm} → {to}: {s['added']:,} added, {s['removed']:,} removed, "
+                  f"{s['changed']:,} changed", highlight=False, soft_wrap=True)
+    if result.empty:
+        return
+    table = Table(show_lines=False)
+    table.add_column("change")
+    table.add_column("id")
+    table.add_column("name")
+    table.add_column("details")
+    for kind, refs, style in (("added", result.added, "green"), ("removed", result.removed, "red")):
+        for ref in refs[:limit]:
+            table.add_row(f"[{style}]{kind}[/]", ref.id, ref.caption, ref.schema)
+    for ch in result.changed[:limit]:
+        details = "; ".join(
+            f"{prop}: " + ", ".join([f"+{v}" for v in c["added"]] + [f"-{v}" for v in c["removed"]])
+            for prop, c in ch.properties.items()
+        )
+        table.add_row("[yellow]changed[/]", ch.id, ch.caption, details)
+    console.print(table)
+    hidden = sum(max(0, len(x) - limit) for x in (result.added, result.removed, result.changed))
+    if hidden:
+        console.print(f"... {hidden:,} more rows; use --json for everything")
+
+
+def export(
+    dataset: list[str] = typer.Option([], "--dataset", "-d", help="Only these datasets (repeatable)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Export current entities as FollowTheMoney JSON lines."""
+    store = open_store()
+    known = {d.name for d in store.datasets()}
+    missing = [d for d in dataset if d not in known]
+    if missing:
+        fail(f"no dataset {missing[0]!r} in the store (datasets: {', '.join(sorted(known)) or 'none yet'})")
+    entities = store.entities(dataset or None)
+    if output is None:
+        count = _write_ftm(entities, sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+        partial = output.with_name(output.name + ".part")
+        try:
+            with open(partial, "wb") as fh:
+                count = _write_ftm(entities, fh)
+            partial.replace(output)  # nothing half-written under the real name
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            fail(f"{output}: cannot write ({exc.strerror})")
+        err_console.print(f"{count:,} entities written to {output}", highlight=False, soft_wrap=True)
+
+
+def _write_ftm(entities, fh) -> int:
+    from vigil.sources.ftm import export_entities  # one definition of the FtM JSON lines format
+
+    return export_entities(entities, fh)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("update")(update)
+    app.command("lists")(lists)
+    app.command("diff")(diff)
+    app.command("export")(export)
