@@ -1,0 +1,233 @@
+"""Monitoring commands: `vigil book import|list`, `vigil monitor run`, `vigil alerts`, `vigil decide`,
+`vigil audit verify|export`."""
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+from typing import Optional
+
+import orjson
+import typer
+from rich.table import Table
+
+from vigil.cli.common import console, err_console, fail, open_store
+
+book_app = typer.Typer(help="Customer books: import and list the customers vigil monitors.", no_args_is_help=True)
+monitor_app = typer.Typer(help="Rescreen books against list changes.", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+
+
+def _json(data) -> None:
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
+
+
+def _engine():
+    store = open_store()
+    from vigil.monitor.hooks import attach
+
+    attach(store)
+    return store
+
+
+def _user(by: str | None) -> str:
+    if by:
+        return by
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@book_app.command("import")
+def book_import(
+    name: str = typer.Argument(..., help="Book name, e.g. retail-customers."),
+    file: Path = typer.Argument(..., help="CSV, XLSX or JSON lines; one customer per row."),
+    id_col: Optional[str] = typer.Option(None, "--id-col", help="Column with the stable customer id (auto-detected)."),
+    name_col: Optional[str] = typer.Option(None, "--name-col", help="Column with the name (auto-detected)."),
+    schema_col: Optional[str] = typer.Option(None, "--schema-col", help="Column with the type: person, company ..."),
+    dob_col: Optional[str] = typer.Option(None, "--dob-col", help="Column with the birth date."),
+    country_col: Optional[str] = typer.Option(None, "--country-col", help="Column with country / nationality."),
+    idnum_col: Optional[str] = typer.Option(None, "--idnum-col", help="Column with an ID or passport number."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who imports (audit log); default: the OS user."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Import (or re-import) a book; rows are matched by customer id, new and changed rows get screened next run."""
+    from vigil.monitor import BookError, ColumnMapping, import_book
+
+    mapping = ColumnMapping(id=id_col, name=name_col, schema=schema_col, dob=dob_col, country=country_col,
+                            id_number=idnum_col)
+    store = _engine()
+    try:
+        result = import_book(name, file, mapping, engine=store.engine, actor=_user(by))
+    except BookError as exc:
+        fail(str(exc))
+    if as_json:
+        _json(result.to_dict())
+        return
+    console.print(f"book [bold]{result.book}[/]: {result.rows:,} rows; {result.added:,} added, {result.updated:,} "
+                  f"updated, {result.unchanged:,} unchanged ({result.added + result.updated:,} to screen at the next "
+                  f"`vigil monitor run`)", highlight=False)
+    used = ", ".join(f"{k}={v}" for k, v in result.mapping.items() if v)
+    err_console.print(f"columns: {used}", highlight=False)
+    for problem in result.skipped[:10]:
+        err_console.print(f"[yellow]skipped[/] {problem}", highlight=False)
+    if len(result.skipped) > 10:
+        err_console.print(f"[yellow]... and {len(result.skipped) - 10} more skipped rows[/]")
+
+
+@book_app.command("list")
+def book_list(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
+    """Books with their customer counts, pending rescreens and open alerts."""
+    from vigil.monitor import list_books
+
+    books = list_books(_engine().engine)
+    if as_json:
+        _json([b.to_dict() for b in books])
+        return
+    table = Table("book", "customers", "pending", "open alerts", "updated", "source")
+    for b in books:
+        table.add_row(b.name, f"{b.customers:,}", f"{b.pending:,}", f"{b.open_alerts:,}", b.updated_at[:19], b.source or "")
+    console.print(table)
+
+
+@monitor_app.command("run")
+def monitor_run(
+    notify_cmd: Optional[str] = typer.Option(None, "--notify-cmd", help="Command fed the new alerts as JSON on stdin "
+                                             "(or VIGIL_NOTIFY_CMD)."),
+    webhook: Optional[str] = typer.Option(None, "--webhook", help="URL to POST the new alerts to as JSON "
+                                          "(or VIGIL_WEBHOOK_URL)."),
+    full: bool = typer.Option(False, "--full", help="Screen every customer against all lists (slow; normally only "
+                              "the changes are screened)."),
+    threshold: float = typer.Option(0.7, "--threshold", min=0.0, max=1.0, help="Score that raises an alert."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who runs it (audit log)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
+) -> None:
+    """Rescreen new/changed customers against all lists and all customers against list changes; raise alerts."""
+    from vigil.monitor import Monitor, Notifier, deliver
+
+    store = _engine()
+    report = Monitor(store, threshold=threshold).run(actor=_user(by), full=full)
+    notifier = Notifier.from_env(notify_cmd, webhook)
+    delivery = deliver(store.engine, notifier)
+    if as_json:
+        _json({"run": report.to_dict(), "notifications": delivery.to_dict()})
+    else:
+        for dataset, info in report.datasets.items():
+            console.print(f"{dataset}: snapshot {info['from'] or '-'} → {info['to']} "
+                          f"(+{info['added']} ~{info['changed']} -{info['removed']})", highlight=False)
+        console.print(
+            f"screened {report.pending_screened:,} new/changed customers against all lists, "
+            f"{report.delta_screened:,} customers against {report.delta_entities:,} changed list entities; "
+            f"{report.candidates:,} candidate pairs scored in {report.seconds:.2f}s", highlight=False)
+        console.print(f"[bold]{len(report.alerts)} new alerts[/], {len(report.delisted)} closed as delisted, "
+                      f"{report.suppressed} whitelisted hits kept quiet", highlight=False)
+        if notifier.configured:
+            console.print(f"notifications: {delivery.delivered} delivered, {delivery.failed} kept in the outbox",
+                          highlight=False)
+    if delivery.errors:
+        for error in delivery.errors[:5]:
+            err_console.print(f"[yellow]notification failed:[/] {error}", highlight=False)
+
+
+def alerts(
+    open_only: bool = typer.Option(False, "--open", help="Only open and escalated alerts."),
+    status: list[str] = typer.Option([], "--status", help="Only these statuses (repeatable)."),
+    book: Optional[str] = typer.Option(None, "--book", help="Only this book."),
+    customer: Optional[str] = typer.Option(None, "--customer", help="Only this customer id."),
+    limit: int = typer.Option(100, "--limit", min=1, help="At most this many (newest first)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (full explanations and entity snapshots)."),
+) -> None:
+    """List alerts, newest first."""
+    from vigil.monitor import list_alerts
+
+    try:
+        rows, total = list_alerts(_engine().engine, status=status or None, open_only=open_only, book=book,
+                                  customer_id=customer, limit=limit)
+    except ValueError as exc:
+        fail(str(exc))
+    if as_json:
+        _json({"total": total, "alerts": [a.to_dict() for a in rows]})
+        return
+    several_books = len({a.book for a in rows}) > 1
+    table = Table("id", "status", "customer", "list entity", "score", "why")
+    table.columns[-1].ratio = 2
+    for a in rows:
+        why = a.explanation
+        if a.diff:
+            why += " | entity changed: " + ", ".join(a.diff)
+        customer = f"{a.book}/{a.customer_id}" if several_books else a.customer_id
+        table.add_row(str(a.id), a.status, f"{customer} {a.customer_name}", f"{a.entity_id} {a.entity_caption}",
+                      f"{a.score:.2f}", why)
+    console.print(table)
+    if total > len(rows):
+        err_console.print(f"{total - len(rows)} more; use --limit")
+
+
+def decide(
+    alert: int = typer.Argument(..., help="Alert id (see `vigil alerts`)."),
+    decision: str = typer.Argument(..., help="true-match | false-positive | escalate"),
+    reason: str = typer.Option(..., "--reason", help="Why: recorded in the audit log."),
+    by: Optional[str] = typer.Option(None, "--by", help="The deciding analyst; default: the OS user."),
+    version: Optional[int] = typer.Option(None, "--version", help="Fail if the alert changed since this version."),
+    as_json: bool = typer.Option(False, "--json", help="Print the decided alert as JSON."),
+) -> None:
+    """Decide an alert. A false positive whitelists the pair until the list entity or customer changes."""
+    from vigil.monitor import AlertNotFound, DecisionConflict, DecisionError
+    from vigil.monitor import decide as do_decide
+
+    try:
+        result = do_decide(_engine().engine, alert, decision, reason, _user(by), expected_version=version)
+    except (AlertNotFound, DecisionError) as exc:
+        fail(str(exc))
+    except DecisionConflict as exc:
+        fail(f"conflict: {exc}")
+    if as_json:
+        _json(result.to_dict())
+        return
+    extra = " (pair whitelisted)" if result.status == "false_positive" else ""
+    console.print(f"alert {result.id}: {result.status} by {result.decided_by}{extra}", highlight=False)
+
+
+@audit_app.command("verify")
+def audit_verify(as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
+    """Check the hash chain; exit 1 and name the first bad row if anything was edited, deleted or reordered."""
+    from vigil import audit
+
+    result = audit.verify(_engine().engine)
+    if as_json:
+        _json(result.__dict__)
+    elif result.ok:
+        console.print(f"[green]✓[/] {result}", highlight=False)
+    else:
+        err_console.print(f"[bold red]✗[/] {result}", highlight=False)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def audit_export(output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default stdout).")
+                 ) -> None:
+    """Write the audit log as JSON lines (all stored fields, so the chain can be re-checked elsewhere)."""
+    from vigil import audit
+
+    engine = _engine().engine
+    if output is None:
+        audit.export(sys.stdout, engine)
+        return
+    tmp = output.with_name(output.name + ".part")
+    try:
+        count = audit.export(tmp, engine)
+        tmp.replace(output)  # nothing half-written under the real name
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        fail(f"cannot write {output}: {exc}")
+    err_console.print(f"{count:,} audit entries written to {output}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(book_app, name="book")
+    app.add_typer(monitor_app, name="monitor")
+    app.add_typer(audit_app, name="audit")
+    app.command("alerts")(alerts)
+    app.command("decide")(decide)

@@ -1,0 +1,24 @@
+"""Monitoring and case work: customer books, rescreening on list changes, alerts, decisions, notifications.
+
+```python
+from vigil.monitor import import_book, Monitor, list_alerts, decide
+import_book("retail", "customers.csv")           # upsert by customer id; new/changed rows become pending
+report = Monitor(store).run()                     # rescreen what changed; report.alerts are new alert ids
+alerts, total = list_alerts(store.engine, open_only=True)
+decide(store.engine, alerts[0].id, "false-positive", reason="different DOB", by="ana")
+```
+The audit log (`vigil.audit`) records every step.
+"""
+from vigil.monitor.alerts import Alert, AlertNotFound, get_alert, list_alerts
+from vigil.monitor.books import BookError, ImportResult, import_book, list_books
+from vigil.monitor.columns import ColumnMapping
+from vigil.monitor.decisions import DECISIONS, DecisionConflict, DecisionError, decide
+from vigil.monitor.hooks import attach
+from vigil.monitor.notify import Notifier, deliver
+from vigil.monitor.rescreen import Monitor, RunReport
+
+__all__ = [
+    "Alert", "AlertNotFound", "get_alert", "list_alerts", "BookError", "ImportResult", "import_book", "list_books",
+    "ColumnMapping", "DECISIONS", "DecisionConflict", "DecisionError", "decide", "attach", "Notifier", "deliver",
+    "Monitor", "RunReport",
+]

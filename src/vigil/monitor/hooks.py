@@ -1,0 +1,53 @@
+"""Wiring monitoring into the store: every ingest is audited, and a changed dataset triggers a rescreen.
+
+`attach(store)` adds one hook to `store.on_ingest` (idempotent). The CLI attaches it to the
+store every command opens; a server attaches it to the store behind its ingest endpoints.
+A failing rescreen never fails the ingest: it is logged, and `vigil monitor run` catches up
+later (processed snapshots are tracked, so nothing is skipped).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from vigil import audit
+from vigil.monitor.notify import Notifier, deliver
+from vigil.monitor.rescreen import Monitor, RunReport
+
+log = logging.getLogger(__name__)
+_MARK = "_vigil_monitor_hook"
+
+
+def attach(store: Any, *, actor: str = "system", rescreen: bool = True) -> None:
+    if getattr(store, _MARK, False):
+        return
+
+    def on_ingest(result: Any) -> None:
+        try:
+            audit.append(actor, "ingest", {
+                "dataset": result.dataset, "status": result.status, "files": list(result.files or []),
+                "source": getattr(result, "source", None),
+                "snapshot": result.snapshot.id if getattr(result, "snapshot", None) else None,
+                "diff": dict(result.diff_summary or {}), "entities": result.entity_count, "error": result.error,
+            }, engine=store.engine)
+        except Exception:  # the ingest itself succeeded; never turn it into a failure
+            log.exception("could not write the ingest to the audit log")
+        if rescreen and result.status == "created":
+            try:
+                report = rescreen_after_ingest(store, actor=actor)
+                if report.alerts or report.delisted:
+                    log.warning("monitoring: %d new alerts, %d delisted after %s ingest",
+                                len(report.alerts), len(report.delisted), result.dataset)
+            except Exception:
+                log.exception("rescreen after ingest of %s failed; run `vigil monitor run`", result.dataset)
+
+    store.on_ingest.append(on_ingest)
+    setattr(store, _MARK, True)
+
+
+def rescreen_after_ingest(store: Any, actor: str = "system") -> RunReport:
+    report = Monitor(store).run(actor=actor)
+    notifier = Notifier.from_env()
+    if notifier.configured and (report.alerts or report.delisted):
+        deliver(store.engine, notifier)
+    return report

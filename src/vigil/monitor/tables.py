@@ -1,0 +1,149 @@
+"""Monitoring tables (own MetaData, same database as the store via `store.engine`).
+
+Timestamps are ISO-8601 UTC strings like the store's: identical on SQLite and PostgreSQL.
+JSON columns are Text holding JSON so both backends store exactly the same bytes.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean, Column, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+)
+
+metadata = MetaData()
+
+books = Table(
+    "monitor_books",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("source", Text, nullable=True),  # last imported file
+)
+
+customers = Table(
+    "monitor_customers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("book_id", Integer, ForeignKey("monitor_books.id", ondelete="CASCADE"), nullable=False),
+    Column("customer_id", String(255), nullable=False),  # the customer's own stable id
+    Column("name", Text, nullable=False),
+    Column("schema", String(50), nullable=False),
+    Column("data", Text, nullable=False),  # query entity as FtM JSON
+    Column("row_hash", String(64), nullable=False),  # content hash; re-import compares it
+    Column("pending", Boolean, nullable=False, default=True),  # new/changed: screen against all lists
+    Column("updated_at", String(32), nullable=False),
+    Column("screened_at", String(32), nullable=True),
+    # The matcher's candidate keys of the customer's names and ids ("\x1f"-joined) and the matching-code
+    # version they came from: a delta rescreen skips customers sharing no key with the delta index.
+    Column("match_keys", Text, nullable=True),
+    Column("keys_version", String(32), nullable=True),
+    UniqueConstraint("book_id", "customer_id", name="uq_monitor_customer"),
+    Index("ix_monitor_customers_pending", "pending"),
+)
+
+alerts = Table(
+    "monitor_alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_pk", Integer, ForeignKey("monitor_customers.id", ondelete="CASCADE"), nullable=False),
+    Column("book", String(200), nullable=False),
+    Column("customer_id", String(255), nullable=False),
+    Column("customer_name", Text, nullable=False),
+    Column("customer_hash", String(64), nullable=False),
+    Column("entity_id", String(255), nullable=False),
+    Column("entity_caption", Text, nullable=False),
+    Column("datasets", Text, nullable=False),  # JSON list
+    Column("entity_version", String(64), nullable=False),
+    Column("entity", Text, nullable=False),  # snapshot of the list entity (FtM JSON) when raised
+    Column("score", Float, nullable=False),
+    Column("explanation", Text, nullable=False),  # human one-liner
+    Column("explanations", Text, nullable=False),  # JSON: per-feature explanations from the matcher
+    Column("reason", String(40), nullable=False),  # new-customer | list-change | entity-changed-after-whitelist
+    Column("diff", Text, nullable=True),  # JSON prop -> {added, removed} when re-raised after a whitelist
+    Column("trigger", Text, nullable=True),  # e.g. "us_ofac_sdn snapshot 2"
+    Column("status", String(20), nullable=False),  # open | escalated | true_match | false_positive | delisted
+    Column("version", Integer, nullable=False, default=1),  # optimistic concurrency for decisions
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    Column("decided_by", String(200), nullable=True),
+    Column("decided_at", String(32), nullable=True),
+    Column("decision_reason", Text, nullable=True),
+    Index("ix_monitor_alerts_pair", "customer_pk", "entity_id"),
+    Index("ix_monitor_alerts_status", "status"),
+    Index("ix_monitor_alerts_entity", "entity_id"),
+)
+
+decisions = Table(
+    "monitor_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, ForeignKey("monitor_alerts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("decision", String(20), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("alert_version", Integer, nullable=False),  # the version the decider saw
+)
+
+whitelist = Table(
+    "monitor_whitelist",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_pk", Integer, ForeignKey("monitor_customers.id", ondelete="CASCADE"), nullable=False),
+    Column("entity_id", String(255), nullable=False),
+    Column("entity_version", String(64), nullable=False),  # quiet only while the entity stays this version
+    Column("customer_hash", String(64), nullable=False),  # ... and the customer record stays the same
+    Column("entity", Text, nullable=False),  # the entity as it was whitelisted, to show a diff later
+    Column("alert_id", Integer, nullable=False),
+    Column("by", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", String(32), nullable=False),
+    UniqueConstraint("customer_pk", "entity_id", name="uq_monitor_whitelist_pair"),
+)
+
+outbox = Table(
+    "monitor_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("alert_id", Integer, nullable=False),
+    Column("event", String(40), nullable=False),  # alert.raised | alert.delisted
+    Column("payload", Text, nullable=False),  # JSON sent to receivers
+    Column("created_at", String(32), nullable=False),
+    Column("delivered", Boolean, nullable=False, default=False),
+    Column("delivered_at", String(32), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Index("ix_monitor_outbox_delivered", "delivered", "id"),
+)
+
+state = Table(
+    "monitor_state",
+    metadata,
+    Column("dataset", String(100), primary_key=True),
+    Column("snapshot_id", Integer, nullable=False),  # last snapshot whose delta was rescreened
+    Column("at", String(32), nullable=False),
+)
+
+_ready: "weakref.WeakSet[Engine]" = weakref.WeakSet()  # by engine object: ids get reused
+_lock = threading.Lock()
+
+
+def ensure_tables(engine: Engine) -> None:
+    if engine in _ready:
+        return
+    with _lock:
+        if engine not in _ready:
+            from vigil import audit
+
+            audit.ensure_tables(engine)  # monitoring writes audit rows inside its own transactions
+            metadata.create_all(engine)
+            _ready.add(engine)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")

@@ -1,0 +1,62 @@
+"""`GET /alerts` and `POST /alerts/{id}/decision`: analysts decide, screen keys may not, conflicts are 409."""
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from monitor_data import BOOK, SOLEIMANI, publish
+
+from vigil import audit
+from vigil.api.app import create_app
+from vigil.api.state import IndexState
+from vigil.keys import create_key
+from vigil.monitor import Monitor, import_book
+
+
+@pytest.fixture
+def client(store, tmp_path):
+    path = tmp_path / "book.csv"
+    path.write_text(BOOK)
+    import_book("retail", path, engine=store.engine)
+    publish(store, SOLEIMANI)
+    Monitor(store).run()
+    app = create_app(IndexState(store=store), require_auth=True, record=False, watch_interval=0)
+    keys = {scope: create_key(store.engine, f"{scope}-key", scope) for scope in ("screen", "analyst")}
+    return TestClient(app), keys
+
+
+def _auth(key):
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_analyst_lists_and_decides(client, store):
+    http, keys = client
+    res = http.get("/alerts", params={"open": True}, headers=_auth(keys["analyst"]))
+    assert res.status_code == 200
+    [alert] = res.json()["results"]
+    assert (alert["customer_id"], alert["entity_id"], alert["version"]) == ("C1", "ofac-10481", 1)
+    body = {"decision": "true-match", "reason": "same person, IRGC-QF", "by": "ana", "version": 1}
+    res = http.post(f"/alerts/{alert['id']}/decision", json=body, headers=_auth(keys["analyst"]))
+    assert res.status_code == 200, res.text
+    assert res.json()["status"] == "true_match"
+    assert res.json()["decided_by"] == "ana (key analyst-key)"
+    again = http.post(f"/alerts/{alert['id']}/decision", json={**body, "decision": "false-positive"},
+                      headers=_auth(keys["analyst"]))
+    assert again.status_code == 409 and "changed since" in again.json()["detail"]
+    detail = http.get(f"/alerts/{alert['id']}", headers=_auth(keys["analyst"])).json()
+    assert [d["decision"] for d in detail["decisions"]] == ["true_match"]
+    assert [e.actor for e in audit.entries(store.engine, action="alert.decided")] == ["ana (key analyst-key)"]
+
+
+def test_scopes_and_bad_input(client):
+    http, keys = client
+    assert http.get("/alerts").status_code == 401
+    assert http.get("/alerts", headers=_auth(keys["screen"])).status_code == 403
+    denied = http.post("/alerts/1/decision", json={"decision": "true-match", "reason": "x"},
+                       headers=_auth(keys["screen"]))
+    assert denied.status_code == 403 and "analyst" in denied.json()["detail"]
+    bad = http.post("/alerts/1/decision", json={"decision": "maybe", "reason": "x"}, headers=_auth(keys["analyst"]))
+    assert bad.status_code == 422
+    missing = http.post("/alerts/999/decision", json={"decision": "escalate", "reason": "x"},
+                        headers=_auth(keys["analyst"]))
+    assert missing.status_code == 404
+    assert http.get("/alerts", params={"status": "nonsense"}, headers=_auth(keys["analyst"])).status_code == 400
