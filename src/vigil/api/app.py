@@ -1,0 +1,136 @@
+"""The FastAPI application: `create_app(state=None)`.
+
+`vigil serve` runs it under uvicorn (`vigil.api.app:create_app`, factory mode,
+so each worker process builds its own app and loads the index itself).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import threading
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from vigil import __version__
+from vigil.api.auth import KeyVerifier, auth_required_by_env
+from vigil.api.routers import admin, alerts, catalog, entities, health, match, scan, search
+from vigil.api.state import IndexState
+from vigil.screening import QueryError, UnknownDatasetError
+from vigil.screening_log import ScreeningRecorder
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """Sanctions screening you can explain. Compatible with the
+[yente](https://github.com/opensanctions/yente) API: `POST /match/{dataset}`,
+`GET /search/{dataset}`, `GET /entities/{id}`, `GET /catalog`. `{dataset}` is one
+list (`us_ofac_sdn`, `un_sc_sanctions`, `gb_hmt_sanctions`, `eu_fsf`, ...) or `default` for all.
+Send an API key as `Authorization: Bearer <key>` or `X-API-Key: <key>` when the server requires one."""
+
+
+def _watch(state: IndexState, interval: float, stop: threading.Event) -> None:
+    """Pick up store changes made elsewhere (another worker's /updatez, a cron `vigil update`)."""
+    while not stop.wait(interval):
+        try:
+            if state.is_stale():
+                state.try_reload()
+        except Exception:
+            log.exception("store check failed")
+
+
+def create_app(
+    state: IndexState | None = None,
+    *,
+    require_auth: bool | None = None,
+    background_load: bool = False,
+    watch_interval: float | None = None,
+    record: bool = True,
+) -> FastAPI:
+    """Build the app around an `IndexState` (a fresh one over `Store()` by default).
+
+    The index loads at start-up unless `state` is already loaded; `background_load`
+    lets the server answer /healthz (and /readyz with 503) while it loads.
+    """
+    state = state or IndexState()
+    if require_auth is None:
+        require_auth = auth_required_by_env()
+    if watch_interval is None:
+        watch_interval = float(os.environ.get("VIGIL_RELOAD_INTERVAL", "30") or 0)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        stop = threading.Event()
+        vlog = logging.getLogger("vigil")
+        if not vlog.handlers:  # under uvicorn: show index loads and reloads in the server log
+            for handler in logging.getLogger("uvicorn").handlers or logging.getLogger("uvicorn.error").handlers:
+                vlog.addHandler(handler)
+            vlog.setLevel(logging.INFO)
+        if not state.ready:
+            if background_load:
+                threading.Thread(target=state.try_reload, name="vigil-index-load", daemon=True).start()
+            else:
+                await asyncio.to_thread(state.try_reload)
+        if record:
+            app.state.recorder = ScreeningRecorder(state.store.engine)
+        if watch_interval > 0:
+            threading.Thread(target=_watch, args=(state, watch_interval, stop), daemon=True,
+                             name="vigil-store-watch").start()
+        loop = asyncio.get_running_loop()
+        hup = False
+        try:  # only possible in the main thread (uvicorn worker); not under test clients
+            loop.add_signal_handler(signal.SIGHUP, lambda: threading.Thread(
+                target=state.try_reload, kwargs={"force": True}, daemon=True).start())
+            hup = True
+        except (RuntimeError, ValueError, NotImplementedError, AttributeError):
+            pass
+        try:
+            yield
+        finally:
+            stop.set()
+            if hup:
+                loop.remove_signal_handler(signal.SIGHUP)
+            if app.state.recorder is not None:
+                app.state.recorder.close()
+                app.state.recorder = None
+
+    app = FastAPI(
+        title="vigil",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        contact={"name": "vigil"},
+        license_info={"name": "MIT"},
+    )
+    app.state.index = state
+    app.state.require_auth = require_auth
+    app.state.recorder = None
+    app.state.verify_key = KeyVerifier(lambda: state.store.engine)
+
+    @app.exception_handler(QueryError)
+    async def _bad_query(request: Request, exc: QueryError):
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(UnknownDatasetError)
+    async def _unknown_dataset(request: Request, exc: UnknownDatasetError):
+        return JSONResponse({"detail": str(exc.args[0] if exc.args else exc)}, status_code=404)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        # FastAPI's default shape, but without echoing huge inputs back
+        errors = []
+        for err in exc.errors():
+            err = {k: v for k, v in err.items() if k in ("type", "loc", "msg")}
+            errors.append(err)
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    for router in (match.router, search.router, entities.router, catalog.router, health.router, admin.router,
+                   alerts.router, scan.router):
+        app.include_router(router)
+    from vigil.web import mount as mount_web  # the analysts' web UI at / (imported here: keeps the API importable alone)
+
+    mount_web(app)
+    return app

@@ -1,0 +1,146 @@
+"""Request and response models: yente's wire format, so yente clients work unchanged."""
+from __future__ import annotations
+
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PropertyValue = Union[str, int, float]
+
+
+class EntityExample(BaseModel):
+    """A query: an FtM-shaped example of the party to look for."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    id: str | None = Field(None, max_length=200, examples=[None])
+    schema_: str = Field(..., alias="schema", max_length=64, examples=["Person"])
+    properties: dict[str, Union[list[PropertyValue], PropertyValue]] = Field(
+        default_factory=dict,
+        examples=[{"name": ["Qasem Soleimani"], "birthDate": ["1957"], "nationality": ["ir"]}],
+    )
+
+
+class EntityMatchQuery(BaseModel):
+    """The /match body: up to 100 named queries, optional feature weights and algorithm config."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    queries: dict[str, EntityExample] = Field(
+        ..., examples=[{"q1": {"schema": "Person", "properties": {"name": ["Qasem Soleimani"]}}}]
+    )
+    weights: dict[str, float] = Field(default_factory=dict)
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+class TotalSpec(BaseModel):
+    value: int
+    relation: Literal["eq", "gte"] = "eq"
+
+
+class EntityResponse(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str
+    caption: str
+    schema_: str = Field(..., alias="schema")
+    properties: dict[str, list[Any]] = Field(default_factory=dict)
+    datasets: list[str] = Field(default_factory=list)
+    referents: list[str] = Field(default_factory=list)
+    target: bool = False
+    first_seen: str | None = None
+    last_seen: str | None = None
+    last_change: str | None = None
+    source: str | None = None
+
+
+class FeatureExplanation(BaseModel):
+    score: float
+    weight: float | None = None
+    detail: str | None = None
+    query: str | None = None
+    candidate: str | None = None
+
+
+class ScoredEntityResponse(EntityResponse):
+    score: float
+    match: bool
+    explanations: dict[str, FeatureExplanation] = Field(default_factory=dict)
+
+
+class EntityMatches(BaseModel):
+    status: int = 200
+    results: list[ScoredEntityResponse]
+    total: TotalSpec
+    query: dict[str, Any]
+
+
+class EntityMatchResponse(BaseModel):
+    responses: dict[str, EntityMatches]
+    limit: int
+
+
+class SearchResponse(BaseModel):
+    results: list[EntityResponse]
+    facets: dict[str, Any] = Field(default_factory=dict)
+    total: TotalSpec
+    limit: int
+    offset: int
+
+
+class DatasetModel(BaseModel):
+    name: str
+    title: str
+    summary: str | None = None
+    version: str
+    updated_at: str | None = None
+    last_change: str | None = None
+    entity_count: int
+    load: bool = True
+    index_current: bool = True
+    index_version: str | None = None
+    children: list[str] = Field(default_factory=list)
+
+
+class CatalogResponse(BaseModel):
+    datasets: list[DatasetModel]
+    current: list[str]
+    outdated: list[str] = Field(default_factory=list)
+    index_stale: bool = False
+
+
+class AlgorithmModel(BaseModel):
+    name: str
+    description: str | None = None
+    docs: dict[str, Any] = Field(default_factory=dict)
+
+
+class AlgorithmsResponse(BaseModel):
+    algorithms: list[AlgorithmModel]
+    default: str
+    best: str
+
+
+class StatusResponse(BaseModel):
+    status: str
+    detail: str | None = None
+
+
+class UpdateResponse(BaseModel):
+    status: str
+    reloaded: bool
+    fingerprint: str | None
+    entity_count: int
+
+
+class ErrorResponse(BaseModel):
+    detail: Any
+
+
+ERRORS = {
+    400: {"model": ErrorResponse, "description": "Bad query"},
+    401: {"model": ErrorResponse, "description": "Missing or invalid API key"},
+    403: {"model": ErrorResponse, "description": "API key lacks the needed scope"},
+    404: {"model": ErrorResponse, "description": "Unknown dataset or entity"},
+    503: {"model": ErrorResponse, "description": "Index not loaded yet"},
+}

@@ -1,0 +1,73 @@
+"""Admin endpoints: reload the index from the store (after `vigil update` / `vigil ingest`), upload a list."""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, HTTPException, Path as PathParam, Query, Request, UploadFile
+
+from vigil.api.auth import Caller, require_admin
+from vigil.api.deps import JSONBytes, state_of
+from vigil.api.models import ERRORS, UpdateResponse
+
+router = APIRouter(tags=["Admin"])
+
+
+@router.post("/updatez", response_model=UpdateResponse, responses=ERRORS, summary="Re-read the store, swap the index")
+def updatez(
+    request: Request,
+    force: bool = Query(False, description="Rebuild even when the store did not change"),
+    caller: Caller = Depends(require_admin),
+):
+    state = state_of(request)
+    # Runs in the thread pool: other requests keep being served from the old index meanwhile.
+    swapped = state.try_reload(force=force)
+    current = state.current
+    if current is None:
+        raise HTTPException(503, state.error or "no index could be loaded")
+    return JSONBytes({
+        "status": "ok", "reloaded": swapped, "fingerprint": current.fingerprint,
+        "entity_count": current.entity_count,
+    })
+
+
+MAX_UPLOAD = 200 * 1024 * 1024
+
+
+@router.post("/ingest/{source}", responses=ERRORS, summary="Upload a published list file (or the files of one list)")
+def ingest(
+    request: Request,
+    source: str = PathParam(..., max_length=20, description="ofac | ofac-cons | un | uk | eu | ftm"),
+    files: list[UploadFile] = File(..., description="One file, or the files of one list (e.g. sdn.csv, add.csv, alt.csv)"),
+    caller: Caller = Depends(require_admin),
+):
+    """Same as `vigil ingest SOURCE PATH`, then a reload: the new snapshot is served at once."""
+    from vigil.sources import SOURCES, IngestError
+
+    if source not in SOURCES:
+        raise HTTPException(404, f"unknown source {source!r}; choose one of: {', '.join(SOURCES)}")
+    if not files:
+        raise HTTPException(400, "no file uploaded")
+    state = state_of(request)
+    with tempfile.TemporaryDirectory(prefix="vigil-upload-") as tmp:
+        folder = Path(tmp)
+        total = 0
+        for upload in files:
+            # keep only a safe base name: uploads must not choose where they land
+            name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.filename or "upload").name).lstrip(".") or "upload"
+            target = folder / name
+            with open(target, "wb") as out:
+                shutil.copyfileobj(upload.file, out, 1 << 20)
+            total += target.stat().st_size
+            if total > MAX_UPLOAD:
+                raise HTTPException(413, f"upload above {MAX_UPLOAD // (1024 * 1024)} MB")
+        path = folder if len(files) > 1 else next(folder.iterdir())
+        try:
+            result = state.store.ingest_file(source, path)
+        except IngestError as exc:
+            raise HTTPException(400, f"cannot ingest: {exc}".replace(str(folder) + "/", "")) from None
+    swapped = state.try_reload()
+    summary = result.to_dict() if hasattr(result, "to_dict") else {}
+    return JSONBytes({"status": "ok", "reloaded": swapped, "result": summary})

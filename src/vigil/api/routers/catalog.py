@@ -1,0 +1,56 @@
+"""GET /catalog and /algorithms: what is loaded and how it can be matched."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Request
+
+from vigil.api.auth import Caller, require_screen
+from vigil.api.deps import JSONBytes, loaded_index
+from vigil.api.models import ERRORS, AlgorithmsResponse, CatalogResponse
+from vigil.screening import algorithm_config, algorithm_description, algorithms, default_algorithm
+
+router = APIRouter(tags=["System information"])
+
+
+def _iso(value: datetime | str | None) -> str | None:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value or None
+
+
+@router.get("/catalog", response_model=CatalogResponse, responses=ERRORS, summary="Loaded datasets")
+def catalog(request: Request, caller: Caller = Depends(require_screen)):
+    index = loaded_index(request)
+    datasets = []
+    for d in index.datasets:
+        updated = d.published or d.ingested_at
+        datasets.append({
+            "name": d.name, "title": d.title, "summary": None, "version": d.version,
+            "updated_at": _iso(updated), "last_change": _iso(d.last_change), "entity_count": d.entity_count,
+            "load": True, "index_current": True, "index_version": d.version, "children": [],
+        })
+    loaded_at = index.loaded_at
+    datasets.append({
+        "name": "default", "title": "All loaded sanctions lists", "summary": "Every dataset vigil has loaded",
+        "version": index.fingerprint, "updated_at": _iso(max((d.ingested_at for d in index.datasets if d.ingested_at),
+                                                              default=loaded_at.isoformat())),
+        "last_change": None, "entity_count": index.entity_count, "load": True, "index_current": True,
+        "index_version": index.fingerprint, "children": index.dataset_names,
+    })
+    return JSONBytes({
+        "datasets": datasets, "current": [d["name"] for d in datasets], "outdated": [], "index_stale": False,
+    })
+
+
+@router.get("/algorithms", response_model=AlgorithmsResponse, summary="Matching algorithms")
+def list_algorithms():
+    default = default_algorithm()
+    return JSONBytes({
+        "algorithms": [
+            {"name": name, "description": algorithm_description(name), "docs": {"config": algorithm_config(name)}}
+            for name in algorithms()
+        ],
+        "default": default,
+        "best": default,
+    })

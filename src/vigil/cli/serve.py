@@ -1,0 +1,118 @@
+"""`vigil serve` (the yente-compatible HTTP API) and `vigil keys` (API keys)."""
+from __future__ import annotations
+
+import ipaddress
+import os
+
+import typer
+
+from vigil.cli.common import console, err_console, fail
+
+keys_app = typer.Typer(help="API keys for `vigil serve` (stored hashed; shown once at creation).", no_args_is_help=True)
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_command(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind; anything but loopback requires API keys."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="uvicorn worker processes (one index each)."),
+    require_auth: bool = typer.Option(False, "--require-auth", help="Require API keys even on loopback (also VIGIL_REQUIRE_AUTH=1)."),
+    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."),
+    access_log: bool = typer.Option(False, "--access-log/--no-access-log", help="Log every request (slower)."),
+) -> None:
+    """Run the HTTP API: POST /match, GET /search, /entities, /catalog ... (yente-compatible). SIGHUP reloads."""
+    import uvicorn
+
+    from vigil.keys import any_active_key
+    from vigil.store import Store, StoreError
+
+    auth = require_auth or not is_loopback(host) or os.environ.get("VIGIL_REQUIRE_AUTH", "") in ("1", "true", "yes")
+    try:
+        store = Store()
+        if not any(d.entity_count for d in store.datasets()):
+            err_console.print("[yellow]warning:[/] no lists loaded yet; /readyz answers 503 until "
+                              "`vigil update --mirror ../shared/data` and POST /updatez (or SIGHUP)")
+        if auth and not any_active_key(store.engine):
+            fail("API keys are required (non-loopback host or --require-auth) but none exist: "
+                 "create one with `vigil keys create --name NAME --scope screen`")
+    except StoreError as exc:
+        fail(str(exc))
+    if auth:
+        os.environ["VIGIL_REQUIRE_AUTH"] = "1"  # worker processes inherit it
+    err_console.print(f"vigil API on http://{host}:{port} (docs at /docs, auth {'required' if auth else 'off: loopback only'})",
+                      highlight=False)
+    uvicorn.run(
+        "vigil.api.app:create_app", factory=True, host=host, port=port, workers=workers,
+        log_level=log_level, access_log=access_log,
+        # Loading the index holds the GIL for seconds, so a worker cannot answer the supervisor's
+        # liveness ping meanwhile; the default 5 s would kill and restart it in a loop on a busy machine.
+        timeout_worker_healthcheck=600,
+    )
+
+
+@keys_app.command("create")
+def keys_create(
+    name: str = typer.Option(..., "--name", help="Who or what uses the key (shown in the screening log)."),
+    scope: str = typer.Option("screen", "--scope", help="screen (match/search/entities) or admin (also reload/ingest)."),
+) -> None:
+    """Create an API key and print it once; only its hash is stored."""
+    from vigil.keys import ApiKeyError, create_key
+    from vigil.store import Store
+
+    try:
+        key = create_key(Store().engine, name, scope)
+    except ApiKeyError as exc:
+        fail(str(exc))
+    err_console.print(f"created {scope} key {name!r}; store it now, it cannot be shown again:", highlight=False)
+    typer.echo(key)
+
+
+@keys_app.command("list")
+def keys_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List API keys (names, scopes, dates; never the keys)."""
+    import json
+
+    from rich.table import Table
+
+    from vigil.keys import list_keys
+    from vigil.store import Store
+
+    keys = list_keys(Store().engine)
+    if as_json:
+        typer.echo(json.dumps([{"name": k.name, "scope": k.scope, "created_at": k.created_at.isoformat(),
+                                "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None} for k in keys]))
+        return
+    if not keys:
+        console.print("no API keys; create one with `vigil keys create --name NAME`")
+        return
+    table = Table("name", "scope", "created", "status")
+    for k in keys:
+        table.add_row(k.name, k.scope, f"{k.created_at:%Y-%m-%d %H:%M}",
+                      f"revoked {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "[green]active[/]")
+    console.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: str = typer.Argument(..., help="The key's name.")) -> None:
+    """Revoke a key; a running server refuses it within seconds."""
+    from vigil.keys import ApiKeyError, revoke_key
+    from vigil.store import Store
+
+    try:
+        revoke_key(Store().engine, name)
+    except ApiKeyError as exc:
+        fail(str(exc))
+    console.print(f"revoked key {name!r}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)
+    app.add_typer(keys_app, name="keys")

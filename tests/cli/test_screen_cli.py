@@ -1,0 +1,89 @@
+"""`vigil screen` on the real lists."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+from typer.testing import CliRunner
+
+from vigil.cli.main import app
+
+
+@pytest.fixture
+def loaded(lists_db, session_cache, monkeypatch):
+    monkeypatch.setenv("VIGIL_DATABASE_URL", lists_db)
+    monkeypatch.setenv("VIGIL_CACHE_DIR", str(session_cache))
+    monkeypatch.setenv("COLUMNS", "200")
+
+VIGIL = shutil.which("vigil") or pytest.skip("the `vigil` command is not installed", allow_module_level=True)
+
+
+def run(*args):
+    return CliRunner().invoke(app, ["screen", *args])
+
+
+def test_screen_table_explains_the_top_hit(loaded):
+    r = run("Ghasem Soleimani")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    first = next(line for line in lines if "│ 1 " in line or line.strip().startswith("│ 1"))
+    assert "ofac-10481" in first and "MATCH" in first
+    assert "name 0." in r.stdout and "~" in r.stdout  # explanation: "name 0.96 (Ghasem Soleimani ~ ...)"
+
+
+def test_screen_persian_script(loaded):
+    r = run("قاسم سلیمانی", "--json", "--limit", "3")
+    assert r.exit_code == 0, r.output
+    ids = [res["id"] for res in json.loads(r.stdout)["results"]]
+    assert "ofac-10481" in ids or "unsc-IRi.039" in ids
+
+
+def test_screen_json_is_one_match_entry(loaded):
+    r = run("Qasem Soleimani", "--dob", "1957", "--country", "Iran", "--json", "--limit", "2")
+    assert r.exit_code == 0, r.output
+    entry = json.loads(r.stdout)
+    assert set(entry) == {"status", "results", "total", "query"}
+    assert entry["query"]["schema"] == "Person"
+    assert entry["query"]["properties"]["birthDate"] == ["1957"]
+    assert entry["query"]["properties"]["country"] == ["ir"]
+    assert entry["results"][0]["id"] == "ofac-10481" and len(entry["results"]) <= 2
+    assert {"score", "match", "explanations", "datasets"} <= set(entry["results"][0])
+
+
+def test_fail_on_match_and_dataset(loaded):
+    assert run("Qasem Soleimani", "--fail-on-match").exit_code == 1
+    r = run("Patricia Lucas Wheeler", "--dob", "2002-07-14", "--fail-on-match", "--json")
+    assert r.exit_code == 0, r.output
+    assert not any(res["match"] for res in json.loads(r.stdout)["results"])
+    r = run("Qasem Soleimani", "--dataset", "un_sc_sanctions", "--json")
+    assert json.loads(r.stdout)["results"][0]["id"] == "unsc-IRi.039"
+
+
+def test_bad_input_exits_2(loaded):
+    for args, needle in [
+        (("X", "--schema", "Spaceship"), "Spaceship"),
+        (("X", "--dataset", "nope"), "nope"),
+        (("X", "--algorithm", "magic"), "magic"),
+        (("   ",), "empty"),
+        (("X", "--dob", "not a date"), "date"),
+    ]:
+        r = run(*args)
+        assert r.exit_code == 2, (args, r.output)
+        assert needle in r.stderr, (args, r.stderr)
+
+
+def test_empty_store_says_what_to_do():
+    r = run("Qasem Soleimani")
+    assert r.exit_code == 2
+    assert "vigil update --mirror" in r.stderr
+
+
+def test_real_entry_point(loaded):
+    """The installed command, as a user runs it (uses the warm on-disk matcher cache)."""
+    proc = subprocess.run([VIGIL, "screen", "Ghasem Soleimani", "--json",
+                           "--limit", "1"], capture_output=True, text=True, env=os.environ.copy(), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["results"][0]["id"] == "ofac-10481"
