@@ -1,0 +1,113 @@
+"""The target: the 2018 op-ed calling for sanctions on Iran's intelligence minister, with the real lists."""
+from __future__ import annotations
+
+import pytest
+
+from vigil.media.scan import scan_file
+
+LISTED = {
+    "MOIS": "ofac-12111",
+    "Mahmoud Alavi": "ofac-30422",
+    "IRGC": "ofac-10391",
+    "Quds Force": "ofac-10465",
+    "Qasem Soleimani": "ofac-10481",
+    "Ali Khamenei": "ofac-26945",
+    "Hezbollah": "ofac-4697",
+    "Hamas": "ofac-4695",
+    "al-Qaeda": "ofac-6366",
+    "Bashar al-Assad": "ofac-12735",
+}
+BYSTANDERS = ["Saru Ghahremani", "Sina Darvish Omran", "Ali Mozaffari", "Aras Amiri", "Ahmadreza Djalali",
+              "Ali Asghar Zarean"]
+
+
+@pytest.fixture(scope="session")
+def list_matcher(shared_data):
+    from vigil.matching import Matcher
+    from vigil.sources import parse
+
+    entities = []
+    for source, path in (("ofac", "ofac_sdn"), ("un", "un"), ("uk", "uk_ofsi")):
+        entities.extend(parse(source, shared_data / path).entities)
+    return Matcher(entities)
+
+
+@pytest.fixture(scope="session")
+def oped(list_matcher, shared_articles):
+    return scan_file(str(shared_articles / "mois_oped_2018.txt"), list_matcher)
+
+
+def _ids(entity) -> set[str]:
+    return {entity["id"], *(a["id"] for a in entity["also_listed"])}
+
+
+def test_finds_every_listed_party_the_article_names(oped):
+    data = oped.to_dict()
+    text = oped.article.text
+    for name, entity_id in LISTED.items():
+        assert name in text
+        hits = [e for e in data["entities"] if entity_id in _ids(e)]
+        assert hits, f"{name} -> {entity_id} not linked"
+        # the mention offsets point at the text that names it
+        for m in hits[0]["mentions"]:
+            assert text[m["start"]:m["end"]] == m["text"]
+            assert m["text"] in m["sentence"]
+
+
+def test_links_no_bystander(oped):
+    data = oped.to_dict()
+    linked_texts = {m["text"] for e in data["entities"] for m in e["mentions"]}
+    unlinked = {p["name"] for p in data["unlinked"]}
+    for name in BYSTANDERS:
+        assert name not in linked_texts
+        assert name in unlinked
+
+
+def test_sanction_context(oped):
+    by_id = {e["id"]: e for e in oped.to_dict()["entities"]}
+    alavi = by_id["ofac-30422"]
+    assert alavi["context"] == "called_for"
+    assert any("Sanctioning Alavi" in ev["sentence"] or "sanctioning Alavi" in ev["sentence"]
+               for ev in alavi["context_evidence"])
+    assert by_id["ofac-10391"]["context"] == "designated"  # "it sanctioned the IRGC in its entirety"
+    assert by_id["ofac-12111"]["context"] == "designated"  # "sanctioned ... the MOIS itself"
+    assert by_id["ofac-4695"]["context"] == "mentioned"
+
+
+def test_coreference(oped):
+    by_id = {e["id"]: e for e in oped.to_dict()["entities"]}
+    alavi_forms = {m["text"] for m in by_id["ofac-30422"]["mentions"]}
+    assert {"Mahmoud Alavi", "Alavi"} <= alavi_forms
+    mois_forms = {m["text"] for m in by_id["ofac-12111"]["mentions"]}
+    assert "MOIS" in mois_forms and "Ministry of Intelligence and Security" in mois_forms
+    assert any("Ministry" in f and f != "Ministry of Intelligence and Security" for f in mois_forms)
+    khamenei = by_id["ofac-26945"]
+    assert any("supreme" in ev or "leader" in ev for ev in khamenei["evidence"])
+
+
+def test_html_report_is_self_contained(oped):
+    import re
+
+    from vigil.media.report import render_html
+
+    page = render_html(oped)
+    assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", page)  # no network assets
+    assert '<mark class="called_for"' in page and 'href="#e' in page
+    for i in range(len(oped.entities)):
+        assert f'id="e{i}"' in page
+    assert '<mark class="unlinked" title="Ahmadreza Djalali: not linked' in page
+
+
+def test_terminal_and_json(oped):
+    import json
+
+    from rich.console import Console
+
+    from vigil.media.report import render_terminal, to_json
+
+    console = Console(record=True, width=120)
+    render_terminal(oped, console)
+    out = console.export_text()
+    assert "ALAVI, Mahmoud" in out and "called for" in out
+    data = json.loads(to_json([oped]))
+    assert data["article"]["words"] > 900 and data["entities"][0]["mentions"][0]["sentence"]
