@@ -1,0 +1,56 @@
+"""The analysts' web UI: server-rendered pages (Jinja2) over the same Python API as the CLI and HTTP API.
+
+`mount(app)` adds the pages to the FastAPI app built by `vigil.api.app.create_app()`:
+
+    /                      screen a name (results update as you type)
+    /ui/entities/{id}      one listed entity: names by script and quality, details, history, cross-list links
+    /ui/lists              datasets and snapshots; /ui/lists/{dataset}/diff shows what changed
+    /ui/scan               scan a news article for listed parties
+    /ui/alerts             the monitoring queue; /ui/alerts/{id} to decide one
+    /ui/login              API key prompt when the server requires keys
+    /ui/static/...         our CSS and the small live-search script (no build step, nothing from the network)
+
+A browser asking for `GET /entities/{id}` (Accept: text/html) is redirected to the entity page;
+API clients keep getting the yente JSON.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from vigil.web.auth import UIAuthError
+from vigil.web.render import auth_error_response, error_page
+from vigil.web.routes.common import PageError
+from vigil.web.routes import alerts, entities, lists, login, scan, screen
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "application/json" not in accept
+
+
+def mount(app: FastAPI) -> None:
+    """Add the UI's routes, static files and the browser redirect for /entities/{id}."""
+    for module in (screen, entities, lists, scan, alerts, login):
+        app.include_router(module.router)
+    app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
+    app.add_exception_handler(UIAuthError, auth_error_response)
+
+    async def _page_error(request: Request, exc: PageError):
+        return error_page(request, exc.status, exc.message, title=exc.title)
+
+    app.add_exception_handler(PageError, _page_error)
+
+    @app.middleware("http")
+    async def _entity_pages_for_browsers(request: Request, call_next):
+        path = request.url.path
+        if request.method == "GET" and path.startswith("/entities/") and _wants_html(request):
+            return RedirectResponse(quote(f"/ui{path}", safe="/"), status_code=303)
+        return await call_next(request)

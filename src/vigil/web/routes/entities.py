@@ -1,0 +1,114 @@
+"""`/ui/entities/{id}`: everything about one listed entity, its history and its other listings."""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Request
+
+from vigil.model import Entity
+from vigil.web import text as webtext
+from vigil.web.auth import UIUser, need
+from vigil.web.render import page
+from vigil.web.routes.common import PageError, loaded
+
+router = APIRouter(include_in_schema=False)
+
+SHOWN_ELSEWHERE = {"name", "alias", "weakAlias", "previousName", "birthDate", "birthPlace", "nationality",
+                   "citizenship", "country", "address", "program", "notes", "topics", "createdAt", "modifiedAt"}
+SAME_PARTY = 0.9  # score from which a record on another list is shown as probably the same party
+
+MATCH_PROPS = ("name", "alias", "previousName", "weakAlias", "birthDate", "nationality", "citizenship", "country",
+               "gender", "passportNumber", "idNumber", "registrationNumber", "imoNumber", "taxNumber")
+
+_referrers: dict[int, tuple[Any, dict[str, list[str]]]] = {}
+_ref_lock = threading.Lock()
+
+
+def referrers(matcher: Any) -> dict[str, list[str]]:
+    """Entity id -> ids of entities naming it in `referents` (e.g. the UK entry citing a UN reference).
+
+    Built once per loaded index (a reload brings a new Matcher object)."""
+    with _ref_lock:
+        hit = _referrers.get(id(matcher))
+        if hit is not None and hit[0] is matcher:
+            return hit[1]
+        out: dict[str, list[str]] = {}
+        for rec in matcher.index.entities:
+            for ref in rec.entity.referents:
+                out.setdefault(ref, []).append(rec.entity.id)
+        _referrers.clear()
+        _referrers[id(matcher)] = (matcher, out)
+        return out
+
+
+def _ref(matcher: Any, entity_id: str) -> dict[str, Any]:
+    other = matcher.get(entity_id)
+    if other is None:
+        return {"id": entity_id, "caption": None, "datasets": [], "loaded": False}
+    return {"id": entity_id, "caption": other.caption, "datasets": other.datasets, "loaded": True}
+
+
+CORROBORATING = ("dob_match", "id_match")  # evidence beyond the name that makes "same party" likely
+
+
+def same_party(index: Any, entity) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Records on *other* lists found by screening the entity itself, for lists without cross-references
+    (OFAC SDN <-> UN): (probably the same party: name plus birth date or identifier, same name only)."""
+    from vigil.screening import QueryError, ScreenOptions, screen
+
+    others = [d for d in index.dataset_names if d not in entity.datasets]
+    if not others or not entity.names:
+        return [], []
+    query = Entity(entity.schema.name, properties={k: v for k, v in entity.properties.items()
+                                                    if k in MATCH_PROPS})
+    try:
+        response = screen(index.matcher, query, ScreenOptions(limit=5, threshold=SAME_PARTY, datasets=others))
+    except QueryError:  # e.g. a listed name longer than a query may be: the page still shows the entity
+        return [], []
+    probable, names_only = [], []
+    for r in response["results"]:
+        if not r["match"] or r["schema"] != entity.schema.name:
+            continue
+        expl = r.get("explanations") or {}
+        contradicted = any(k.endswith("_mismatch") and float(e.get("score") or 0) for k, e in expl.items())
+        corroborated = any(float((expl.get(k) or {}).get("score") or 0) > 0 for k in CORROBORATING)
+        (probable if corroborated and not contradicted else names_only).append(r)
+    return probable, names_only
+
+
+def _other_properties(entity) -> list[tuple[str, str, list[str]]]:
+    """(label, type, values) for identifiers and everything not shown in its own section."""
+    rows = []
+    for prop, values in entity.properties.items():
+        if prop in SHOWN_ELSEWHERE:
+            continue
+        rows.append((webtext.prop_label(prop), entity.schema.prop_type(prop) or "", values))
+    rows.sort(key=lambda r: (r[1] != "identifier", r[0]))
+    return rows
+
+
+@router.get("/ui/entities/{entity_id}")
+def entity_page(request: Request, entity_id: str = Path(..., max_length=200),
+                user: UIUser = Depends(need("screen"))):
+    index = loaded(request)
+    matcher = index.matcher
+    entity = matcher.get(entity_id)
+    store = request.app.state.index.store
+    history = store.history(entity_id)
+    if entity is None:
+        if not history:
+            raise PageError(404, f"No entity with id {entity_id!r} in the loaded lists.", title="Not found")
+        # Delisted: show what the store remembers, so an analyst can see when and why it went.
+        entity = store.entity(entity_id)
+    outgoing = [_ref(matcher, r) for r in (entity.referents if entity else [])]
+    incoming = [_ref(matcher, r) for r in referrers(matcher).get(entity_id, []) if r != entity_id]
+    linked = {r["id"] for r in outgoing + incoming}
+    probable, names_only = same_party(index, entity) if entity else ([], [])
+    return page(
+        request, "entity.html", similar=[r for r in probable if r["id"] not in linked],
+        same_name=[r for r in names_only if r["id"] not in linked], title=f"{entity.caption if entity else entity_id} — vigil",
+        entity=entity, entity_id=entity_id, current=matcher.get(entity_id) is not None,
+        names=webtext.group_names(entity) if entity else [], others=_other_properties(entity) if entity else [],
+        history=list(reversed(history)), outgoing=outgoing, incoming=incoming,
+    )

@@ -1,0 +1,174 @@
+"""The UI in a real browser: Debian's Chromium driven by Playwright against `vigil serve`.
+
+Screenshots of every page go to test-output/screenshots/ (git-ignored) for a human to look at.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path(os.environ.get("VIGIL_CHROMIUM", "/usr/bin/chromium"))
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(web_home, web_state):
+    """`vigil serve` in a subprocess on a free loopback port, over the session's store (matcher cache warm)."""
+    port = _free_port()
+    env = {**os.environ, "VIGIL_HOME": str(web_home), "VIGIL_RELOAD_INTERVAL": "0"}
+    env.pop("VIGIL_DATABASE_URL", None)
+    env.pop("VIGIL_REQUIRE_AUTH", None)
+    env.pop("VIGIL_CACHE_DIR", None)
+    log = open(web_home / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-c", "from vigil.cli.main import main; main()", "serve",
+                             "--port", str(port), "--log-level", "warning"], env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 240
+    try:
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"vigil serve exited: {(web_home / 'serve.log').read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("vigil serve did not become ready in 240 s")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium (or set VIGIL_CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
+    # Nothing may come from the network except our own server.
+    outside: list[str] = []
+    context.route("**/*", lambda route: (route.continue_() if route.request.url.startswith(server)
+                                         else (outside.append(route.request.url), route.abort())))
+    pg = context.new_page()
+    yield pg
+    context.close()
+    assert not outside, f"requests left the server: {outside}"
+
+
+def shot(pg, name: str, full_page: bool = True) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+
+def first_result(pg, expected: str) -> str:
+    pg.wait_for_selector(f"li.result[data-entity='{expected}']", timeout=20000)
+    return pg.locator("li.result").first.get_attribute("data-entity")
+
+
+def test_screen_as_you_type_latin_and_persian_then_entity_page(page):
+    page.goto("/")
+    page.locator("input[name=q]").press_sequentially("Ghasem Soleimani", delay=20)
+    assert first_result(page, "ofac-10481") == "ofac-10481"
+    assert "q=Ghasem+Soleimani" in page.url, "the address bar follows the search"
+    top = page.locator("li.result").first
+    assert top.locator("mark.q").first.inner_text() == "Ghasem Soleimani"
+    assert top.locator(".flag").first.inner_text() == "MATCH"
+    shot(page, "01-screen-latin", full_page=False)
+
+    page.locator("input[name=q]").fill("محمود علوی")
+    assert first_result(page, "ofac-30422") == "ofac-30422"
+    box = page.locator("input[name=q]")
+    assert box.evaluate("e => getComputedStyle(e).direction") == "rtl", "dir=auto renders Persian right to left"
+    shot(page, "02-screen-persian", full_page=False)
+
+    page.locator("li.result").first.locator("a.caption").click()
+    page.wait_for_url("**/ui/entities/ofac-30422")
+    assert page.locator("h1").inner_text() == "ALAVI, Mahmoud"
+    assert page.locator("text=1954-04-24").count() >= 1
+    shot(page, "03-entity-alavi")
+
+
+def test_entity_page_with_cross_list_links_and_persian_names(page):
+    page.goto("/ui/entities/ofac-10481")
+    page.locator("ul.refs a[href='/ui/entities/unsc-IRi.039']").click()
+    page.wait_for_url("**/ui/entities/unsc-IRi.039")
+    assert "SOLEIMANI" in page.locator("h1").inner_text()
+    page.goto("/ui/entities/gb-hmt-11238")
+    persian = page.locator("li[lang=fa]").first
+    assert persian.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    shot(page, "04-entity-uk-irgc")
+
+
+def test_lists_page_and_diff(page):
+    page.goto("/ui/lists")
+    shot(page, "05-lists")
+    assert page.locator("#diff-dataset").input_value() == "us_ofac_cons"
+    # The snapshot menus offer only the chosen dataset's snapshots.
+    visible = page.locator("#diff-from option:not([disabled])").all_inner_texts()
+    assert len(visible) == 3, visible  # "previous" + two snapshots
+    page.locator("#diff-form button[type=submit]").click()
+    page.wait_for_url("**/ui/lists/us_ofac_cons/diff**")
+    assert "changed" in page.locator(".diff-summary").inner_text()
+    assert page.locator("table.changed tbody tr").count() > 0
+    shot(page, "06-diff", full_page=False)
+
+
+def test_scan_uploaded_article_highlights_mentions(page, shared_articles):
+    page.goto("/ui/scan")
+    page.set_input_files("input[type=file]", str(shared_articles / "mois_oped_2018.txt"))
+    page.locator("#scan-form button[type=submit]").click()
+    page.wait_for_selector(".article-text", timeout=180000)
+    mentions = page.locator(".article-text a.mention")
+    assert mentions.count() > 10
+    assert page.locator(".article-text a.mention[href='/ui/entities/ofac-30422'].ctx-called_for").count() >= 1
+    assert page.locator(".article-text a.mention[href='/ui/entities/ofac-12111']").count() >= 1
+    shot(page, "07-scan", full_page=False)
+    page.locator(".article-text a.mention[href='/ui/entities/ofac-12111']").first.click()
+    page.wait_for_url("**/ui/entities/ofac-12111")
+
+
+def test_alerts_queue_and_alert_page(page):
+    page.goto("/ui/alerts?view=all")
+    assert page.locator("table.alerts tbody tr").count() >= 1
+    shot(page, "08-alerts")
+    page.locator("table.alerts tbody tr", has_text="Mahmoud Alavi").first.locator("a").first.click()
+    page.wait_for_url("**/ui/alerts/*")
+    assert page.locator("table.compare").count() == 1
+    # The reason is required: the browser refuses to submit without one.
+    page.locator("button[value='false-positive']").click()
+    assert page.locator("textarea[name=reason]").evaluate("e => !e.validity.valid")
+    shot(page, "09-alert")
