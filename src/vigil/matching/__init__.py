@@ -1,0 +1,14 @@
+"""Matching: normalisation, transliteration, candidate index and explainable scoring.
+
+    from vigil.matching import Matcher
+    matcher = Matcher(entities)
+    resp = matcher.match({"schema": "Person", "properties": {"name": ["Ghasem Soleimani"]}})
+"""
+from .matcher import ALGORITHMS, Matcher, MatchResponse, MatchResult, Query, QueryError, compare
+from .names import normalize
+from .scoring import DEFAULT_CONFIG, DEFAULT_WEIGHTS, Explanation
+
+__all__ = [
+    "Matcher", "MatchResponse", "MatchResult", "Explanation", "QueryError", "Query",
+    "ALGORITHMS", "compare", "DEFAULT_WEIGHTS", "DEFAULT_CONFIG", "normalize",
+]

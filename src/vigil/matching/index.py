@@ -1,0 +1,195 @@
+"""In-memory candidate index: posting lists from name keys to name records.
+
+Keys per name part: the romanised token (`t`), its phonetic skeleton(s) (`k`), its learned
+variant class (`y`), its 4-letter prefix and suffix (`p`, `s`: a typo leaves one of them
+intact) and the skeleton of adjacent parts joined (`k`, for Nasr Allah / Nasrallah).
+Identifiers have their own exact index. A query adds up IDF weights per name record and
+only the best few dozen records are scored in full, so a query never scans the lists.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from vigil.model import Entity
+
+from .names import Token, kind_of, latin_skeleton, name_tokens
+from .scoring import norm_id
+
+KEY_FACTORS = {"t": 1.0, "k": 0.8, "a": 0.6, "p": 0.45, "s": 0.45}
+PER_ENTITY = 3
+MAX_POSTINGS = 2500  # keys more common than this rank nothing (used only when alone)
+
+
+def token_keys(tok: Token) -> list[str]:
+    if tok.weak:
+        return []
+    keys = ["t" + tok.text]
+    if tok.syn:
+        keys.extend("t" + v for v in tok.syn)
+    keys.extend("k" + k for k in tok.skels if len(k) >= 2)
+    if len(tok.text) >= 3:
+        keys.append("a" + "".join(sorted(tok.text)))  # letters swapped: Lakahl / Lakhal
+    if len(tok.text) >= 6:
+        keys.append("p" + tok.text[:4])
+        keys.append("s" + tok.text[-4:])
+    return keys
+
+
+def name_keys(tokens: tuple[Token, ...]) -> set[str]:
+    keys: set[str] = set()
+    for tok in tokens:
+        keys.update(token_keys(tok))
+    for a, b in zip(tokens, tokens[1:]):
+        if not a.weak and not b.weak:
+            keys.add("k" + latin_skeleton(a.text + b.text))
+    return keys
+
+
+@dataclass(slots=True)
+class NameRecord:
+    entity: int  # index into Index.entities
+    prop: str
+    value: str
+    tokens: tuple[Token, ...]
+
+
+@dataclass(slots=True)
+class EntityRecord:
+    entity: Entity
+    kind: str
+    dobs: list[str]
+    countries: set[str]
+    ids: dict[str, str]  # normalised -> as published
+    gender: str | None
+    first_keys: frozenset[str]
+    last_keys: frozenset[str]
+    topics: frozenset[str]
+    changed: str | None
+
+
+@dataclass
+class Index:
+    entities: list[EntityRecord] = field(default_factory=list)
+    names: list[NameRecord] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    idf: dict[str, float] = field(default_factory=dict)
+    ids: dict[str, list[int]] = field(default_factory=dict)
+    by_id: dict[str, int] = field(default_factory=dict)
+    tokweight: dict[str, float] = field(default_factory=dict)
+    name_len: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @classmethod
+    def build(cls, entities) -> "Index":
+        idx = cls()
+        postings: dict[str, list[int]] = defaultdict(list)
+        ids: dict[str, list[int]] = defaultdict(list)
+        for ent in entities:
+            eidx = len(idx.entities)
+            rec = entity_record(ent)
+            idx.entities.append(rec)
+            if ent.id:
+                idx.by_id[ent.id] = eidx
+            for key in rec.ids:
+                ids[key].append(eidx)
+            for prop, value in ent.iter_names():
+                tokens = name_tokens(value, rec.kind)
+                if not tokens:
+                    continue
+                nidx = len(idx.names)
+                idx.names.append(NameRecord(eidx, prop, value, tokens))
+                for key in name_keys(tokens):
+                    postings[key].append(nidx)
+        n = max(len(idx.names), 1)
+        idx.postings = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items()}
+        idx.idf = {k: math.log(1 + n / len(v)) for k, v in postings.items()}
+        idx.ids = dict(ids)
+        idx.name_len = np.asarray([1.0 + 0.15 * max(0, len(n.tokens) - 1) for n in idx.names], dtype=np.float64)
+        idx.tokweight = {k[1:]: min(1.2, max(0.4, v / 8.0)) for k, v in idx.idf.items() if k[0] == "t"}
+        return idx
+
+    def weigh(self, tok: Token) -> float:
+        """Weight of a name part by rarity; parts the lists never use weigh most."""
+        return self.tokweight.get(tok.text, 1.2)
+
+    def candidates(self, queries: list[tuple[Token, ...]], limit: int) -> list[int]:
+        """The `limit` name records with the most (IDF-weighted) keys in common with any query name."""
+        keys: set[str] = set()
+        for tokens in queries:
+            for key in name_keys(tokens):
+                # Prefix/suffix keys only serve tokens the lists do not contain (typos).
+                if key[0] not in "ps":
+                    keys.add(key)
+            for tok in tokens:
+                if not tok.weak and "t" + tok.text not in self.postings and len(tok.text) >= 6:
+                    keys.add("p" + tok.text[:4])
+                    keys.add("s" + tok.text[-4:])
+        arrays = []
+        weights = []
+        common: list[str] = []
+        for key in keys:
+            plist = self.postings.get(key)
+            if plist is None:
+                continue
+            if len(plist) > MAX_POSTINGS:
+                common.append(key)  # "mohammad", "k:mhmd": too common to rank by
+                continue
+            arrays.append(plist)
+            weights.append(self.idf[key] * KEY_FACTORS[key[0]])
+        if not arrays and common:
+            # Only very common name parts ("Mohammad Ali"): rank within the rarest of them.
+            key = min(common, key=lambda k: len(self.postings[k]))
+            arrays.append(self.postings[key])
+            weights.append(self.idf[key] * KEY_FACTORS[key[0]])
+        if not arrays:
+            return []
+        # Sum the key weights per name record over the touched postings only.
+        idx = np.concatenate(arrays)
+        w = np.repeat(np.asarray(weights, dtype=np.float64), [len(a) for a in arrays])
+        names, inverse = np.unique(idx, return_inverse=True)
+        # Prefer names without extra parts: HIZBALLAH before LEBANESE HIZBALLAH ESO.
+        scores = np.bincount(inverse, weights=w) / self.name_len[names]
+        pool = limit * 5
+        if len(names) > pool:
+            top = np.argpartition(-scores, pool - 1)[:pool]
+        else:
+            top = np.arange(len(names))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        # At most PER_ENTITY names of one entity, so an entity with many similar aliases
+        # cannot crowd out another entity with the same name.
+        out: list[int] = []
+        seen: dict[int, int] = {}
+        for nidx in names[top].tolist():
+            e = self.names[nidx].entity
+            if seen.get(e, 0) >= PER_ENTITY:
+                continue
+            seen[e] = seen.get(e, 0) + 1
+            out.append(nidx)
+            if len(out) >= limit:
+                break
+        return out
+
+
+PART_PROPS = {"first": ("firstName", "middleName"), "last": ("lastName",)}
+COUNTRY_PROPS = ("nationality", "citizenship", "country", "birthCountry", "jurisdiction", "mainCountry", "flag")
+
+
+def entity_record(ent: Entity) -> EntityRecord:
+    kind = kind_of(ent.schema.name)
+    ids = {}
+    for value in ent.get_type("identifier"):
+        key = norm_id(value)
+        if len(key) >= 4:
+            ids[key] = value
+    countries = {c.lower() for p in COUNTRY_PROPS for c in ent.get(p)}
+    first = frozenset(t.key for p in PART_PROPS["first"] for v in ent.get(p) for t in name_tokens(v, kind))
+    last = frozenset(t.key for p in PART_PROPS["last"] for v in ent.get(p) for t in name_tokens(v, kind))
+    gender = (ent.first("gender") or "").lower() or None
+    return EntityRecord(
+        entity=ent, kind=kind, dobs=ent.get("birthDate"), countries=countries, ids=ids,
+        gender=gender, first_keys=first, last_keys=last, topics=frozenset(ent.get("topics")),
+        changed=ent.last_change,
+    )

@@ -1,0 +1,422 @@
+"""`Matcher`: screening queries against the in-memory index of all loaded entities."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from vigil.model import Entity, SchemaError, model
+
+from . import ofac
+from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord
+from .names import Token, kind_of, make_token, name_tokens
+from .scoring import (
+    DEFAULT_CONFIG, DEFAULT_WEIGHTS, Explanation, align, compare_dates, merge_compounds, norm_id,
+)
+
+MAX_NAME_LEN = 1000
+NAME_PART_PROPS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
+
+ALGORITHMS: dict[str, dict[str, Any]] = {
+    "vigil": {
+        "name": "vigil",
+        "description": (
+            "vigil's explainable matcher: any-script name normalisation and transliteration, "
+            "phonetic skeletons and learned spelling variants, best alignment of name parts, "
+            "adjusted by birth date, country, gender and identifier evidence."
+        ),
+        "weights": dict(DEFAULT_WEIGHTS),
+        "config": dict(DEFAULT_CONFIG),
+        "default": True,
+    },
+    "ofac": {
+        "name": "ofac",
+        "description": (
+            "Reproduces OFAC Sanctions List Search scoring (Jaro-Winkler plus Soundex on names "
+            "only; no dates, countries or identifiers), for users who must show parity with it."
+        ),
+        "weights": {"name": 1.0},
+        "config": {"candidates": DEFAULT_CONFIG["candidates"]},
+        "default": False,
+    },
+}
+
+
+class QueryError(ValueError):
+    """A screening query that cannot be run; the message is meant for the API user."""
+
+
+@dataclass
+class MatchResult:
+    entity: Entity
+    score: float
+    match: bool
+    explanations: dict[str, Explanation] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.entity.to_dict()
+        data["score"] = round(self.score, 4)
+        data["match"] = self.match
+        data["features"] = {k: round(v.score, 4) for k, v in self.explanations.items()}
+        data["explanations"] = {k: v.to_dict() for k, v in self.explanations.items()}
+        return data
+
+
+@dataclass
+class MatchResponse:
+    results: list[MatchResult]
+    total: int
+
+
+@dataclass(slots=True)
+class Query:
+    entity: Entity
+    kind: str
+    names: list[tuple[str, tuple[Token, ...]]]
+    first_keys: frozenset[str]
+    last_keys: frozenset[str]
+    dobs: list[str]
+    countries: set[str]
+    ids: dict[str, str]
+    gender: str | None
+
+
+def _to_entity(query: Entity | dict) -> Entity:
+    if isinstance(query, Entity):
+        return query
+    if not isinstance(query, dict):
+        raise QueryError("a query is an entity: an object with 'schema' and 'properties'")
+    try:
+        return Entity.from_dict({"schema": "Person", **query} if "schema" not in query else query)
+    except SchemaError as exc:
+        raise QueryError(str(exc)) from None
+
+
+def _check_text(value: str, prop: str) -> None:
+    if len(value) > MAX_NAME_LEN:
+        raise QueryError(f"{prop} is too long ({len(value)} characters; at most {MAX_NAME_LEN})")
+
+
+def _country_codes(values: Iterable[str]) -> set[str]:
+    from vigil.sources.countries import to_code
+
+    out = set()
+    for v in values:
+        code = to_code(v) if len(v) != 2 else v.lower()
+        if code:
+            out.add(code)
+    return out
+
+
+def _merge_overrides(defaults: dict[str, float], given: dict | None, what: str) -> dict[str, float]:
+    if not given:
+        return defaults
+    if not isinstance(given, dict):
+        raise QueryError(f"{what} must be an object of name -> number")
+    out = dict(defaults)
+    for key, value in given.items():
+        if key not in defaults:
+            raise QueryError(f"unknown {what} key {key!r}; known: {', '.join(sorted(defaults))}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise QueryError(f"{what} {key!r} must be a number, not {value!r}")
+        out[key] = float(value)
+    return out
+
+
+class Matcher:
+    """Builds the candidate index once; `match` and `search` are read-only and thread-safe."""
+
+    def __init__(self, entities: Iterable[Entity]):
+        self.index = Index.build(entities)
+
+    def __len__(self) -> int:
+        return len(self.index.entities)
+
+    def get(self, entity_id: str) -> Entity | None:
+        i = self.index.by_id.get(entity_id)
+        return self.index.entities[i].entity if i is not None else None
+
+    # -- query preparation --------------------------------------------------------------
+    @staticmethod
+    def prepare(query: Entity | dict) -> Query:
+        """Validate a query and analyse its names once (raises `QueryError`)."""
+        ent = _to_entity(query)
+        schema = ent.schema
+        if schema.abstract or not schema.matchable:
+            matchable = ", ".join(sorted(model().matchable()))
+            raise QueryError(f"schema {schema.name!r} cannot be screened; use one of: {matchable}")
+        kind = kind_of(schema.name)
+        raw_names = list(ent.names)
+        parts = [" ".join(ent.get(p)) for p in NAME_PART_PROPS if ent.get(p)]
+        if parts:
+            raw_names.append(" ".join(parts))
+        for value in raw_names + [v for p in NAME_PART_PROPS for v in ent.get(p)]:
+            _check_text(value, "name")
+        names = []
+        for value in raw_names:
+            tokens = name_tokens(value, kind)
+            if tokens and value not in (n for n, _ in names):
+                names.append((value, tokens))
+        ids = {norm_id(v): v for v in ent.get_type("identifier") if len(norm_id(v)) >= 4}
+        if not names and not ids:
+            if any(ent.get(p) for p in ("name", "alias")) or parts:
+                raise QueryError("the query name has no letters or digits to match on")
+            raise QueryError("the query needs a name (property 'name') or an identifier")
+        first = frozenset(t.key for p in PART_PROPS["first"] for v in ent.get(p) for t in name_tokens(v, kind))
+        last = frozenset(t.key for p in PART_PROPS["last"] for v in ent.get(p) for t in name_tokens(v, kind))
+        countries = _country_codes(v for p in COUNTRY_PROPS for v in ent.get(p))
+        gender = (ent.first("gender") or "").lower() or None
+        return Query(ent, kind, names, first, last, ent.get("birthDate"), countries, ids, gender)
+
+    # -- matching -------------------------------------------------------------------------
+    def match(
+        self,
+        query_entity: Entity | dict,
+        limit: int = 5,
+        threshold: float = 0.7,
+        algorithm: str = "vigil",
+        weights: dict | None = None,
+        config: dict | None = None,
+        datasets: Iterable[str] | None = None,
+        exclude_schema: Iterable[str] = (),
+        exclude_ids: Iterable[str] = (),
+        changed_since: str | None = None,
+        topics: Iterable[str] | None = None,
+    ) -> MatchResponse:
+        if algorithm not in ALGORITHMS:
+            raise QueryError(f"unknown algorithm {algorithm!r}; choose one of: {', '.join(ALGORITHMS)}")
+        if not isinstance(limit, int) or limit < 1:
+            raise QueryError("limit must be a positive integer")
+        if not 0.0 <= float(threshold) <= 1.0:
+            raise QueryError("threshold must be between 0 and 1")
+        spec = ALGORITHMS[algorithm]
+        w = _merge_overrides(spec["weights"], weights, "weight")
+        cfg = _merge_overrides(spec["config"], config, "config")
+        if algorithm == "ofac" or cfg is spec["config"]:
+            # Keep the module-level default object when nothing is overridden: the token
+            # similarity cache is keyed on the config object.
+            cfg = DEFAULT_CONFIG if cfg is spec["config"] else {**DEFAULT_CONFIG, **cfg}
+        for s in exclude_schema:
+            try:
+                model().get(s)
+            except SchemaError as exc:
+                raise QueryError(str(exc)) from None
+        q = self.prepare(query_entity)
+        filters = _Filters(datasets, exclude_schema, exclude_ids, changed_since, topics)
+        results = []
+        n_cand = int(cfg["candidates"])
+        if filters.active:
+            n_cand *= 5  # filters drop candidates after ranking: look further down the list
+        for eidx, names in self._candidates(q, n_cand).items():
+            rec = self.index.entities[eidx]
+            if not filters.ok(rec) or model().common_schema(q.entity.schema.name, rec.entity.schema.name) is None:
+                continue
+            if algorithm == "ofac":
+                score, expl = ofac.score_entity(q, rec, names, w)
+            else:
+                score, expl = score_entity(q, rec, names, w, cfg, self.index.weigh)
+            if score > 0:
+                results.append(MatchResult(rec.entity, score, score >= threshold, expl))
+        results.sort(key=lambda r: (-r.score, r.entity.id or ""))
+        return MatchResponse(results[:limit], len(results))
+
+    def _candidates(self, q: Query, limit: int) -> dict[int, list[NameRecord]]:
+        out: dict[int, list[NameRecord]] = defaultdict(list)
+        for nidx in self.index.candidates([t for _, t in q.names], limit):
+            rec = self.index.names[nidx]
+            out[rec.entity].append(rec)
+        for key in q.ids:
+            for eidx in self.index.ids.get(key, ()):
+                out.setdefault(eidx, [])
+        return out
+
+    # -- free-text search ----------------------------------------------------------------
+    def search(
+        self,
+        q: str,
+        schema: str | None = None,
+        countries: Iterable[str] = (),
+        datasets: Iterable[str] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> tuple[list[tuple[Entity, float]], int]:
+        if not isinstance(q, str) or not q.strip():
+            raise QueryError("search text is empty")
+        _check_text(q, "search text")
+        if schema is not None:
+            try:
+                model().get(schema)
+            except SchemaError as exc:
+                raise QueryError(str(exc)) from None
+        tokens = name_tokens(q, "any")
+        if not tokens:
+            raise QueryError("the search text has no letters or digits")
+        cset = _country_codes(countries)
+        dsets = set(datasets) if datasets else None
+        # Search ranks by how much of the *query* a name covers: extra name parts cost little.
+        cfg = {**DEFAULT_CONFIG, "unmatched_candidate_factor": 0.2, "single_token_factor": 1.0}
+        best: dict[int, float] = {}
+        for nidx in self.index.candidates([tokens], 200):
+            nrec = self.index.names[nidx]
+            rec = self.index.entities[nrec.entity]
+            ent = rec.entity
+            if schema and not ent.schema.is_a(schema):
+                continue
+            if dsets and not dsets.intersection(ent.datasets):
+                continue
+            if cset and not cset & rec.countries:
+                continue
+            s = align(tokens, nrec.tokens, cfg, self.index.weigh).score
+            if s > best.get(nrec.entity, 0.0):
+                best[nrec.entity] = s
+        # Identifiers typed into the search box.
+        for key in {norm_id(q)}:
+            for eidx in self.index.ids.get(key, ()):
+                best[eidx] = 1.0
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], self.index.entities[kv[0]].entity.id or ""))
+        page = ranked[offset: offset + limit]
+        return [(self.index.entities[i].entity, round(s, 4)) for i, s in page], len(ranked)
+
+
+def compare(
+    query: Entity | dict,
+    candidate: Entity,
+    algorithm: str = "vigil",
+    threshold: float = 0.7,
+    weights: dict | None = None,
+    config: dict | None = None,
+) -> MatchResult:
+    """Score one query against one entity without an index (pairwise benchmarks, re-checks).
+
+    Without the lists' statistics every name part weighs the same, so scores can differ
+    slightly from `Matcher.match`, which weighs rare name parts more.
+    """
+    from .index import entity_record
+    from .names import name_tokens as _nt
+
+    if algorithm not in ALGORITHMS:
+        raise QueryError(f"unknown algorithm {algorithm!r}; choose one of: {', '.join(ALGORITHMS)}")
+    q = Matcher.prepare(query)
+    rec = entity_record(candidate)
+    names = [NameRecord(0, prop, value, _nt(value, rec.kind)) for prop, value in candidate.iter_names()]
+    names = [n for n in names if n.tokens]
+    if model().common_schema(q.entity.schema.name, candidate.schema.name) is None:
+        return MatchResult(candidate, 0.0, False, {})
+    spec = ALGORITHMS[algorithm]
+    w = _merge_overrides(spec["weights"], weights, "weight")
+    if algorithm == "ofac":
+        score, expl = ofac.score_entity(q, rec, names, w)
+    else:
+        cfg = _merge_overrides(DEFAULT_CONFIG, config, "config")
+        score, expl = score_entity(q, rec, names, w, cfg, _unit_weight)
+    return MatchResult(candidate, score, score >= threshold, expl)
+
+
+def _unit_weight(tok: Token) -> float:
+    return 1.0
+
+
+class _Filters:
+    def __init__(self, datasets, exclude_schema, exclude_ids, changed_since, topics):
+        self.datasets = set(datasets) if datasets else None
+        self.exclude_schema = set(exclude_schema or ())
+        self.exclude_ids = set(exclude_ids or ())
+        self.changed_since = changed_since
+        self.topics = set(topics) if topics else None
+        self.active = bool(self.datasets is not None or self.exclude_schema or self.exclude_ids
+                           or self.changed_since or self.topics is not None)
+
+    def ok(self, rec: EntityRecord) -> bool:
+        ent = rec.entity
+        if self.datasets is not None and not self.datasets.intersection(ent.datasets):
+            return False
+        if self.exclude_schema and ent.schema.name in self.exclude_schema:
+            return False
+        if self.exclude_ids and ent.id in self.exclude_ids:
+            return False
+        if self.changed_since and (rec.changed or "") < self.changed_since:
+            return False
+        if self.topics is not None and not self.topics & rec.topics:
+            return False
+        return True
+
+
+def score_entity(q: Query, rec: EntityRecord, names: list[NameRecord], w: dict, cfg: dict, weigh):
+    """The vigil score of one candidate entity and its explanations."""
+    expl: dict[str, Explanation] = {}
+    best = (0.0, None, None, None)
+    for qname, qtoks in q.names:
+        for nrec in names:
+            al = align(qtoks, nrec.tokens, cfg, weigh)
+            s = al.score
+            if len(qtoks) != len(nrec.tokens) and s < 0.99:
+                for qt, ct in ((merge_compounds(qtoks, nrec.tokens, make_token), nrec.tokens),
+                               (qtoks, merge_compounds(nrec.tokens, qtoks, make_token))):
+                    if qt is not None and ct is not None:
+                        alt = align(qt, ct, cfg, weigh)
+                        if alt.score > s:
+                            al, s = alt, alt.score
+            if s <= 0:
+                continue
+            if nrec.prop == "weakAlias":
+                s *= cfg["weak_alias_factor"]
+            if q.first_keys and q.last_keys and rec.first_keys and rec.last_keys:
+                swapped = any(
+                    (qtoks[i].key in q.first_keys and nrec.tokens[j].key in rec.last_keys
+                     and qtoks[i].key not in q.last_keys)
+                    for i, j, _ in al.pairs if i < len(qtoks) and j < len(nrec.tokens)
+                )
+                if swapped:
+                    s *= cfg["swapped_parts_factor"]
+            if s > best[0] or (s == best[0] and nrec.prop == "name" and best[2] is not None and best[2].prop != "name"):
+                best = (s, qname, nrec, al)  # on a tie, explain with the primary name
+    name_score, qname, nrec, al = best
+    if nrec is not None:
+        detail = f"name {name_score:.2f}"
+        if nrec.prop != "name":
+            detail += f" ({'weak alias' if nrec.prop == 'weakAlias' else nrec.prop})"
+        if al.q_unmatched:
+            detail += f"; {al.q_unmatched} query name part(s) unmatched"
+        expl["name"] = Explanation(name_score, w["name"], detail, qname, nrec.value)
+    total = name_score * w["name"]
+
+    # Identifiers: exact equality of normalised numbers.
+    if q.ids and rec.ids:
+        common = set(q.ids) & set(rec.ids)
+        if common:
+            key = sorted(common)[0]
+            expl["id_match"] = Explanation(1.0, w["id_match"], "identifier matches", q.ids[key], rec.ids[key])
+            total += w["id_match"]
+        else:
+            expl["id_mismatch"] = Explanation(1.0, w["id_mismatch"], "identifiers differ",
+                                              ", ".join(q.ids.values()), ", ".join(rec.ids.values()))
+            total += w["id_mismatch"]
+    if nrec is not None or q.ids:
+        if q.dobs and rec.dobs:
+            cmp = compare_dates(q.dobs, rec.dobs)
+            if cmp is not None:
+                kind, strength, qv, cv = cmp
+                if kind == "match":
+                    detail = {1.0: "birth date matches", 0.6: "birth year matches"}.get(
+                        strength, "birth year matches, day or month differs")
+                    expl["dob_match"] = Explanation(strength, w["dob_match"], detail, qv, cv)
+                    total += strength * w["dob_match"]
+                else:
+                    expl["dob_mismatch"] = Explanation(1.0, w["dob_mismatch"], "birth dates contradict", qv, cv)
+                    total += w["dob_mismatch"]
+        if q.countries and rec.countries:
+            common = q.countries & rec.countries
+            if common:
+                c = sorted(common)[0]
+                expl["country_match"] = Explanation(1.0, w["country_match"], "country matches", c, c)
+                total += w["country_match"]
+            else:
+                expl["country_mismatch"] = Explanation(
+                    1.0, w["country_mismatch"], "countries differ",
+                    ", ".join(sorted(q.countries)), ", ".join(sorted(rec.countries)))
+                total += w["country_mismatch"]
+        if q.gender and rec.gender and q.gender in ("male", "female") and rec.gender in ("male", "female"):
+            if q.gender != rec.gender:
+                expl["gender_mismatch"] = Explanation(1.0, w["gender_mismatch"], "gender differs", q.gender, rec.gender)
+                total += w["gender_mismatch"]
+    return max(0.0, min(1.0, total)), expl

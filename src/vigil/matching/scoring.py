@@ -1,0 +1,307 @@
+"""Explainable scoring: name similarity by best alignment of name parts, plus qualifiers.
+
+final score = clamp(name_weight * name_score + sum(feature weight * feature score), 0, 1)
+
+Every feature that could be evaluated produces an `Explanation` (score, weight, detail,
+and the query/candidate strings it compared), so an analyst sees why a result scored.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from .names import Token
+
+# Default weights of the "vigil" algorithm; overridable per request (`weights=`).
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "name": 1.0,  # multiplier of the best name alignment score
+    "dob_match": 0.05,  # birth date agrees (full date: 1.0, year or range: 0.6)
+    "dob_mismatch": -0.35,  # birth dates contradict (different years, outside any range)
+    "country_match": 0.03,
+    "country_mismatch": -0.08,
+    "gender_mismatch": -0.2,
+    "id_match": 0.35,  # same identifier (passport, national ID, IMO ...) on both sides
+    "id_mismatch": -0.05,  # both sides have identifiers and none agree
+}
+# Tunables of the name comparison; overridable per request (`config=`).
+DEFAULT_CONFIG: dict[str, float] = {
+    "weak_alias_factor": 0.92,  # names from weakAlias (OFAC weak a.k.a., UN Low) count a little less
+    "unmatched_candidate_factor": 0.5,  # extra candidate name parts (middle names) cost half
+    "single_token_factor": 0.75,  # only one part matched while the candidate has several
+    "swapped_parts_factor": 0.9,  # given name matched the candidate's family name and vice versa
+    "skeleton_score": 0.92,  # same phonetic skeleton (Soleimani/Sulaymani)
+    "synonym_score": 0.95,  # same learned variant class (Mohammad/Muhammad)
+    "min_token_score": 0.55,  # token pairs below this do not align
+    "fuzzy_floor": 0.8,  # token pairs below this similarity count as different parts
+    "conflict_factor": 0.85,  # both names have a part the other lacks
+    "reorder_factor": 0.9,  # aligned parts in a different (non-cyclic) order
+    "candidates": 20,  # name records fully scored per query
+}
+
+
+@dataclass(slots=True)
+class Explanation:
+    score: float
+    weight: float
+    detail: str
+    query: Any = None
+    candidate: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": round(self.score, 4), "weight": self.weight, "detail": self.detail,
+                "query": self.query, "candidate": self.candidate}
+
+
+# -- token and name similarity -----------------------------------------------------------
+_SIM_CACHE: dict[tuple[Token, Token], float] = {}
+
+
+def token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
+    """Similarity of two name parts in [0, 1]. Cached (tokens are interned) for the default
+    config only, so requests with their own config never see or spoil another's values."""
+    if cfg is not DEFAULT_CONFIG:
+        return _token_sim(a, b, cfg)
+    key = (a, b)
+    hit = _SIM_CACHE.get(key)
+    if hit is not None:
+        return hit
+    val = _token_sim(a, b, cfg)
+    if len(_SIM_CACHE) > 500_000:
+        _SIM_CACHE.clear()
+    _SIM_CACHE[key] = val
+    return val
+
+
+def _token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
+    if a.text == b.text:
+        return 1.0
+    if a.weak != b.weak:
+        return 0.0
+    if (a.syn is not None and b.text in a.syn) or (b.syn is not None and a.text in b.syn):
+        return cfg["synonym_score"]
+    # An Arabic-script word whose Latin readings the learned tables know, against a Latin
+    # spelling that is not one of them: possibly a different name that merely shares the
+    # consonants (محمود Mahmoud vs Muhammad), so the skeleton lifts it less.
+    known_apart = (a.vkey is None and a.syn is not None and b.vkey is not None) or (
+        b.vkey is None and b.syn is not None and a.vkey is not None)
+    ta, tb = a.text, b.text
+    la, lb = len(ta), len(tb)
+    best = 0.0
+    fz = OSA.normalized_similarity(ta, tb)  # a transposition is one slip, not two
+    if a.vkey is not None and b.vkey is not None:
+        if a.vkey == b.vkey:
+            consonants = len(a.vkey) - a.vkey.count("V")
+            if consonants >= 3:
+                best = cfg["skeleton_score"]
+            else:
+                best = 0.78 if fz >= 0.6 else 0.65
+    else:
+        # Cross-script: Arabic-script skeletons (several readings) against a Latin one.
+        common = set(a.skels) & set(b.skels)
+        if common:
+            klen = max(len(k) for k in common)
+            longest = max(len(k) for k in a.skels + b.skels)
+            # A 2-consonant match is weaker when it needed the reading that drops a letter
+            # (علوی read as "Ali" rather than "Alavi").
+            best = 0.9 if klen >= 3 else (0.8 if longest <= 2 else 0.72)
+            if known_apart:
+                best = min(best, 0.82)  # the tables' readings are incomplete: demote, don't drop
+    if min(la, lb) == 1:
+        # An initial: "J." vs "John".
+        return max(best, 0.75 if ta[0] == tb[0] else 0.0)
+    if min(la, lb) >= 4 and (ta.startswith(tb) or tb.startswith(ta)):
+        # Iran / Iranian, Mohammad / Mohammadi: a suffix, not a typo.
+        best = max(best, 0.85 if abs(la - lb) <= 3 else 0.75)
+    if la == lb and la >= 3 and sorted(ta) == sorted(tb) and OSA.distance(ta, tb) == 1:
+        return max(best, 0.85)  # two letters swapped: a typing slip (Sko / Sok, Afiz / Faiz)
+    if max(la, lb) <= 3:
+        return best  # short tokens: only exact or phonetic equality, no edit distance
+    if fz >= 0.6:
+        best = max(best, fz)
+    if best < 0.85 and not known_apart:
+        if a.vkey is not None and b.vkey is not None:
+            if min(len(a.vkey) - a.vkey.count("V"), len(b.vkey) - b.vkey.count("V")) >= 3:
+                best = max(best, Levenshtein.normalized_similarity(a.vkey, b.vkey) - 0.1)
+        else:
+            for sa in a.skels:
+                for sb in b.skels:
+                    if min(len(sa), len(sb)) >= 4 and Levenshtein.distance(sa, sb) == 1:
+                        best = max(best, 0.78)
+    return best
+
+
+@dataclass(slots=True)
+class Alignment:
+    score: float
+    pairs: list[tuple[int, int, float]]
+    q_unmatched: int
+    c_unmatched: int
+
+
+def _unit_weight(t: Token) -> float:
+    return 1.0
+
+
+def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], weigh=_unit_weight) -> Alignment:
+    """Greedy best alignment of name parts (order-free).
+
+    Parts weigh by rarity in the lists (`weigh`: common given names count less than rare
+    family names). Extra candidate parts (middle names) cost half, unless the query also has
+    parts left over: then the names disagree rather than one being shorter.
+    """
+    if not q or not c:
+        return Alignment(0.0, [], len(q), len(c))
+    min_tok = cfg["min_token_score"]
+    cands = []
+    for i, a in enumerate(q):
+        for j, b in enumerate(c):
+            s = token_sim(a, b, cfg)
+            if s >= min_tok:
+                cands.append((s, -abs(i - j), i, j))
+    cands.sort(reverse=True)
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs: list[tuple[int, int, float]] = []
+    wq = [0.25 if t.weak else weigh(t) for t in q]
+    wc = [0.25 if t.weak else weigh(t) for t in c]
+    num = 0.0
+    conflicts = 0
+    for s, _, i, j in cands:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append((i, j, s))
+        # A weakly similar pair (Echegaray / Echeverria) is two different name parts, not a
+        # typo: its contribution falls off steeply below `fuzzy_floor`.
+        floor = cfg["fuzzy_floor"]
+        if s < floor and min(len(q[i].text), len(c[j].text)) > 1:  # initials keep their 0.75
+            s = max(0.0, s * (s - 0.5) / (floor - 0.5))
+            conflicts += not q[i].weak
+        num += s * (wq[i] + wc[j])
+    q_left = [i for i in range(len(q)) if i not in used_q and not q[i].weak]
+    c_left = [j for j in range(len(c)) if j not in used_c and not c[j].weak]
+    den = sum(wq)
+    f = 1.0 if q_left else cfg["unmatched_candidate_factor"]
+    for j in range(len(c)):
+        den += wc[j] if j in used_c else f * wc[j]
+    score = num / den if den else 0.0
+    if (q_left and c_left) or conflicts:
+        # Each side has a part the other lacks: a different family or father name.
+        score *= cfg["conflict_factor"]
+    if len(pairs) >= 3 and not _is_rotation([j for i, j, _ in sorted(pairs)]):
+        # Parts in other roles (Abdullah bin Omar / Omar bin Abdullah); a rotation is just
+        # family-name-first writing (KIM Jong Un / Jong Un KIM).
+        score *= cfg["reorder_factor"]
+    strong_pairs = sum(1 for i, j, s in pairs if not q[i].weak)
+    c_strong = sum(1 for t in c if not t.weak)
+    if strong_pairs == 1 and c_strong >= 2:
+        score *= cfg["single_token_factor"]
+    if strong_pairs == 0:
+        score = min(score, 0.3)
+    return Alignment(score, pairs, len(q) - len(used_q), len(c) - len(used_c))
+
+
+def _is_rotation(order: list[int]) -> bool:
+    """True when candidate positions, read in query order, are a cyclic shift (1 2 3 / 3 1 2)."""
+    ranks = {x: r for r, x in enumerate(sorted(order))}
+    pos = [ranks[x] for x in order]
+    n = len(pos)
+    return all(pos[(k + 1) % n] == (pos[k] + 1) % n for k in range(n))
+
+
+def _joins(joined: Token, t: Token) -> bool:
+    if t.weak or len(t.text) < 5:
+        return False
+    if t.vkey is None:  # Arabic script: skeleton agreement
+        return bool(set(joined.skels) & set(t.skels))
+    return joined.vkey == t.vkey and Levenshtein.normalized_similarity(joined.text, t.text) >= 0.8
+
+
+def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make) -> tuple[Token, ...] | None:
+    """Join adjacent parts of `a` whose concatenation equals a part of `b` (Nasr Allah / Nasrallah)."""
+    if len(a) < 2 or len(a) <= len(b):
+        return None
+    b_texts = {t.text for t in b}
+    out: list[Token] = []
+    changed = False
+    i = 0
+    while i < len(a):
+        if i + 1 < len(a) and not a[i].weak and not a[i + 1].weak:
+            if a[i].text in b_texts and a[i + 1].text in b_texts:
+                out.append(a[i])
+                i += 1
+                continue
+            joined = make(a[i].text + a[i + 1].text)
+            if joined.text in b_texts or any(_joins(joined, t) for t in b):
+                out.append(joined)
+                changed = True
+                i += 2
+                continue
+        out.append(a[i])
+        i += 1
+    return tuple(out) if changed else None
+
+
+# -- qualifiers ---------------------------------------------------------------------------
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def parse_date(value: str) -> tuple[int, int | None, int | None] | None:
+    m = _DATE_RE.match(value.strip())
+    if not m:
+        return None
+    y, mo, d = m.groups()
+    return int(y), int(mo) if mo else None, int(d) if d else None
+
+
+def compare_dates(query: list[str], cand: list[str]) -> tuple[str, float, str, str] | None:
+    """('match'|'mismatch', strength, query value, candidate value) or None if not comparable."""
+    qd = [(v, parse_date(v)) for v in query]
+    cd = [(v, parse_date(v)) for v in cand]
+    qd = [(v, d) for v, d in qd if d]
+    cd = [(v, d) for v, d in cd if d]
+    if not qd or not cd:
+        return None
+    best: tuple[str, float, str, str] | None = None
+    for qv, q in qd:
+        for cv, c in cd:
+            if q == c and q[2] is not None:
+                return ("match", 1.0, qv, cv)
+            if q[0] == c[0]:
+                if q[1] and c[1] and (q[1] != c[1] or (q[2] and c[2] and q[2] != c[2])):
+                    # Same year, different day or month: weak evidence either way (typos, swaps).
+                    cand_ = ("match", 0.3, qv, cv)
+                else:
+                    cand_ = ("match", 0.6, qv, cv)
+                if best is None or best[0] != "match" or best[1] < cand_[1]:
+                    best = cand_
+    if best:
+        return best
+    # Ranges: several candidate years (e.g. 1960, 1962) span the query year.
+    cy = sorted({c[0] for _, c in cd})
+    for qv, q in qd:
+        if len(cy) > 1 and cy[0] <= q[0] <= cy[-1]:
+            return ("match", 0.6, qv, f"{cy[0]}..{cy[-1]}")
+    # A one-year gap is the usual slip between lists; neither agreement nor contradiction.
+    if any(abs(q[0] - c[0]) <= 1 for _, q in qd for _, c in cd):
+        return None
+    return ("mismatch", 1.0, qd[0][0], cd[0][0])
+
+
+_ID_RE = re.compile(r"[^0-9A-Z]")
+
+
+_ID_PREFIXES = ("IMO", "MMSI", "NO", "NR", "NUMBER")
+
+
+def norm_id(value: str) -> str:
+    """Identifier as bare upper-case letters and digits; "IMO 9116412" -> "9116412"."""
+    key = _ID_RE.sub("", value.upper())
+    for prefix in _ID_PREFIXES:
+        if key.startswith(prefix) and key[len(prefix):].isdigit():
+            return key[len(prefix):]
+    return key

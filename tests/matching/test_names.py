@@ -1,0 +1,139 @@
+"""Normalisation, transliteration and the phonetic keys, with real spellings from the lists."""
+from __future__ import annotations
+
+import pytest
+
+from vigil.matching import normalize
+from vigil.matching.names import latin_skeleton, name_tokens, vowel_key
+from vigil.matching.translit import arabic_skeletons, fold_arabic
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("VEZARAT-E ETTELA'AT VA AMNIAT-E KESHVAR", "vezarat e ettelaat va amniat e keshvar"),
+        ("‘ABD AL-RAHMAN BIN ‘UMAYR AL-NU’AYMI", "abd al rahman bin umayr al nuaymi"),
+        ("ANGLO-CARIBBEAN CO., LTD.", "anglo caribbean co ltd"),
+        ("José  Pérez\tGarcía", "jose perez garcia"),
+        ("Путин Владимир Владимирович", "putin vladimir vladimirovich"),
+        ("Ｍｏｈａｍｍａｄ", "mohammad"),  # NFKC folds full-width letters
+        ("قاسم سلیمانی", "qasm slimani"),
+        ("Σωκράτης", "sokratis"),
+        ("", ""),
+    ],
+)
+def test_normalize(text, expected):
+    assert normalize(text) == expected
+
+
+def test_persian_and_arabic_letter_forms_fold_together():
+    # Persian ی/ک and Arabic ي/ك spell the same names.
+    assert fold_arabic("علي") == fold_arabic("علی")
+    assert fold_arabic("كريم") == fold_arabic("کریم")
+    assert normalize("علي") == normalize("علی")
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("Soleimani", "Soleymani", "Sulaimani", "Sulaymani", "Solaimani"),  # OFAC 10481 / UN IRi.039
+        ("Qasem", "Ghasem", "Kasim", "Qasim", "Qassem"),
+        ("Mohammad", "Muhammad", "Mohamed", "Mohammed"),
+        ("Hossein", "Husayn", "Hussein", "Hosein"),
+        ("Hizballah", "Hezbollah", "Hizbullah"),
+        ("Mahmoud", "Mahmood", "Mahmud"),
+    ],
+)
+def test_latin_spelling_variants_share_a_skeleton(variants):
+    assert len({latin_skeleton(normalize(v)) for v in variants}) == 1
+
+
+def test_vowel_key_keeps_different_names_apart():
+    assert vowel_key("mahmoud") != vowel_key("muhammad")
+    assert vowel_key("soleimani") == vowel_key("sulaymani")
+
+
+@pytest.mark.parametrize(
+    "arabic, latin",
+    [
+        ("قاسم", "ghasem"),
+        ("سلیمانی", "soleimani"),
+        ("محمود", "mahmoud"),
+        ("علوی", "alavi"),
+        ("حسین", "hossein"),
+        ("فاطمة", "fatemeh"),  # ta marbuta / final -eh
+        ("الاسد", "assad"),  # article ال dropped
+    ],
+)
+def test_arabic_script_skeleton_meets_latin_spelling(arabic, latin):
+    tok = name_tokens(arabic, "person")[-1]
+    assert latin_skeleton(latin) in tok.skels
+
+
+def test_arabic_skeletons_offer_readings_of_waw():
+    # و is a consonant (v/w) in Alavi and a long vowel in Mahmoud: both readings are kept.
+    assert {"mhmd", "mhmvd"} <= set(arabic_skeletons("محمود"))
+
+
+def test_honorifics_and_particles_are_dropped():
+    toks = [t.text for t in name_tokens("Seyyed Mahmoud ALAVI", "person")]
+    assert toks == ["mahmoud", "alavi"]
+    toks = [t.text for t in name_tokens("Sheikh Abd al-Rahman bin Umayr", "person")]
+    assert toks == ["abdul", "rahman", "umayr"]
+    assert [t.text for t in name_tokens("Abdulrahman", "person")] == ["abdul", "rahman"]
+    assert [t.text for t in name_tokens("Abdel Rahman", "person")] == ["abdul", "rahman"]
+    assert [t.text for t in name_tokens("Abdullah", "person")] == ["abdullah"]
+    # A name that is nothing but a title keeps its words.
+    assert [t.text for t in name_tokens("Sheikh", "person")] == ["sheikh"]
+
+
+def test_legal_forms_are_canonical_and_weak():
+    a = name_tokens("MAHAN AIR COMPANY LTD", "org")
+    b = name_tokens("Mahan Air Co. Limited", "org")
+    assert [t.text for t in a] == [t.text for t in b] == ["mahan", "air", "co", "ltd"]
+    assert [t.weak for t in a] == [False, False, True, True]
+    assert [t.text for t in name_tokens("Sherkat-e Mahan", "org")] == ["co", "mahan"]
+
+
+def test_learned_variants_table_is_shipped_and_small():
+    from vigil.matching.tables import TABLES_FILE, variants
+
+    assert TABLES_FILE.stat().st_size < 2_000_000
+    table = variants()
+    assert "soleymani" in table["soleimani"]
+    assert "mahmoud" not in table.get("muhammad", ())
+
+
+@pytest.mark.parametrize(
+    "arabic, latin",
+    [
+        ("عبد الله", "Abdullah"),  # عبد joins the next word
+        ("السيد حسن نصر الله", "Hassan Nasrallah"),  # honorific, article, "نصر الله"
+        ("أسامة بن لادن", "Osama bin Laden"),  # particle بن
+        ("علي خامنئي", "Ali Khamenei"),  # kh
+        ("صدام حسين", "Saddam Hussein"),
+    ],
+)
+def test_arabic_script_names_meet_latin_names(arabic, latin):
+    from vigil.matching import compare
+    from vigil.model import Entity
+
+    r = compare(Entity("Person", properties={"name": [arabic]}), Entity("Person", id="x", properties={"name": [latin]}))
+    assert r.match, (arabic, latin, r.score)
+
+
+@pytest.mark.parametrize(
+    "cyrillic, latin",
+    [("Сергей Лавров", "Sergey Lavrov"), ("Евгений Пригожин", "Yevgeny Prigozhin"), ("Дмитрий Медведев", "Dmitry Medvedev")],
+)
+def test_cyrillic_names_meet_latin_names(cyrillic, latin):
+    from vigil.matching import compare
+    from vigil.model import Entity
+
+    r = compare(Entity("Person", properties={"name": [cyrillic]}), Entity("Person", id="x", properties={"name": [latin]}))
+    assert r.match and r.score > 0.9
+
+
+def test_kh_digraph_is_one_sound():
+    assert latin_skeleton("khamenei") == "Xmn"
+    assert name_tokens("خان", "person")[0].skels == ("Xn",)

@@ -1,0 +1,95 @@
+"""Pairwise scoring on small hand-built entities: names, qualifiers and explanations."""
+from __future__ import annotations
+
+from vigil.matching import compare
+from vigil.model import Entity
+
+
+def person(name, **props):
+    return Entity("Person", id="t-1", properties={"name": [name], **{k: [v] if isinstance(v, str) else v for k, v in props.items()}})
+
+
+def query(name, schema="Person", **props):
+    return {"schema": schema, "properties": {"name": [name], **{k: [v] for k, v in props.items()}}}
+
+
+def test_spelling_variants_match_and_explain():
+    r = compare(query("Ghasem Soleymani"), person("Qasem SOLEIMANI"))
+    assert r.match and 0.85 < r.score < 1.0
+    name = r.explanations["name"]
+    assert name.query == "Ghasem Soleymani" and name.candidate == "Qasem SOLEIMANI"
+    assert name.detail.startswith("name 0.")
+
+
+def test_token_order_does_not_matter_but_missing_parts_cost():
+    full = compare(query("Vladimir Putin"), person("PUTIN, Vladimir")).score
+    assert full == 1.0
+    middle = compare(query("Vladimir Putin"), person("Vladimir Vladimirovich PUTIN")).score
+    assert 0.75 < middle < 1.0
+    other = compare(query("Vladimir Ivanov"), person("Vladimir Vladimirovich PUTIN"))
+    assert not other.match
+
+
+def test_swapped_given_and_family_name_is_not_perfect():
+    cand = Entity("Person", id="t-1", properties={"name": ["Ali Hassan"], "firstName": ["Ali"], "lastName": ["Hassan"]})
+    q = {"schema": "Person", "properties": {"firstName": ["Hassan"], "lastName": ["Ali"]}}
+    swapped = compare(q, cand)
+    straight = compare({"schema": "Person", "properties": {"firstName": ["Ali"], "lastName": ["Hassan"]}}, cand)
+    assert straight.score == 1.0
+    assert swapped.match and swapped.score < 1.0
+
+
+def test_birth_date_qualifiers():
+    cand = person("Mahmoud ALAVI", birthDate="1954-04-24")
+    exact = compare(query("Mahmoud Alavi", birthDate="1954-04-24"), cand)
+    assert exact.explanations["dob_match"].detail == "birth date matches"
+    year = compare(query("Mahmoud Alavi", birthDate="1954"), cand)
+    assert year.explanations["dob_match"].detail == "birth year matches"
+    wrong = compare(query("Mahmoud Alavi", birthDate="1981-02-02"), cand)
+    assert "dob_mismatch" in wrong.explanations
+    assert wrong.explanations["dob_mismatch"].query == "1981-02-02"
+    assert wrong.score < 0.7 < exact.score
+    # A range on the list (several years) covers a query year inside it.
+    ranged = compare(query("Mahmoud Alavi", birthDate="1955"), person("Mahmoud ALAVI", birthDate=["1954", "1957"]))
+    assert "dob_match" in ranged.explanations
+
+
+def test_country_and_gender_qualifiers():
+    cand = person("Mahmoud ALAVI", nationality="ir", gender="male")
+    same = compare(query("Mahmoud Alavi", nationality="Iran"), cand)
+    assert same.explanations["country_match"].candidate == "ir"
+    other = compare(query("Mahmoud Alavi", nationality="Brazil", gender="female"), cand)
+    assert "country_mismatch" in other.explanations and "gender_mismatch" in other.explanations
+    assert other.score < same.score
+
+
+def test_identifier_match_is_strong_evidence():
+    cand = person("Qasem SOLEIMANI", passportNumber="008827")
+    r = compare(query("Q. Soleimani", passportNumber="008827"), cand)
+    assert r.explanations["id_match"].candidate == "008827"
+    plain = compare(query("Q. Soleimani"), cand)
+    assert r.score > plain.score and r.match
+    vessel = Entity("Vessel", id="v-1", properties={"name": ["ADRIAN DARYA 1"], "imoNumber": ["9116412"]})
+    hit = compare(query("Adrian Darya", schema="Vessel", imoNumber="IMO 9116412"), vessel)
+    assert hit.match and "id_match" in hit.explanations
+
+
+def test_person_never_matches_a_vessel():
+    vessel = Entity("Vessel", id="v-1", properties={"name": ["SOLEIMANI"]})
+    r = compare(query("Soleimani"), vessel)
+    assert r.score == 0.0 and not r.match
+
+
+def test_result_dict_has_yente_shape():
+    d = compare(query("Mahmoud Alavi", birthDate="1954"), person("Mahmoud ALAVI", birthDate="1954-04-24")).to_dict()
+    assert d["id"] == "t-1" and d["schema"] == "Person"
+    assert set(d["explanations"]["name"]) == {"score", "weight", "detail", "query", "candidate"}
+    assert d["match"] is True and 0 <= d["score"] <= 1
+
+
+def test_weights_and_config_can_be_overridden():
+    cand = person("Mahmoud ALAVI", birthDate="1954-04-24")
+    q = query("Mahmoud Alavi", birthDate="1960")
+    default = compare(q, cand).score
+    lenient = compare(q, cand, weights={"dob_mismatch": 0.0}).score
+    assert lenient > default
