@@ -31,8 +31,13 @@ def _root(
 
 # Command modules: each defines `register(app)`.
 from vigil.cli import data as _data  # noqa: E402
+from vigil.cli import screen as _screen  # noqa: E402
+from vigil.cli import serve as _serve  # noqa: E402
+from vigil.cli import monitor as _monitor  # noqa: E402
+from vigil.cli import bench as _bench  # noqa: E402
+from vigil.cli import scan as _scan  # noqa: E402
 
-for _module in (_data,):
+for _module in (_data, _screen, _serve, _monitor, _bench, _scan,):
     _module.register(app)
 
 
