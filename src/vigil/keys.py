@@ -6,6 +6,7 @@ the store's database (`Store().engine`), next to the lists it protects.
 """
 from __future__ import annotations
 
+import getpass
 import hashlib
 import re
 import secrets
@@ -15,6 +16,8 @@ from datetime import datetime, timezone
 from sqlalchemy import Column, DateTime, MetaData, String, Table, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+
+from vigil import audit
 
 SCOPES = ("screen", "analyst", "admin")  # analyst: screen + read/decide alerts; admin: everything, plus reload and ingest
 KEY_PREFIX = "vgl_"
@@ -64,8 +67,19 @@ def ensure_table(engine: Engine) -> None:
     metadata.create_all(engine, checkfirst=True)
 
 
-def create_key(engine: Engine, name: str, scope: str = "screen") -> str:
-    """Create a key and return it in plain text: the only time it is ever visible."""
+def default_actor() -> str:
+    """Who acts when the caller does not say: the OS user (the CLI's convention for the audit log)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def create_key(engine: Engine, name: str, scope: str = "screen", actor: str | None = None) -> str:
+    """Create a key and return it in plain text: the only time it is ever visible.
+
+    The creation is appended to the audit log in the same transaction (name and scope only:
+    never the key or its hash)."""
     if not NAME_RE.match(name or ""):
         raise ApiKeyError("key name: 1-64 letters, digits, '_', '.', '@' or '-', starting with a letter or digit")
     if scope not in SCOPES:
@@ -74,7 +88,10 @@ def create_key(engine: Engine, name: str, scope: str = "screen") -> str:
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     try:
         with engine.begin() as conn:
-            conn.execute(api_keys.insert().values(name=name, scope=scope, hash=hash_key(key), created_at=_now()))
+            created = _now()
+            conn.execute(api_keys.insert().values(name=name, scope=scope, hash=hash_key(key), created_at=created))
+            audit.append(actor or default_actor(), "key.created",
+                         {"name": name, "scope": scope, "created_at": created.isoformat()}, conn=conn)
     except IntegrityError:
         raise ApiKeyError(f"a key named {name!r} already exists (revoke it or pick another name)") from None
     return key
@@ -90,14 +107,19 @@ def list_keys(engine: Engine) -> list[ApiKey]:
         return [_row(r) for r in conn.execute(select(api_keys).order_by(api_keys.c.created_at))]
 
 
-def revoke_key(engine: Engine, name: str) -> None:
+def revoke_key(engine: Engine, name: str, actor: str | None = None) -> None:
+    """Revoke the active key `name`; audited in the same transaction."""
     ensure_table(engine)
     with engine.begin() as conn:
+        revoked = _now()
         res = conn.execute(
-            update(api_keys).where(api_keys.c.name == name, api_keys.c.revoked_at.is_(None)).values(revoked_at=_now())
+            update(api_keys).where(api_keys.c.name == name, api_keys.c.revoked_at.is_(None)).values(revoked_at=revoked)
         )
-    if res.rowcount == 0:
-        raise ApiKeyError(f"no active key named {name!r}")
+        if res.rowcount == 0:
+            raise ApiKeyError(f"no active key named {name!r}")  # rolls back: nothing to audit
+        scope = conn.execute(select(api_keys.c.scope).where(api_keys.c.name == name)).scalar()
+        audit.append(actor or default_actor(), "key.revoked",
+                     {"name": name, "scope": scope, "revoked_at": revoked.isoformat()}, conn=conn)
 
 
 def verify_key(engine: Engine, key: str) -> ApiKey | None:

@@ -42,6 +42,7 @@ class ScreeningEntry:
     top_ids: list[str]
     key_name: str | None = None
     at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    actor: str | None = None  # who, for the audit log, when not an API key (e.g. the OS user of `vigil screen`)
 
 
 def ensure_table(engine: Engine) -> None:
@@ -69,7 +70,7 @@ def record_screening(engine: Engine, entries: Iterable[ScreeningEntry]) -> int:
                 conn.execute(screening_log.insert(), rows)
                 from vigil import audit  # same transaction: the hash-chained audit log sees every call
 
-                audit.append_many([(e.key_name or "anonymous", "screening", {
+                audit.append_many([(e.actor or e.key_name or "anonymous", "screening", {
                     "endpoint": e.endpoint, "query": e.query, "top_ids": list(e.top_ids), "at": e.at.isoformat(),
                 }) for e in entries], conn=conn)
             return len(rows)

@@ -132,3 +132,41 @@ def test_ingest_upload_is_admin_only_and_checked(secure, keys, shared_data):
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["result"]["status"] == "unchanged" and body["reloaded"] is False
+
+
+def test_key_changes_are_audited_without_the_key():
+    """Issue 7: key creation and revocation are in the hash-chained audit log; the key and its hash never are."""
+    from vigil import audit
+    from vigil.keys import hash_key
+    from vigil.store import Store
+
+    engine = Store().engine  # this test's own empty store
+    key = create_key(engine, "crm-prod", "analyst", actor="ops-lead")
+    revoke_key(engine, "crm-prod", actor="ops-lead")
+    with pytest.raises(ValueError, match="no active key"):
+        revoke_key(engine, "crm-prod", actor="ops-lead")  # refused: nothing more on record
+    events = list(audit.entries(engine))
+    assert [(e.actor, e.action, e.payload["name"], e.payload["scope"]) for e in events] == [
+        ("ops-lead", "key.created", "crm-prod", "analyst"), ("ops-lead", "key.revoked", "crm-prod", "analyst")]
+    dump = "\n".join(str(e.to_dict()) for e in events)
+    assert key not in dump and hash_key(key) not in dump
+    assert audit.verify(engine).ok
+
+
+def test_keys_cli_audits_and_documents_scopes():
+    from vigil import audit
+    from vigil.cli.main import app
+    from vigil.store import Store
+
+    runner = CliRunner()
+    help_text = runner.invoke(app, ["keys", "create", "--help"], env={"COLUMNS": "200"}).stdout
+    assert all(scope in help_text for scope in ("screen", "analyst", "admin")) and "alerts" in help_text
+    r = runner.invoke(app, ["keys", "create", "--name", "ana", "--scope", "analyst", "--by", "root-admin"])
+    assert r.exit_code == 0, r.output
+    key = r.stdout.strip().splitlines()[-1]
+    assert runner.invoke(app, ["keys", "revoke", "ana"]).exit_code == 0  # --by defaults to the OS user
+    events = list(audit.entries(Store().engine))
+    assert [e.action for e in events] == ["key.created", "key.revoked"]
+    assert events[0].actor == "root-admin" and events[1].actor  # the OS user, whoever runs the tests
+    assert all(key not in str(e.payload) for e in events)
+    assert runner.invoke(app, ["keys", "create", "--name", "x", "--scope", "superuser"]).exit_code == 2

@@ -157,3 +157,51 @@ def test_bad_batch_input_exits_2(loaded, tmp_path):
     assert r.exit_code == 2 and "same format" in r.stderr
     r = runner.invoke(app, ["batch", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "o.csv")])
     assert r.exit_code == 2
+
+
+def _audit_since(engine, seq):
+    from vigil import audit
+
+    return [e for e in audit.entries(engine, since_seq=seq) if e.action == "screening.batch"]
+
+
+def test_batch_run_is_audited(loaded, lists_db, tmp_path, monkeypatch):
+    """Issue 7: one audit event per batch run, with the input's name and SHA-256 and the counts."""
+    import hashlib
+
+    from vigil import audit, batch
+    from vigil.store import Store
+
+    engine = Store(lists_db).engine
+    seq = max((e.seq for e in audit.entries(engine)), default=0)
+    src = tmp_path / "three.csv"
+    src.write_text("name,dob\nQasem Soleimani,1957\nPatricia Lucas Wheeler,2002-07-14\n,1990\n", encoding="utf-8")
+    out = tmp_path / "three-out.csv"
+    r = CliRunner().invoke(app, ["batch", str(src), "--out", str(out), "--by", "batch-bot"])
+    assert r.exit_code == 0, r.output
+    events = _audit_since(engine, seq)
+    assert len(events) == 1  # one per run, not one per row
+    event = events[0]
+    assert event.actor == "batch-bot"
+    assert event.payload["input"] == "three.csv"
+    assert event.payload["input_sha256"] == hashlib.sha256(src.read_bytes()).hexdigest()
+    assert (event.payload["status"], event.payload["rows"], event.payload["matched"], event.payload["errors"]) == \
+        ("complete", 3, 1, 1)
+    assert audit.verify(engine).ok
+
+    # Ctrl-C after the first row: the interrupted run is on record too, with what it finished.
+    calls = {"n": 0}
+    real = batch.screen_row
+
+    def interrupt_second(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "screen_row", interrupt_second)
+    seq = event.seq
+    r = CliRunner().invoke(app, ["batch", str(src), "--out", str(tmp_path / "again.csv"), "--by", "batch-bot"])
+    assert r.exit_code == 130, r.output
+    [event] = _audit_since(engine, seq)
+    assert event.payload["status"] == "interrupted" and event.payload["rows"] == 1

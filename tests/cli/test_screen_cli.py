@@ -87,3 +87,27 @@ def test_real_entry_point(loaded):
                            "--limit", "1"], capture_output=True, text=True, env=os.environ.copy(), timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["results"][0]["id"] == "ofac-10481"
+
+
+def test_screen_call_is_audited(loaded, lists_db):
+    """Issue 7: every screening call lands in the hash-chained audit log (and the screening log)."""
+    import uuid
+
+    from vigil import audit
+    from vigil.screening_log import read_screenings
+    from vigil.store import Store
+
+    engine = Store(lists_db).engine
+    before = max((e.seq for e in audit.entries(engine)), default=0)
+    analyst = f"ana-{uuid.uuid4().hex[:8]}"
+    r = run("Qasem Soleimani", "--dob", "1957", "--json", "--by", analyst)
+    assert r.exit_code == 0, r.output
+    assert run("Qasem Soleimani", "--dataset", "nope").exit_code == 2  # bad input: nothing screened, nothing logged
+    new = list(audit.entries(engine, since_seq=before))
+    assert [(e.actor, e.action) for e in new] == [(analyst, "screening")]
+    payload = new[0].payload
+    assert payload["endpoint"] == "cli:screen/default"
+    assert payload["query"]["properties"]["name"] == ["Qasem Soleimani"]
+    assert payload["top_ids"][0] == "ofac-10481"
+    assert audit.verify(engine).ok
+    assert read_screenings(engine, limit=1)[0]["endpoint"] == "cli:screen/default"

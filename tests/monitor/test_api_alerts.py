@@ -60,3 +60,32 @@ def test_scopes_and_bad_input(client):
                         headers=_auth(keys["analyst"]))
     assert missing.status_code == 404
     assert http.get("/alerts", params={"status": "nonsense"}, headers=_auth(keys["analyst"])).status_code == 400
+
+
+def test_server_ingest_is_audited_and_rescreens_books(store, tmp_path, fixtures):
+    """POST /ingest/{source} goes through the CLI's hook: the ingest is audited as the uploading key, and a
+    monitored book is rescreened against the new list at once (the alert exists before any `monitor run`)."""
+    from vigil.monitor import list_alerts
+
+    path = tmp_path / "book.csv"
+    path.write_text("customer_id,name,type,dob,country\nK1,Hossein Nasiri,person,1961,Iran\n"
+                    "K2,Patricia Lucas Wheeler,person,2002-07-14,Ethiopia\n")
+    import_book("retail", path, engine=store.engine)
+    admin = create_key(store.engine, "uploader", "admin")
+    app = create_app(IndexState(store=store), require_auth=True, record=False, watch_interval=0)
+    folder = fixtures / "ofac" / "sdn_csv"
+    files = [("files", (p.name, p.read_bytes(), "text/csv")) for p in sorted(folder.glob("*.csv"))]
+    with TestClient(app) as http:
+        res = http.post("/ingest/ofac", files=files, headers=_auth(admin))
+        assert res.status_code == 200, res.text
+        assert res.json()["result"]["status"] == "created" and res.json()["reloaded"] is True
+        again = http.post("/ingest/ofac", files=files, headers=_auth(admin))
+        assert again.json()["result"]["status"] == "unchanged"
+    ingests = list(audit.entries(store.engine, action="ingest"))
+    assert [(e.actor, e.payload["dataset"], e.payload["status"]) for e in ingests] == [
+        ("uploader", "us_ofac_sdn", "created"), ("uploader", "us_ofac_sdn", "unchanged")]
+    assert ingests[0].payload["snapshot"] is not None
+    alerts, _ = list_alerts(store.engine)
+    assert [(a.customer_id, a.entity_caption) for a in alerts] == [("K1", "NASIRI, Hossein")]
+    assert any(e.action == "monitor.run" and e.actor == "uploader" for e in audit.entries(store.engine))
+    assert audit.verify(store.engine).ok

@@ -236,6 +236,22 @@ def test_alert_decision_needs_a_reason_and_is_recorded(ui):
     assert stale.status_code == 409, "a decision on an outdated view is refused"
 
 
+@pytest.mark.parametrize("bad", [2**31, 2**63, 10**20])
+def test_out_of_range_ids_are_404_pages_not_500(ui, bad):
+    """Ids beyond what the database stores (SQLite raised OverflowError, PostgreSQL would refuse) are not found."""
+    r = ui.get(f"/ui/alerts/{bad}")
+    assert r.status_code == 404 and f"No alert {bad}" in r.text
+    r = ui.post(f"/ui/alerts/{bad}/decision", data={"decision": "escalate", "reason": "x", "version": "1"})
+    assert r.status_code == 404
+    href = _open_alert(ui, "Mahmoud Alavi")
+    r = ui.post(f"{href}/decision", data={"decision": "escalate", "reason": "x", "version": str(bad)})
+    assert r.status_code in (409, 422), "a version nobody saw is a conflict, never a crash"
+    for side in ("from", "to"):  # more than 20 digits is refused by the form's own limit (422)
+        assert ui.get(f"/ui/lists/us_ofac_cons/diff?{side}={bad}").status_code == (404 if bad < 10**20 else 422)
+    assert ui.get("/ui/entities/ofac-10481%00").status_code == 404
+    assert ui.get("/ui/lists/us_ofac%00/diff").status_code == 404
+
+
 # -- auth -------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,10 @@ from fastapi.responses import Response
 from vigil.api.state import IndexState, LoadedIndex
 
 
+# Pattern for free-text ids and filters that reach SQL: PostgreSQL refuses NUL characters in text (a 500 otherwise).
+NO_NUL = r"^[^\x00]*$"
+
+
 class JSONBytes(Response):
     """orjson-encoded JSON: several times faster than the stdlib for large match responses."""
 

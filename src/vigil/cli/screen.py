@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import typer
 
@@ -93,6 +94,7 @@ def screen_command(
     algorithm: Optional[str] = typer.Option(None, "--algorithm", help="Matching algorithm (see the API's /algorithms)."),
     as_json: bool = typer.Option(False, "--json", help="Print one /match response entry as JSON."),
     fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit 1 when any result matches."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who screens (audit log); default: the OS user."),
 ) -> None:
     """Screen one name (plus DOB, country, ID) against all loaded lists, with the reasons for every score."""
     from vigil.screening import QueryError, UnknownDatasetError, query_from_fields, screen
@@ -120,6 +122,7 @@ def screen_command(
         response = screen(matcher, query, opts)
     except (QueryError, UnknownDatasetError) as exc:
         fail(str(exc.args[0] if exc.args else exc))
+    _audit_screen(response, dataset, by)
     if as_json:
         typer.echo(json.dumps(response, ensure_ascii=False, indent=2))
     else:
@@ -145,12 +148,14 @@ def batch_command(
     algorithm: Optional[str] = typer.Option(None, "--algorithm"),
     restart: bool = typer.Option(False, "--restart", help="Ignore earlier progress and start over."),
     fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit 1 when any row matches."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who screens (audit log); default: the OS user."),
 ) -> None:
     """Screen a file of customers; resumable (Ctrl-C, then run the same command again to continue)."""
     from vigil.batch import BatchError, Columns, open_input, run_batch
     from vigil.screening import QueryError, UnknownDatasetError
 
     columns = Columns(name=name_col, dob=dob_col, country=country_col, id=id_col, schema=schema_col)
+    opts = None
     try:
         open_input(input, out, columns)  # bad input fails fast, before the index loads
         loaded = loaded_datasets()
@@ -161,8 +166,11 @@ def batch_command(
     except (BatchError, QueryError, UnknownDatasetError) as exc:
         fail(str(exc.args[0] if exc.args else exc))
     except KeyboardInterrupt:
+        if opts is not None:
+            _audit_batch(input, out, opts, by, status="interrupted")
         err_console.print("[yellow]interrupted[/]: progress is saved; run the same command again to continue")
         raise typer.Exit(130)
+    _audit_batch(input, out, opts, by, status="complete", summary=summary)
     err_console.print(
         f"screened {summary.rows} rows ({summary.resumed} from an earlier run) in {summary.seconds:.1f} s: "
         f"{summary.matched} with a match, {len(summary.errors)} malformed; wrote {out}",
@@ -174,6 +182,69 @@ def batch_command(
         err_console.print(f"  ... and {len(summary.errors) - 20} more (see the error column in {out})")
     if fail_on_match and summary.matched:
         raise typer.Exit(EXIT_MATCH)
+
+
+def _actor(by: Optional[str]) -> str:
+    from vigil.keys import default_actor
+
+    return (by or "").strip() or default_actor()
+
+
+def _audit_screen(response: dict[str, Any], dataset: str, by: Optional[str]) -> None:
+    """One screening-log row and one audit event per `vigil screen` call, in one transaction."""
+    from vigil.screening import top_ids
+    from vigil.screening_log import ScreeningEntry, ensure_table, record_screening
+
+    engine = _store().engine
+    with _audit_errors("the result is withheld: every screening must be on record"):
+        ensure_table(engine)
+        record_screening(engine, [ScreeningEntry(
+            endpoint=f"cli:screen/{dataset}", query=response["query"], top_ids=top_ids(response), actor=_actor(by),
+        )])
+
+
+@contextmanager
+def _audit_errors(consequence: str) -> Iterator[None]:
+    """A database that refuses the audit row is a clear error (exit 2), not a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        fail(f"could not write the audit log ({reason}); {consequence}")
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _audit_batch(input: Path, out: Path, opts: Any, by: Optional[str], status: str, summary: Any = None) -> None:
+    """One audit event per `vigil batch` run: the input file (name and SHA-256), the options and the counts."""
+    from vigil import audit
+    from vigil.batch import progress_path
+
+    payload: dict[str, Any] = {
+        "endpoint": "cli:batch", "status": status, "input": input.name, "input_sha256": _sha256(input),
+        "output": out.name, "threshold": opts.threshold, "limit": opts.limit, "algorithm": opts.algorithm,
+        "datasets": opts.datasets,
+    }
+    if summary is not None:
+        payload.update(rows=summary.rows, resumed=summary.resumed, matched=summary.matched,
+                       errors=len(summary.errors), seconds=round(summary.seconds, 3))
+    else:  # interrupted: the progress file holds the finished rows (after its one header line)
+        side = progress_path(out)
+        if side.exists():
+            with open(side, "rb") as fh:
+                payload["rows"] = max(0, sum(1 for line in fh if line.strip()) - 1)
+    with _audit_errors(f"{out.name} was written, but this run is not on record"):
+        audit.append(_actor(by), "screening.batch", payload, engine=_store().engine)
 
 
 def register(app: typer.Typer) -> None:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from typing import Optional
 
 import typer
 
-from vigil.cli.common import console, err_console, fail
+from vigil.cli.common import console, err_console, fail, open_store
 
 keys_app = typer.Typer(help="API keys for `vigil serve` (stored hashed; shown once at creation).", no_args_is_help=True)
 
@@ -61,14 +62,18 @@ def serve_command(
 @keys_app.command("create")
 def keys_create(
     name: str = typer.Option(..., "--name", help="Who or what uses the key (shown in the screening log)."),
-    scope: str = typer.Option("screen", "--scope", help="screen (match/search/entities) or admin (also reload/ingest)."),
+    scope: str = typer.Option(
+        "screen", "--scope",
+        help="screen: match, search, entities, catalog, scan; "
+             "analyst: screen + read and decide alerts (GET /alerts, POST /alerts/{id}/decision); "
+             "admin: everything, plus reload (/updatez) and list uploads (/ingest)."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who creates it (audit log); default: the OS user."),
 ) -> None:
-    """Create an API key and print it once; only its hash is stored."""
+    """Create an API key and print it once; only its hash is stored. Scopes: screen, analyst, admin."""
     from vigil.keys import ApiKeyError, create_key
-    from vigil.store import Store
 
     try:
-        key = create_key(Store().engine, name, scope)
+        key = create_key(open_store().engine, name, scope, actor=by)
     except ApiKeyError as exc:
         fail(str(exc))
     err_console.print(f"created {scope} key {name!r}; store it now, it cannot be shown again:", highlight=False)
@@ -83,9 +88,8 @@ def keys_list(as_json: bool = typer.Option(False, "--json")) -> None:
     from rich.table import Table
 
     from vigil.keys import list_keys
-    from vigil.store import Store
 
-    keys = list_keys(Store().engine)
+    keys = list_keys(open_store().engine)
     if as_json:
         typer.echo(json.dumps([{"name": k.name, "scope": k.scope, "created_at": k.created_at.isoformat(),
                                 "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None} for k in keys]))
@@ -101,13 +105,15 @@ def keys_list(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @keys_app.command("revoke")
-def keys_revoke(name: str = typer.Argument(..., help="The key's name.")) -> None:
+def keys_revoke(
+    name: str = typer.Argument(..., help="The key's name."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who revokes it (audit log); default: the OS user."),
+) -> None:
     """Revoke a key; a running server refuses it within seconds."""
     from vigil.keys import ApiKeyError, revoke_key
-    from vigil.store import Store
 
     try:
-        revoke_key(Store().engine, name)
+        revoke_key(open_store().engine, name, actor=by)
     except ApiKeyError as exc:
         fail(str(exc))
     console.print(f"revoked key {name!r}")

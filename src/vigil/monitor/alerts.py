@@ -74,7 +74,12 @@ def _alert(row: Any) -> Alert:
     )
 
 
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: PostgreSQL's int4; larger values make the database raise
+
+
 def get_alert(engine: Engine, alert_id: int) -> Alert:
+    if not isinstance(alert_id, int) or not 0 < alert_id <= MAX_ID:  # e.g. 10**20 from a URL: no such alert
+        raise AlertNotFound(f"no alert {alert_id}")
     t.ensure_tables(engine)
     with engine.connect() as conn:
         row = conn.execute(select(t.alerts).where(t.alerts.c.id == alert_id)).first()

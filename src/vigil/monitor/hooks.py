@@ -8,7 +8,9 @@ later (processed snapshots are tracked, so nothing is skipped).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Iterator
 
 from vigil import audit
 from vigil.monitor.notify import Notifier, deliver
@@ -16,6 +18,18 @@ from vigil.monitor.rescreen import Monitor, RunReport
 
 log = logging.getLogger(__name__)
 _MARK = "_vigil_monitor_hook"
+# Who triggers an ingest when that differs per call (e.g. the API key behind POST /ingest/{source}).
+_acting: ContextVar[str | None] = ContextVar("vigil_ingest_actor", default=None)
+
+
+@contextmanager
+def acting_as(actor: str | None) -> Iterator[None]:
+    """Ingests inside this block are audited (and rescreened) as `actor` instead of the hook's default."""
+    token = _acting.set(actor)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
 
 
 def attach(store: Any, *, actor: str = "system", rescreen: bool = True) -> None:
@@ -23,8 +37,9 @@ def attach(store: Any, *, actor: str = "system", rescreen: bool = True) -> None:
         return
 
     def on_ingest(result: Any) -> None:
+        who = _acting.get() or actor
         try:
-            audit.append(actor, "ingest", {
+            audit.append(who, "ingest", {
                 "dataset": result.dataset, "status": result.status, "files": list(result.files or []),
                 "source": getattr(result, "source", None),
                 "snapshot": result.snapshot.id if getattr(result, "snapshot", None) else None,
@@ -34,7 +49,7 @@ def attach(store: Any, *, actor: str = "system", rescreen: bool = True) -> None:
             log.exception("could not write the ingest to the audit log")
         if rescreen and result.status == "created":
             try:
-                report = rescreen_after_ingest(store, actor=actor)
+                report = rescreen_after_ingest(store, actor=who)
                 if report.alerts or report.delisted:
                     log.warning("monitoring: %d new alerts, %d delisted after %s ingest",
                                 len(report.alerts), len(report.delisted), result.dataset)

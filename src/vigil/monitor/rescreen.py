@@ -18,7 +18,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
@@ -113,10 +113,14 @@ def customer_keys(matcher: Any, query: Entity) -> str | None:
 def index_keys(matcher: Any) -> frozenset[str] | None:
     """All keys a (small, delta) matcher index holds: its name postings and its identifiers."""
     index = getattr(matcher, "index", None)
-    postings, ids = getattr(index, "postings", None), getattr(index, "ids", None)
-    if postings is None or ids is None:
-        return None
-    return frozenset(postings) | frozenset("#" + k for k in ids)
+    # `key_ids`: the CSR index's key -> posting-list id; older indexes kept a `postings` dict keyed the same way.
+    keys = getattr(index, "key_ids", None)
+    if keys is None:
+        keys = getattr(index, "postings", None)
+    ids = getattr(index, "ids", None)
+    if not isinstance(keys, Mapping) or not isinstance(ids, Mapping):
+        return None  # an index we cannot read: no prefilter, every customer is screened (slower, still exact)
+    return frozenset(keys) | frozenset("#" + k for k in ids)
 
 
 def _default_matcher_factory(entities: list[Entity]) -> Any:

@@ -43,7 +43,9 @@ def ingest(
     files: list[UploadFile] = File(..., description="One file, or the files of one list (e.g. sdn.csv, add.csv, alt.csv)"),
     caller: Caller = Depends(require_admin),
 ):
-    """Same as `vigil ingest SOURCE PATH`, then a reload: the new snapshot is served at once."""
+    """Same as `vigil ingest SOURCE PATH` (audited, monitored books rescreened), then a reload: the new snapshot
+    is served at once."""
+    from vigil.monitor.hooks import acting_as, attach
     from vigil.sources import SOURCES, IngestError
 
     if source not in SOURCES:
@@ -64,8 +66,11 @@ def ingest(
             if total > MAX_UPLOAD:
                 raise HTTPException(413, f"upload above {MAX_UPLOAD // (1024 * 1024)} MB")
         path = folder if len(files) > 1 else next(folder.iterdir())
+        store = state.store
+        attach(store)  # the CLI's hook (cli.common.open_store): audit the ingest, rescreen books on a change
         try:
-            result = state.store.ingest_file(source, path)
+            with acting_as(caller.name or "anonymous"):
+                result = store.ingest_file(source, path)
         except IngestError as exc:
             raise HTTPException(400, f"cannot ingest: {exc}".replace(str(folder) + "/", "")) from None
     swapped = state.try_reload()

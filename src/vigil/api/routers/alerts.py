@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from vigil.api.auth import Caller, caller_for
-from vigil.api.deps import JSONBytes, state_of
+from vigil.api.deps import NO_NUL, JSONBytes, state_of
+from vigil.monitor.alerts import MAX_ID
 
 router = APIRouter(tags=["Alerts"])
 
@@ -20,7 +21,7 @@ class DecisionBody(BaseModel):
     decision: Literal["true-match", "false-positive", "escalate"]
     reason: str = Field(..., min_length=1, max_length=4000, description="Why; recorded in the audit log.")
     by: Optional[str] = Field(None, max_length=200, description="The analyst (defaults to the API key's name).")
-    version: Optional[int] = Field(None, ge=1, description="The alert version you looked at; a newer one is a 409.")
+    version: Optional[int] = Field(None, ge=1, le=MAX_ID, description="The alert version you looked at; a newer one is a 409.")
 
 
 def _engine(request: Request):
@@ -32,9 +33,9 @@ def get_alerts(
     request: Request,
     status: list[str] = Query([], description="open, escalated, true_match, false_positive, delisted"),
     open_only: bool = Query(False, alias="open", description="Only open and escalated alerts"),
-    book: Optional[str] = Query(None, max_length=200),
-    customer_id: Optional[str] = Query(None, max_length=255),
-    entity_id: Optional[str] = Query(None, max_length=255),
+    book: Optional[str] = Query(None, max_length=200, pattern=NO_NUL),
+    customer_id: Optional[str] = Query(None, max_length=255, pattern=NO_NUL),
+    entity_id: Optional[str] = Query(None, max_length=255, pattern=NO_NUL),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=10_000_000),
     caller: Caller = Depends(require_analyst),
@@ -50,7 +51,7 @@ def get_alerts(
 
 
 @router.get("/alerts/{alert_id}", summary="One alert with its explanation, entity snapshot and decisions")
-def get_alert(request: Request, alert_id: int, caller: Caller = Depends(require_analyst)):
+def get_alert(request: Request, alert_id: int = Path(..., ge=1, le=MAX_ID), caller: Caller = Depends(require_analyst)):
     from vigil.monitor import AlertNotFound
     from vigil.monitor import get_alert as fetch
     from vigil.monitor.decisions import decisions_for
@@ -64,7 +65,8 @@ def get_alert(request: Request, alert_id: int, caller: Caller = Depends(require_
 
 
 @router.post("/alerts/{alert_id}/decision", summary="Decide an alert (409 when someone else decided first)")
-def post_decision(request: Request, alert_id: int, body: DecisionBody, caller: Caller = Depends(require_analyst)):
+def post_decision(request: Request, body: DecisionBody, alert_id: int = Path(..., ge=1, le=MAX_ID),
+                  caller: Caller = Depends(require_analyst)):
     from vigil.monitor import AlertNotFound, DecisionConflict, DecisionError, decide
 
     by = (body.by or "").strip() or caller.name or "anonymous"

@@ -91,6 +91,8 @@ def _other_properties(entity) -> list[tuple[str, str, list[str]]]:
 @router.get("/ui/entities/{entity_id}")
 def entity_page(request: Request, entity_id: str = Path(..., max_length=200),
                 user: UIUser = Depends(need("screen"))):
+    if "\x00" in entity_id:  # no id holds one, and PostgreSQL refuses it in a query
+        raise PageError(404, f"No entity with id {entity_id!r} in the loaded lists.", title="Not found")
     index = loaded(request)
     matcher = index.matcher
     entity = matcher.get(entity_id)

@@ -42,11 +42,15 @@ def diff_page(
     from vigil.store.store import NotFound, StoreError
 
     store = _store(request)
+    if "\x00" in dataset:  # PostgreSQL refuses NUL in a query; no dataset has one
+        raise PageError(404, f"no dataset {dataset!r} in the store", title="Not found")
     try:
         frm = int(from_) if from_ else None
         until = int(to) if to else None
     except ValueError:
         raise PageError(400, "snapshot ids are numbers (see the lists page)", title="Bad request") from None
+    if any(sid is not None and not 0 < sid < 2**63 for sid in (frm, until)):
+        raise PageError(404, "no such snapshot (see the lists page)", title="Not found")
     if frm is not None and until is not None and frm >= until:
         raise PageError(400, f"pick an older snapshot on the left: {frm} is not before {until}", title="Bad request")
     try:
