@@ -45,7 +45,7 @@ def main() -> int:
     gaz = gazetteer_for(matcher)
     print(f"gazetteer: {gaz.size} names in {time.perf_counter() - t:.1f}s")
     t = time.perf_counter()
-    get_pipeline(None, ner=not args.no_ner)
+    get_pipeline(None)  # also for --no-ner: the context rules use the model's parser
     print(f"spaCy model loaded in {time.perf_counter() - t:.1f}s (once per process)")
 
     articles = list(iter_articles([args.articles]))
@@ -65,6 +65,7 @@ def main() -> int:
     print(f"throughput: {n / elapsed:.1f} articles/s wall clock ({n} scans in {elapsed:.1f}s, one thread)")
     # On a shared machine wall time includes waiting for the CPU; CPU time is what one core delivers.
     print(f"            {n / cpu:.1f} articles per CPU-second ({cpu:.1f}s CPU)")
+    print(f"            machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for k, v in stages.items():
         print(f"  {k:16s} mean {1000 * statistics.mean(v):7.1f} ms")
     return 0

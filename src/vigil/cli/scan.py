@@ -35,7 +35,7 @@ def scan_command(
     if html_out is not None and len(loaded) > 1 and html_out.exists() and not html_out.is_dir():
         fail(f"{html_out}: with several articles --html needs a directory")
     try:
-        get_pipeline(model, ner=not no_ner)
+        get_pipeline(model)  # also with --no-ner: the context rules use the model's parser
     except ModelError as exc:
         fail(str(exc))
     try:

@@ -6,6 +6,8 @@ pipeline never runs over a whole article:
   which in the small English model has its own embedding layer);
 * the dependency parse only for the few sentences that contain a sanction trigger
   word (see `context.py`), each parsed as its own small Doc.
+
+The model's matrix products go to numpy's OpenBLAS, limited to one thread (see `_load`).
 """
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ class Pipeline:
             self.nlp = spacy.blank("en")
         else:
             try:
-                self.nlp = spacy.load(self.name)
+                self.nlp = _load(self.name)
             except (OSError, ImportError) as exc:
                 raise ModelError(
                     f"spaCy model {self.name!r} is not installed ({exc.__class__.__name__}); install its package "
@@ -88,9 +90,46 @@ class Pipeline:
                 doc = self._sentencizer(doc)
             _paragraph_breaks(doc, text)
             if ner and self.has_ner:
-                for step in self._ner_steps:
-                    doc = step(doc)
+                self._recognise(doc)
         return doc
+
+    def _recognise(self, doc) -> None:
+        """Entities for `doc`, recognised on the windows around its capitalised tokens only.
+
+        The NER's transition loop costs the same for every token, and most of a news text is
+        lower-case prose that holds no PERSON/ORG/NORP/GPE name. WINDOW is the receptive field of
+        the small models' tok2vec (4 layers of window 1), so every capitalised token gets the same
+        vector as in the full text. The windows go to the model as one compact Doc, separated by
+        paragraph breaks so that no entity spans two windows; the entities are mapped back onto
+        `doc`. tests/media/test_ner.py checks the result against a full-text run."""
+        from spacy.tokens import Doc, Span
+
+        windows = _windows(doc)
+        if sum(b - a for a, b in windows) >= 0.9 * len(doc):  # no real saving: the whole text
+            windows = [(0, len(doc))]
+        words: list[str] = []
+        spaces: list[bool] = []
+        origin: list[int] = []  # compact token -> token of `doc` (-1: separator)
+        for a, b in windows:
+            if origin:
+                words.append("\n\n")
+                spaces.append(False)
+                origin.append(-1)
+            for tok in doc[a:b]:
+                words.append(tok.text)
+                spaces.append(bool(tok.whitespace_))
+                origin.append(tok.i)
+        compact = Doc(doc.vocab, words=words, spaces=spaces)
+        for step in self._ner_steps:
+            compact = step(compact)
+        ents = []
+        for e in compact.ents:
+            toks = origin[e.start:e.end]
+            if -1 in toks:  # ran into a separator: keep the part before it
+                toks = toks[: toks.index(-1)]
+            if toks:
+                ents.append(Span(doc, toks[0], toks[-1] + 1, label=e.label_))
+        doc.ents = ents
 
     def parse(self, span):
         """A dependency-parsed copy of one sentence (a spaCy Span); None when the model has no parser."""
@@ -112,6 +151,60 @@ class Pipeline:
             for step in self._parse_steps:
                 docs = list(step.pipe(docs, batch_size=64))
         return docs
+
+
+# Never run (see `Pipeline`): not loading them saves load time and memory. The parse steps do not
+# include the attribute_ruler, so `Token.pos_` stays empty in parsed sentences (context.py relies on that).
+_UNUSED_COMPONENTS = ["attribute_ruler", "lemmatizer", "senter"]
+
+
+def _load(name: str):
+    """Load a spaCy pipeline whose matrix products run on numpy's BLAS in one thread.
+
+    thinc's default CPU backend uses the bundled BLIS, whose CPU detection falls back to its
+    generic reference kernel on processors it does not know (this AMD EPYC, family 0x19): its
+    gemm is ~3x slower than numpy's OpenBLAS, which picks an optimised kernel. Several BLAS
+    threads only add CPU time for matrices this small, and the target is one core per article.
+    """
+    import spacy
+    from thinc.api import NumpyOps, get_current_ops, use_ops
+
+    _single_thread_blas()
+    if type(get_current_ops()) is not NumpyOps:  # a GPU or other backend chosen by the caller
+        return spacy.load(name, exclude=_UNUSED_COMPONENTS)
+    with use_ops("numpy", use_blis=False):
+        return spacy.load(name, exclude=_UNUSED_COMPONENTS)
+
+
+@lru_cache(maxsize=1)
+def _single_thread_blas() -> None:
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # only costs CPU time
+        return
+    threadpool_limits(limits=1, user_api="blas")
+
+
+WINDOW = 4  # tokens of context kept each side of a capitalised token for the NER
+
+
+def _windows(doc) -> list[tuple[int, int]]:
+    """Merged token ranges [a, b) within WINDOW tokens of a token with an upper-case letter."""
+    import numpy
+
+    if not len(doc):
+        return []
+    orth_lower = doc.to_array(["ORTH", "LOWER"])
+    cased = numpy.flatnonzero(orth_lower[:, 0] != orth_lower[:, 1])  # the text differs from its lower case
+    out: list[tuple[int, int]] = []
+    n = len(doc)
+    for i in cased.tolist():
+        a, b = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _paragraph_breaks(doc, text: str) -> None:

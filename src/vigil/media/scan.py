@@ -341,7 +341,11 @@ def _in_title_case_line(text: str, start: int, end: int) -> bool:
     there only list names (gazetteer hits) count."""
     ls = text.rfind("\n", 0, start) + 1
     le = text.find("\n", start)
-    line = text[ls: le if le != -1 else len(text)]
+    return _is_title_case(text[ls: le if le != -1 else len(text)])
+
+
+@lru_cache(maxsize=1024)  # asked once per NER span, i.e. many times for the same paragraph
+def _is_title_case(line: str) -> bool:
     words = [w for w in line.split() if len(w) >= 4 and w[0].isalpha()]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
