@@ -137,3 +137,75 @@ def test_cyrillic_names_meet_latin_names(cyrillic, latin):
 def test_kh_digraph_is_one_sound():
     assert latin_skeleton("khamenei") == "Xmn"
     assert name_tokens("خان", "person")[0].skels == ("Xn",)
+
+
+# -- scripts beyond Arabic, Cyrillic and Greek (names as the UK list writes them) -------------
+@pytest.mark.parametrize(
+    "native, latin",
+    [
+        ("김영복", "KIM YONG BOK"),  # UK list, Hangul: Revised Romanisation gim/yeong/bok + variants
+        ("노광철", "NO KWANG CHOL"),
+        ("리송진", "RI SONG JIN"),
+        ("신금철", "SIN KUM CHOL"),
+        ("נעם פדרמן", "Noam FEDERMAN"),  # UK list, Hebrew: consonant skeletons like Arabic
+        ("ינון לוי", "Yinon LEVY"),
+        ("Δημήτρης Ιωαννίδης", "Demetris IOANNIDES"),  # UK list, Greek
+        ("ΧΡΙΣΤΟΔΟΥΛΟΣ Γ. ΒΑΣΙΛΕΙΑΔΗΣ", "Christodoulos Georgiou VASSILIADES"),
+    ],
+)
+def test_list_names_in_other_scripts_meet_their_latin_names(native, latin):
+    from vigil.matching import compare
+    from vigil.model import Entity
+
+    r = compare(Entity("Person", properties={"name": [native]}), Entity("Person", id="x", properties={"name": [latin]}))
+    assert r.match, (native, latin, r.score)
+
+
+def test_hangul_syllables_carry_their_common_spellings():
+    from vigil.matching.translit import hangul_syllable
+
+    rr, alts = hangul_syllable("정")
+    assert rr == "jeong" and {"jung", "jong", "chung"} <= alts
+    assert {"kim", "gim"} <= {hangul_syllable("김")[0], *hangul_syllable("김")[1]}
+    assert [t.text for t in name_tokens("박지성", "person")] == ["bak", "ji", "seong"]
+
+
+def test_han_and_other_scripts_fall_back_to_anyascii():
+    assert [t.text for t in name_tokens("王伟", "person")] == ["wang", "wei"]  # family + given name
+    assert normalize("ბარაკ") == "barak"  # Georgian; anyascii's apostrophes dropped
+    assert name_tokens("नरेन्द्र", "person")[0].skels == (latin_skeleton("narendra"),)  # Indic: consonants
+
+
+def test_same_script_syllables_are_compared_as_written():
+    from vigil.matching.scoring import DEFAULT_CONFIG, token_sim
+
+    a, b = name_tokens("정", "person")[0], name_tokens("종", "person")[0]
+    assert token_sim(a, b, DEFAULT_CONFIG) == 0.0  # jeong / jong read alike but are two names
+    latin = name_tokens("Jong", "person")[0]
+    assert token_sim(a, latin, DEFAULT_CONFIG) >= 0.9
+
+
+def test_legal_forms_in_full_and_abbreviated_are_one_form():
+    def forms(text):
+        return [t.text for t in name_tokens(text, "org") if t.weak]
+
+    assert forms("Siemens Aktiengesellschaft") == forms("Siemens AG") == ["ag"]
+    assert forms("Volkswagen Gesellschaft mit beschränkter Haftung") == forms("Volkswagen GmbH") == ["gmbh"]
+    assert forms("Obshchestvo s Ogranichennoy Otvetstvennostyu Romashka") == forms("OOO Romashka") == ["llc"]
+    assert forms("Открытое акционерное общество Газпром") == forms("OJSC Gazprom") == ["jsc"]
+    assert forms("Banco Nacional S.A. de C.V.") == forms("Banco Nacional S.A.") == ["sa"]
+    assert forms("Mahan Air Aktiengeselschaft") == ["ag"]  # a long legal form within two typing slips
+
+
+def test_numbers_as_words_and_look_alike_digits():
+    assert [t.text for t in name_tokens("Brigade Twenty-Two", "org")] == ["brigade", "22"]
+    assert [t.text for t in name_tokens("Fifth Avenue Trading", "org")][:2] == ["5", "avenue"]
+    assert [t.text for t in name_tokens("2nd Division", "org")] == ["2", "division"]
+    assert [t.text for t in name_tokens("M0hammad 5oleimani", "person")] == ["mohammad", "soleimani"]
+    assert [t.text for t in name_tokens("ASPHALT 2", "org")] == ["asphalt", "2"]  # real numbers stay
+    assert normalize("Boeing737 A1") == "boeing737 a1"
+
+
+def test_family_name_first_with_comma_is_turned_round():
+    assert [t.text for t in name_tokens("PUTIN, Vladimir Vladimirovich", "person")] == [
+        "vladimir", "vladimirovich", "putin"]

@@ -93,3 +93,44 @@ def test_weights_and_config_can_be_overridden():
     default = compare(q, cand).score
     lenient = compare(q, cand, weights={"dob_mismatch": 0.0}).score
     assert lenient > default
+
+
+def org(name, schema="Company"):
+    return Entity(schema, id="t-2", properties={"name": [name]})
+
+
+def test_legal_form_mismatch_is_another_entity():
+    assert compare(query("Mahan Air AG", schema="Company"), org("Mahan Air Aktiengesellschaft")).score == 1.0
+    r = compare(query("Mahan Air AG", schema="Company"), org("Mahan Air GmbH"))
+    assert not r.match  # a stock corporation is not a limited company of the same name
+    assert compare(query("Romashka LLC", schema="Company"), org("OOO Romashka")).match
+    assert compare(query("Banco Nacional S.A.", schema="Company"), org("Banco Nacional S.A. de C.V.")).match
+    assert compare(query("Romashka Ltd", schema="Company"), org("Romashka LLC")).match  # both limited
+
+
+def test_an_extra_part_of_an_organisation_name_is_another_entity():
+    # A subsidiary named after its country is a different legal entity.
+    assert not compare(query("Bank Melli Iran", schema="Company"), org("Bank Melli Iran Armenia")).match
+    assert compare(query("Bank Melli Iran", schema="Company"), org("BANK MELLI IRAN")).match
+
+
+def test_acronyms_and_joined_words_in_organisation_names():
+    r = compare(query("IRGC", schema="Organization"), org("Islamic Revolutionary Guard Corps", "Organization"))
+    assert r.match and r.score < 0.9  # initials are weaker evidence than the name
+    assert compare(query("Vandenberg Corp", schema="Company"), org("Van den Berg Corporation")).match
+    assert compare(query("Brigade Twenty-Two", schema="Organization"), org("Brigade 22", "Organization")).match
+
+
+def test_missing_given_name_at_the_end_is_not_a_middle_name():
+    # Korean names are family-name first: CHOL is a given-name syllable, not a middle name.
+    assert not compare(query("Song Kim"), person("KIM SONG CHOL")).match
+    assert compare(query("Vladimir Putin"), person("PUTIN, Vladimir Vladimirovich")).match
+
+
+def test_romance_gender_endings_are_different_names():
+    assert not compare(query("Mario Bianchi Rossi"), person("Maria Bianchi Rossi")).score > 0.9
+    assert compare(query("Mario Rossi"), person("Maria Rossi")).score < 0.7
+
+
+def test_initials_alone_are_not_a_name_match():
+    assert not compare(query("V. P."), person("Vladimir Putin")).match

@@ -73,14 +73,24 @@ class EntityRecord:
 
 @dataclass
 class Index:
+    """Posting lists in one CSR layout: key -> key id -> flat[offsets[id]:offsets[id + 1]].
+
+    A few large numpy arrays instead of ~140k small ones: the pickled index (the `vigil screen`
+    cache) loads several times faster, and the candidate stage slices instead of looking up.
+    """
+
     entities: list[EntityRecord] = field(default_factory=list)
     names: list[NameRecord] = field(default_factory=list)
-    postings: dict[str, list[int]] = field(default_factory=dict)
-    idf: dict[str, float] = field(default_factory=dict)
+    key_ids: dict[str, int] = field(default_factory=dict)
+    offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    flat: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    kweight: np.ndarray = field(default_factory=lambda: np.zeros(0))  # IDF x key-kind factor
     ids: dict[str, list[int]] = field(default_factory=dict)
     by_id: dict[str, int] = field(default_factory=dict)
     tokweight: dict[str, float] = field(default_factory=dict)
     name_len: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    name_entity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    datasets: frozenset[str] = frozenset()  # every dataset any entity belongs to
 
     @classmethod
     def build(cls, entities) -> "Index":
@@ -104,52 +114,71 @@ class Index:
                 for key in name_keys(tokens):
                     postings[key].append(nidx)
         n = max(len(idx.names), 1)
-        idx.postings = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items()}
-        idx.idf = {k: math.log(1 + n / len(v)) for k, v in postings.items()}
+        idx.key_ids = {k: i for i, k in enumerate(postings)}
+        lengths = np.fromiter((len(v) for v in postings.values()), dtype=np.int64, count=len(postings))
+        idx.offsets = np.zeros(len(postings) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=idx.offsets[1:])
+        idx.flat = np.fromiter((i for v in postings.values() for i in v), dtype=np.int32, count=int(lengths.sum()))
+        idf = {k: math.log(1 + n / len(v)) for k, v in postings.items()}
+        idx.kweight = np.fromiter((idf[k] * KEY_FACTORS[k[0]] for k in postings), dtype=np.float64,
+                                  count=len(postings))
         idx.ids = dict(ids)
         idx.name_len = np.asarray([1.0 + 0.15 * max(0, len(n.tokens) - 1) for n in idx.names], dtype=np.float64)
-        idx.tokweight = {k[1:]: min(1.2, max(0.4, v / 8.0)) for k, v in idx.idf.items() if k[0] == "t"}
+        idx.name_entity = np.asarray([n.entity for n in idx.names], dtype=np.int32)
+        idx.tokweight = {k[1:]: min(1.2, max(0.4, v / 8.0)) for k, v in idf.items() if k[0] == "t"}
+        # "" stands for entities without a dataset, which no dataset filter lets through.
+        idx.datasets = frozenset(d for rec in idx.entities for d in (rec.entity.datasets or [""]))
         return idx
 
     def weigh(self, tok: Token) -> float:
         """Weight of a name part by rarity; parts the lists never use weigh most."""
         return self.tokweight.get(tok.text, 1.2)
 
+    def postings(self, key: str) -> np.ndarray | None:
+        """The name records carrying `key` (None when no name has it)."""
+        k = self.key_ids.get(key)
+        if k is None:
+            return None
+        return self.flat[self.offsets[k]:self.offsets[k + 1]]
+
     def candidates(self, queries: list[tuple[Token, ...]], limit: int) -> list[int]:
         """The `limit` name records with the most (IDF-weighted) keys in common with any query name."""
         keys: set[str] = set()
+        key_ids = self.key_ids
         for tokens in queries:
             for key in name_keys(tokens):
                 # Prefix/suffix keys only serve tokens the lists do not contain (typos).
                 if key[0] not in "ps":
                     keys.add(key)
             for tok in tokens:
-                if not tok.weak and "t" + tok.text not in self.postings and len(tok.text) >= 6:
+                if not tok.weak and "t" + tok.text not in key_ids and len(tok.text) >= 6:
                     keys.add("p" + tok.text[:4])
                     keys.add("s" + tok.text[-4:])
-        arrays = []
-        weights = []
-        common: list[str] = []
-        for key in keys:
-            plist = self.postings.get(key)
-            if plist is None:
-                continue
-            if len(plist) > MAX_POSTINGS:
-                common.append(key)  # "mohammad", "k:mhmd": too common to rank by
-                continue
-            arrays.append(plist)
-            weights.append(self.idf[key] * KEY_FACTORS[key[0]])
-        if not arrays and common:
-            # Only very common name parts ("Mohammad Ali"): rank within the rarest of them.
-            key = min(common, key=lambda k: len(self.postings[k]))
-            arrays.append(self.postings[key])
-            weights.append(self.idf[key] * KEY_FACTORS[key[0]])
-        if not arrays:
+        kids = [k for k in map(key_ids.get, keys) if k is not None]
+        if not kids:
             return []
-        # Sum the key weights per name record over the touched postings only.
-        idx = np.concatenate(arrays)
-        w = np.repeat(np.asarray(weights, dtype=np.float64), [len(a) for a in arrays])
-        names, inverse = np.unique(idx, return_inverse=True)
+        kid = np.asarray(kids, dtype=np.intp)
+        starts = self.offsets[kid]
+        lens = self.offsets[kid + 1] - starts
+        keep = lens <= MAX_POSTINGS
+        if not keep.any():
+            # Only very common name parts ("Mohammad Ali"): rank within the rarest of them.
+            keep = np.zeros(len(kid), dtype=bool)
+            keep[int(np.argmin(lens))] = True
+        kid, starts, lens = kid[keep], starts[keep], lens[keep]
+        flat = self.flat
+        idx = np.concatenate([flat[s:s + n] for s, n in zip(starts.tolist(), lens.tolist())])
+        w = np.repeat(self.kweight[kid], lens)
+        # Sum the key weights per name record over the touched postings only (np.unique's
+        # sort-based grouping, without its extra passes).
+        order = np.argsort(idx, kind="stable")
+        sidx = idx[order]
+        first = np.empty(len(sidx), dtype=bool)
+        first[0] = True
+        np.not_equal(sidx[1:], sidx[:-1], out=first[1:])
+        inverse = np.empty(len(sidx), dtype=np.intp)
+        inverse[order] = np.cumsum(first) - 1
+        names = sidx[first]
         # Prefer names without extra parts: HIZBALLAH before LEBANESE HIZBALLAH ESO.
         scores = np.bincount(inverse, weights=w) / self.name_len[names]
         pool = limit * 5
@@ -162,11 +191,12 @@ class Index:
         # cannot crowd out another entity with the same name.
         out: list[int] = []
         seen: dict[int, int] = {}
-        for nidx in names[top].tolist():
-            e = self.names[nidx].entity
-            if seen.get(e, 0) >= PER_ENTITY:
+        chosen = names[top]
+        for nidx, e in zip(chosen.tolist(), self.name_entity[chosen].tolist()):
+            c = seen.get(e, 0)
+            if c >= PER_ENTITY:
                 continue
-            seen[e] = seen.get(e, 0) + 1
+            seen[e] = c + 1
             out.append(nidx)
             if len(out) >= limit:
                 break

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
 from vigil.model import Entity, SchemaError, model
@@ -11,7 +12,7 @@ from . import ofac
 from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord
 from .names import Token, kind_of, make_token, name_tokens
 from .scoring import (
-    DEFAULT_CONFIG, DEFAULT_WEIGHTS, Explanation, align, compare_dates, merge_compounds, norm_id,
+    DEFAULT_CONFIG, DEFAULT_WEIGHTS, Explanation, align, compare_dates, merge_acronym, merge_compounds, norm_id,
 )
 
 MAX_NAME_LEN = 1000
@@ -153,9 +154,13 @@ class Matcher:
         for value in raw_names + [v for p in NAME_PART_PROPS for v in ent.get(p)]:
             _check_text(value, "name")
         names = []
+        seen_tokens: set[tuple[Token, ...]] = set()
         for value in raw_names:
             tokens = name_tokens(value, kind)
-            if tokens and value not in (n for n, _ in names):
+            # A second spelling with the very same tokens ("John Smith" as name and as
+            # firstName + lastName) scores exactly as the first: score it once.
+            if tokens and tokens not in seen_tokens:
+                seen_tokens.add(tokens)
                 names.append((value, tokens))
         ids = {norm_id(v): v for v in ent.get_type("identifier") if len(norm_id(v)) >= 4}
         if not names and not ids:
@@ -202,19 +207,30 @@ class Matcher:
             except SchemaError as exc:
                 raise QueryError(str(exc)) from None
         q = self.prepare(query_entity)
+        if datasets is not None:
+            datasets = set(datasets)
+            if datasets >= self.index.datasets:
+                # Every loaded list (what /match/default asks for): no filter, and no need to
+                # look 5x further down the candidate list.
+                datasets = None
         filters = _Filters(datasets, exclude_schema, exclude_ids, changed_since, topics)
         results = []
         n_cand = int(cfg["candidates"])
         if filters.active:
             n_cand *= 5  # filters drop candidates after ranking: look further down the list
+        qschema = q.entity.schema.name
+        entities = self.index.entities
+        weigh = self.index.weigh
+        check = filters.ok if filters.active else None
+        memo: dict = {}
         for eidx, names in self._candidates(q, n_cand).items():
-            rec = self.index.entities[eidx]
-            if not filters.ok(rec) or model().common_schema(q.entity.schema.name, rec.entity.schema.name) is None:
+            rec = entities[eidx]
+            if (check is not None and not check(rec)) or not _compatible(qschema, rec.entity.schema.name):
                 continue
             if algorithm == "ofac":
                 score, expl = ofac.score_entity(q, rec, names, w)
             else:
-                score, expl = score_entity(q, rec, names, w, cfg, self.index.weigh)
+                score, expl = score_entity(q, rec, names, w, cfg, weigh, memo)
             if score > 0:
                 results.append(MatchResult(rec.entity, score, score >= threshold, expl))
         results.sort(key=lambda r: (-r.score, r.entity.id or ""))
@@ -222,8 +238,9 @@ class Matcher:
 
     def _candidates(self, q: Query, limit: int) -> dict[int, list[NameRecord]]:
         out: dict[int, list[NameRecord]] = defaultdict(list)
-        for nidx in self.index.candidates([t for _, t in q.names], limit):
-            rec = self.index.names[nidx]
+        names = self.index.names
+        for nidx in self.index.candidates([t for _, t in q.names], limit) if q.names else ():
+            rec = names[nidx]
             out[rec.entity].append(rec)
         for key in q.ids:
             for eidx in self.index.ids.get(key, ()):
@@ -316,6 +333,12 @@ def _unit_weight(tok: Token) -> float:
     return 1.0
 
 
+@lru_cache(maxsize=1024)
+def _compatible(query_schema: str, candidate_schema: str) -> bool:
+    """Schema compatibility is a hard filter: a Person never matches a Vessel (memoised per pair)."""
+    return model().common_schema(query_schema, candidate_schema) is not None
+
+
 class _Filters:
     def __init__(self, datasets, exclude_schema, exclude_ids, changed_since, topics):
         self.datasets = set(datasets) if datasets else None
@@ -341,21 +364,48 @@ class _Filters:
         return True
 
 
-def score_entity(q: Query, rec: EntityRecord, names: list[NameRecord], w: dict, cfg: dict, weigh):
-    """The vigil score of one candidate entity and its explanations."""
+def name_alignment(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], cfg: dict, weigh, org: bool):
+    """(best alignment, its score) of one query name and one candidate name, trying joined
+    compounds (Nasr Allah / Nasrallah) and acronyms (IRGC; for persons initials: JP)."""
+    al = align(qtoks, ctoks, cfg, weigh, org)
+    s = al.score
+    if len(qtoks) != len(ctoks) and s < 0.99:
+        for qt, ct in ((merge_compounds(qtoks, ctoks, make_token), ctoks),
+                       (qtoks, merge_compounds(ctoks, qtoks, make_token))):
+            if qt is not None and ct is not None:
+                alt = align(qt, ct, cfg, weigh, org)
+                if alt.score > s:
+                    al, s = alt, alt.score
+        if s < cfg["acronym_factor"]:
+            for qt, ct in ((qtoks, merge_acronym(qtoks, ctoks, make_token, not org)),
+                           (merge_acronym(ctoks, qtoks, make_token, not org), ctoks)):
+                if qt is not None and ct is not None:
+                    alt = align(qt, ct, cfg, weigh, org)
+                    if alt.score * cfg["acronym_factor"] > s:
+                        al, s = alt, alt.score * cfg["acronym_factor"]
+    return al, s
+
+
+def score_entity(q: Query, rec: EntityRecord, names: list[NameRecord], w: dict, cfg: dict, weigh,
+                 memo: dict | None = None):
+    """The vigil score of one candidate entity and its explanations.
+
+    `memo` (one dict per query) shares name alignments between candidates: the same person on
+    several lists often carries the very same names (interned token tuples).
+    """
     expl: dict[str, Explanation] = {}
     best = (0.0, None, None, None)
+    org = "org" in (q.kind, rec.kind) and "person" not in (q.kind, rec.kind)  # see scoring.align
     for qname, qtoks in q.names:
         for nrec in names:
-            al = align(qtoks, nrec.tokens, cfg, weigh)
-            s = al.score
-            if len(qtoks) != len(nrec.tokens) and s < 0.99:
-                for qt, ct in ((merge_compounds(qtoks, nrec.tokens, make_token), nrec.tokens),
-                               (qtoks, merge_compounds(nrec.tokens, qtoks, make_token))):
-                    if qt is not None and ct is not None:
-                        alt = align(qt, ct, cfg, weigh)
-                        if alt.score > s:
-                            al, s = alt, alt.score
+            if memo is None:
+                al, s = name_alignment(qtoks, nrec.tokens, cfg, weigh, org)
+            else:
+                key = (qtoks, nrec.tokens, org)
+                hit = memo.get(key)
+                if hit is None:
+                    hit = memo[key] = name_alignment(qtoks, nrec.tokens, cfg, weigh, org)
+                al, s = hit
             if s <= 0:
                 continue
             if nrec.prop == "weakAlias":

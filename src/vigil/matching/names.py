@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from . import translit
 from .tables import variants
 
@@ -35,6 +37,8 @@ def _is_word_char(ch: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def _latin_word(word: str) -> str:
+    if word.isascii():
+        return _deleet(word)  # nothing to decompose or romanise (the common case, and the hot one)
     out = []
     for ch in unicodedata.normalize("NFD", word):
         if unicodedata.category(ch) == "Mn":
@@ -42,9 +46,44 @@ def _latin_word(word: str) -> str:
         rom = translit.romanize_char(ch)
         if rom is not None:
             out.append(rom)
-        else:
+        elif ch in _LATIN_SPECIAL or translit.is_latin_or_known(ch) or not ch.isalpha():
             out.append(_LATIN_SPECIAL.get(ch, ch))
-    return "".join(out)
+        else:
+            out.append(_other_script_char(ch))
+    return _deleet("".join(out))
+
+
+@lru_cache(maxsize=20_000)
+def _other_script_char(ch: str) -> str:
+    """A letter of a script without our own table (CJK, Hangul, Hebrew, Thai, Georgian ...)."""
+    if translit.is_hangul(ch):
+        return translit.hangul_syllable(ch)[0]
+    if translit.is_hebrew(ch):
+        return translit.romanize_hebrew(ch)
+    return translit.fallback_romanize(ch)
+
+
+# Digits typed for look-alike letters inside a word (M0hammad, 5addam): OCR and leetspeak.
+_LEET = str.maketrans("013457@$", "oieastas")
+_LEET_RE = re.compile(r"[a-z]\d|\d[a-z]")
+_DIGITS_RE = re.compile(r"\d\d")
+
+
+def _deleet(word: str) -> str:
+    """Digits inside a mostly-letter word become the letters they look like (not 'A1', '44th')."""
+    if not word.isalnum() or not _LEET_RE.search(word) or _DIGITS_RE.search(word):
+        return word  # (two digits in a row are a number: Boeing737)
+    letters = sum(ch.isalpha() for ch in word)
+    if letters < 3 or letters <= len(word) // 2 or _ORDINAL_RE.fullmatch(word):
+        return word
+    if word[-1].isdigit() and word[:-1].isalpha():
+        # A trailing digit is usually a number (vessel "ASPHALT 2" written ASPHALT2), unless a look-alike.
+        if word[-1] not in "01345":
+            return word
+    return word.translate(_LEET).replace("9", "g")
+
+
+_ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th|er|e|eme|ème)")
 
 
 _DOTTED_RE = re.compile(r"(?<![^\W_])((?:[^\W\d_]\.){2,}[^\W\d_]?)(?![^\W_])")
@@ -78,7 +117,30 @@ def romanize_word(word: str) -> str:
     """One lower-case word (from `split_words`) in Latin letters."""
     if any(translit.is_arabic(ch) for ch in word):
         return translit.romanize_arabic(word)
+    if any(translit.is_hebrew(ch) for ch in word):
+        return translit.romanize_hebrew(word)
+    if any(translit.is_hangul(ch) for ch in word):
+        return " ".join(_latin_word(ch) for ch in word if ch.isalpha())  # one syllable, one name part
     return _latin_word(word)
+
+
+def native_script(word: str) -> str:
+    """Which analysis a word gets: "arabic", "hebrew", "hangul", "han", "skeleton" (anyascii, consonants
+    compared) or "" (Latin, Cyrillic, Greek and other alphabets, compared as romanised Latin)."""
+    for ch in word:
+        if ch < "\u0370":
+            continue
+        if translit.is_arabic(ch):
+            return "arabic"
+        if translit.is_hebrew(ch):
+            return "hebrew"
+        if translit.is_hangul(ch):
+            return "hangul"
+        if translit.is_han(ch):
+            return "han"
+        if translit.is_skeleton_script(ch):
+            return "skeleton"
+    return ""
 
 
 def normalize(text: str) -> str:
@@ -97,6 +159,10 @@ _DIGRAPHS = (
 VOWELS = set("aeiouy")
 
 
+# Slavic/Baltic/German j after a vowel is the glide y (Sergej / Sergey, Nikolaj / Nikolay).
+_VOWEL_J_RE = re.compile(r"(?<=[aeiou])j$")
+
+
 @lru_cache(maxsize=200_000)
 def latin_skeleton(word: str) -> str:
     """Consonant skeleton in the key space of `translit.arabic_skeletons`.
@@ -107,6 +173,8 @@ def latin_skeleton(word: str) -> str:
     if not word:
         return ""
     s = word[1:] if word.startswith("ye") else word  # Yevgeny / Evgeny, Yelena / Elena
+    if "j" in s:
+        s = _VOWEL_J_RE.sub("y", s)
     for a, b in _DIGRAPHS:
         if a in s:
             s = s.replace(a, b)
@@ -129,6 +197,8 @@ def vowel_key(word: str) -> str:
     Soleimani/Sulaymani -> sVlVmVnV, Mahmoud -> mVhmVd but Muhammad -> mVhVmVd, Amiri != Omar.
     """
     s = word[1:] if word.startswith("ye") else word
+    if "j" in s:
+        s = _VOWEL_J_RE.sub("y", s)
     for a, b in _DIGRAPHS:
         if a in s:
             s = s.replace(a, b)
@@ -151,7 +221,8 @@ HONORIFICS = frozenset(
     sayid sayyida seyedeh ayatollah ayatullah ayatolah grand hojatoleslam hojjatoleslam hujjat mullah mulla
     molla maulana mawlana maulvi mawlawi moulvi mawlvi mufti qari imam emir amir sardar sartip general gen
     lt col colonel maj major capt captain brig brigadier admiral adm commander cmdr eng engr engineer
-    hon honourable honorable rev reverend father fr brother br sister sr mme mlle herr frau""".split()
+    hon honourable honorable rev reverend father fr brother br sister sr mme mlle herr frau monsieur
+    madame mademoiselle senor senora signor signora president""".split()
 )
 PARTICLES = frozenset(
     """al el ul ol ad ar as ash at az ud ur us ut an bin ibn bint ben binti b ibnu de da di del della
@@ -160,28 +231,77 @@ PARTICLES = frozenset(
 # The same in Arabic script (folded letter forms, see translit.fold_arabic).
 ARABIC_HONORIFICS = frozenset("سید سیدہ شیخ حاج حاجی ملا مولوی مولانا امام دکتر مهندس سردار اللواء".split())
 ARABIC_PARTICLES = frozenset("بن ابن بنت ال".split())
-# Organisation legal forms and their canonical form; these tokens weigh little.
-LEGAL_FORMS = {
-    **{k: "llc" for k in ("llc", "llp", "lp", "plc", "l.l.c")},
-    **{k: "ltd" for k in ("ltd", "limited", "ltda", "pvt", "private", "pte", "pty", "bhd", "sdn")},
-    **{k: "co" for k in ("co", "company", "companies", "compania", "compagnie", "cie", "sherkat", "sherkate",
-                          "shirkat", "shirkate", "sharikat", "sharika", "shrkt", "kompaniya", "firma")},
-    **{k: "corp" for k in ("corp", "corporation", "incorporated", "inc", "kk", "kabushiki", "kaisha")},
-    **{k: "jsc" for k in ("jsc", "aktiengesellschaft", "ojsc", "pjsc", "cjsc", "ojsc", "oao", "zao", "pao", "ao", "ooo", "tov",
-                           "pat", "prat", "sa", "sas", "sarl", "srl", "spa", "ag", "gmbh", "bv", "nv", "ab",
-                           "as", "asa", "oy", "oyj", "kft", "zrt", "sp", "zoo", "doo", "ad", "eood", "ood",
-                           "fze", "fzco", "fzc", "fzllc", "fz", "est", "establishment", "group", "holding",
-                           "holdings", "trading", "industries", "international", "intl", "enterprises")},
+# Organisation legal forms: spelling -> canonical form (one legal form in any language or
+# abbreviation). Legal-form tokens weigh little; `LEGAL_CLASS` says which forms are different
+# kinds of legal entity (an AG is not a GmbH), see `scoring.legal_mismatch`.
+_FORMS = {
+    "llc": "llc l.l.c ooo tov mchj",
+    "llp": "llp", "lp": "lp", "kg": "kg", "ohg": "ohg",
+    "plc": "plc",
+    "ltd": "ltd limited pvt private pte pty bhd sdn",
+    "ltda": "ltda",
+    "gmbh": "gmbh gesmbh",
+    "ag": "ag aktiengesellschaft",
+    "sa": "sa spa sae saog saoc",
+    "srl": "srl sarl sprl",
+    "sas": "sas",
+    "jsc": "jsc ojsc pjsc cjsc oao zao pao ao pat prat",
+    "bv": "bv", "nv": "nv", "ab": "ab", "as": "as", "asa": "asa", "oy": "oy", "oyj": "oyj",
+    "kft": "kft", "zrt": "zrt", "nyrt": "nyrt", "doo": "doo", "ad": "ad", "eood": "eood", "ood": "ood",
+    "spzoo": "spzoo", "fze": "fze", "fzco": "fzco fzc", "fzllc": "fzllc", "fz": "fz",
+    "ano": "ano", "npo": "npo",
+    "co": "co company companies compania compagnie cie sherkat sherkate shirkat shirkate sharikat sharika "
+          "shrkt kompaniya firma",
+    "corp": "corp corporation incorporated inc kk kabushiki kaisha",
 }
-# Multi-word legal forms, matched on whole words before the single-word table.
-LEGAL_PHRASES = (
-    (("limited", "liability", "company"), "llc"), (("limited", "liability", "partnership"), "llc"),
-    (("open", "joint", "stock", "company"), "jsc"), (("closed", "joint", "stock", "company"), "jsc"),
-    (("public", "joint", "stock", "company"), "jsc"), (("private", "joint", "stock", "company"), "jsc"),
-    (("joint", "stock", "company"), "jsc"), (("public", "limited", "company"), "llc"),
-    (("private", "limited", "company"), "ltd"), (("sp", "z", "oo"), "jsc"),
-    (("gesellschaft", "mit", "beschrankter", "haftung"), "jsc"), (("societe", "anonyme"), "jsc"),
+LEGAL_FORMS = {w: canon for canon, words in _FORMS.items() for w in words.split()}
+# Generic words of company names: weak like legal forms, but not a legal form.
+GENERIC_ORG_WORDS = frozenset(
+    "est establishment group holding holdings trading industries international intl enterprises".split())
+LEGAL_CLASS = {
+    **{k: "stock" for k in ("ag", "sa", "jsc", "plc", "nv", "ab", "as", "asa", "oyj", "zrt", "nyrt", "ad")},
+    **{k: "limited" for k in ("llc", "ltd", "ltda", "gmbh", "srl", "bv", "oy", "kft", "doo", "eood", "ood",
+                               "spzoo", "fzllc", "fzco", "fze", "sas")},
+    **{k: "partnership" for k in ("llp", "lp", "kg", "ohg")},
+    **{k: "nonprofit" for k in ("ano", "npo")},
+}
+# Multi-word legal forms (word prefixes, after folding), matched before the single-word table.
+LEGAL_PHRASES = tuple(
+    (tuple(p.split()), canon) for p, canon in (
+        ("limited liability compan", "llc"), ("limited liability partnership", "llp"),
+        ("limited partnership", "lp"),
+        ("open joint stock compan", "jsc"), ("closed joint stock compan", "jsc"),
+        ("public joint stock compan", "jsc"), ("private joint stock compan", "jsc"),
+        ("joint stock compan", "jsc"), ("public limited compan", "plc"),
+        ("private limited compan", "ltd"), ("sp z oo", "spzoo"), ("sp zoo", "spzoo"),
+        ("gesellschaft mit beschrankter haftung", "gmbh"), ("ges m b h", "gmbh"),
+        ("societe anonyme", "sa"), ("sociedad anonima", "sa"), ("societa per azioni", "sa"),
+        ("sa de cv", "sa"), ("s de rl", "srl"),
+        ("societe a responsabilite limitee", "srl"), ("societatea cu raspundere limitata", "srl"),
+        ("sociedad de responsabilidad limitada", "srl"), ("societa a responsabilita limitata", "srl"),
+        ("obshchestv s ogranichenn otvetstvenn", "llc"), ("tovarystvo z obmezhenoyu vidpovidalnistyu", "llc"),
+        ("otkryt aktsionern obshchestv", "jsc"), ("zakryt aktsionern obshchestv", "jsc"),
+        ("publichn aktsionern obshchestv", "jsc"), ("aktsionern obshchestv", "jsc"),
+        ("avtonomn nekommercheskaya organizatsiya", "ano"), ("naamloze vennootschap", "nv"),
+        ("besloten vennootschap", "bv"), ("aktiebolag", "ab"), ("aksjeselskap", "as"),
+        ("kommanditgesellschaft", "kg"),
+    )
 )
+# Long legal-form words are often misspelt (Aktiengeselschaft): matched within 2 edits.
+_LONG_FORMS = {w: c for w, c in LEGAL_FORMS.items() if len(w) >= 10}
+_NUMBER_WORDS = {
+    w: i for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen".split())
+}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+_TENS["fourty"] = 40
+_ORDINAL_WORDS = {
+    w: i for i, w in enumerate(
+        "_ first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()) if w != "_"
+}
+# Kept in organisation names, where they are often written joined (Vandenberg / van den Berg).
+ORG_KEPT_PARTICLES = frozenset("van von der den ten ter".split())
 ORG_STOPWORDS = frozenset("of the and for de la le des du del y et und i va wa ve".split())
 ABD_PREFIXES = ("abdul", "abdel", "abdal", "abdol", "abdoul", "abdil", "abdur", "abdus", "abdul")
 
@@ -196,36 +316,73 @@ class Token:
     vkey: str | None  # vowel-shape key (Latin spellings only; None for Arabic script)
     syn: frozenset[str] | None  # learned Latin variant spellings, if any
     weak: bool  # legal form / generic word: low weight, never the only evidence
+    script: str = ""  # native script analysis (see `native_script`); "" for Latin-like words
 
 
 _TOKENS: dict[tuple[str, bool], Token] = {}
+_MAX_TOKENS = 500_000
 
 
 def make_token(word: str, weak: bool = False) -> Token:
     tok = _TOKENS.get((word, weak))
     if tok is not None:
         return tok
-    if any(translit.is_arabic(ch) for ch in word):
+    script = native_script(word)
+    if script == "arabic":
         text = translit.romanize_arabic(word)
         skels = translit.arabic_skeletons(word)
         vkey = None
+        syn = variants().get(translit.fold_arabic(word))
+    elif script == "hebrew":
+        text = translit.romanize_hebrew(word)
+        skels = translit.hebrew_skeletons(word)
+        vkey, syn = None, None
+    elif script == "hangul":
+        text = "".join(translit.hangul_syllable(ch)[0] for ch in word if translit.is_hangul(ch))
+        alts: set[str] = set()
+        if len(word) == 1:
+            alts.update(translit.hangul_syllable(word)[1])
+        skels = tuple(dict.fromkeys(latin_skeleton(x) for x in (text, *sorted(alts))))
+        vkey, syn = vowel_key(text), frozenset(alts) or None
+    elif script == "han":
+        text = "".join(_latin_word(ch) for ch in word)
+        skels, vkey, syn = (latin_skeleton(text),), vowel_key(text), None
+    elif script == "skeleton":
+        # anyascii drops implicit vowels (Thai, Indic) or adds epenthetic ones (kana): consonants only.
+        text = translit.fallback_romanize(word)
+        skels, vkey, syn = (latin_skeleton(text),), None, None
     else:
         text = _latin_word(word)
         skels = (latin_skeleton(text),)
         vkey = vowel_key(text)
-    syn = variants().get(translit.fold_arabic(word)) if vkey is None else variants().get(text)
-    tok = Token(word, text, skels, vkey, syn, weak)
+        syn = variants().get(text)
+    tok = Token(word, text, skels, vkey, syn, weak, script)
+    if len(_TOKENS) >= _MAX_TOKENS:
+        # Bounded: a long-running server meets new query words forever. Tokens compare by text,
+        # so a word interned again after this is only a cache miss (index tokens stay alive).
+        _TOKENS.clear()
     _TOKENS[(word, weak)] = tok
     return tok
 
 
-def _expand_word(word: str) -> list[str]:
+def _expand_word(word: str, alone: bool = False) -> list[str]:
     """Arabic article and `Abdul...` compounds: structural, script-independent splits."""
-    if any(translit.is_arabic(ch) for ch in word):
+    script = native_script(word)
+    if script == "arabic":
         w = translit.strip_arabic_article(word)
         if w.startswith("عبدال") and len(w) > 7:
             return ["عبد", w[5:]]
         return [w]
+    if script == "hangul":
+        return [ch for ch in word if translit.is_hangul(ch)]  # Korean names: one syllable per part
+    if script == "han":
+        # Chinese names: a one-character family name, then the given name (邓小平 -> Deng Xiaoping).
+        rom = [_latin_word(ch) for ch in word]
+        if alone and 2 <= len(word) <= 4 and all(rom):
+            return [word[0], word[1:]]
+        return [word]
+    if script:
+        return [word]
     w = _latin_word(word)
     if w == "abd" or w in ABD_PREFIXES:
         return ["abdul"]
@@ -236,15 +393,67 @@ def _expand_word(word: str) -> list[str]:
     return [w]
 
 
+def _phrase_at(folded: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    if i + len(phrase) > len(folded):
+        return False
+    for w, stem in zip(folded[i:], phrase):
+        if not (w == stem or (len(stem) >= 4 and w.startswith(stem))):
+            return False
+    return True
+
+
+def _numbers(words: list[str]) -> list[str]:
+    """Numbers as words -> digits (Twenty-Two -> 22, First -> 1, 1st -> 1): org and vessel names."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = _latin_word(words[i]) if words[i].isalpha() else words[i]
+        if w in _TENS:
+            val = _TENS[w]
+            nxt = _latin_word(words[i + 1]) if i + 1 < len(words) else ""
+            if 0 < _NUMBER_WORDS.get(nxt, 0) < 10:
+                val += _NUMBER_WORDS[nxt]
+                i += 1
+            elif 0 < _ORDINAL_WORDS.get(nxt, 0) < 10:
+                val += _ORDINAL_WORDS[nxt]
+                i += 1
+            elif len(nxt) == 1 and nxt.isdigit() and nxt != "0":
+                val += int(nxt)  # Twenty 2
+                i += 1
+            out.append(str(val))
+        elif w in _NUMBER_WORDS and w not in ("one",):
+            out.append(str(_NUMBER_WORDS[w]))
+        elif w in _ORDINAL_WORDS and w != "second":
+            out.append(str(_ORDINAL_WORDS[w]))
+        elif _ORDINAL_RE.fullmatch(w) and not w.endswith("e"):
+            out.append(re.match(r"\d+", w).group(0))
+        else:
+            out.append(words[i])
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def _legal_form(word: str) -> str | None:
+    canon = LEGAL_FORMS.get(word)
+    if canon is None and len(word) >= 9:
+        for form, c in _LONG_FORMS.items():
+            if abs(len(form) - len(word)) <= 2 and Levenshtein.distance(form, word, score_cutoff=2) <= 2:
+                return c
+    return canon
+
+
 def _org_words(words: list[str]) -> list[str]:
     """Multi-word legal forms -> one marked canonical word; runs of single letters joined (A B C -> abc)."""
+    words = _numbers(words)
+    folded = [_latin_word(w) for w in words]
     out: list[str] = []
     i = 0
     n = len(words)
     while i < n:
         for phrase, canon in LEGAL_PHRASES:
             k = len(phrase)
-            if tuple(words[i:i + k]) == phrase:
+            if folded[i].startswith(phrase[0][:2]) and _phrase_at(folded, i, phrase):
                 out.append("\x00" + canon)
                 i += k
                 break
@@ -281,6 +490,11 @@ def _join_abd(words: list[str]) -> list[str]:
 @lru_cache(maxsize=100_000)
 def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
     """Tokens of one name. `kind`: "person", "org" or "any" (decides honorifics vs legal forms)."""
+    if kind == "person" and text.count(",") == 1:
+        # "FAMILY, Given Middle" -> "Given Middle FAMILY": name parts keep their positions.
+        family, given = text.split(",")
+        if family.strip() and given.strip():
+            text = f"{given} {family}"
     words = split_words(text, join_dotted=kind != "person")
     if kind != "person":
         words = _org_words(words)
@@ -291,22 +505,31 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
         if word.startswith("\x00"):
             out.append(make_token(word[1:], weak=True))
             continue
-        for w in _expand_word(word):
+        for w in _expand_word(word, len(words) == 1):
             if not w:
                 continue
-            if any(translit.is_arabic(c) for c in w):
+            if native_script(w) in ("arabic", "hebrew", "hangul", "han", "skeleton"):
                 lw = w
                 folded = translit.fold_arabic(w)
                 if (kind != "org" and folded in ARABIC_HONORIFICS) or folded in ARABIC_PARTICLES:
                     continue
+                out.append(make_token(lw))
+                continue
             else:
                 lw = _latin_word(w)
             if kind != "org" and lw in HONORIFICS:
                 continue
-            if kind != "person" and lw in LEGAL_FORMS:
-                out.append(make_token(LEGAL_FORMS[lw], weak=True))
+            if kind != "person":
+                form = _legal_form(lw)
+                if form is not None:
+                    out.append(make_token(form, weak=True))
+                    continue
+                if lw in GENERIC_ORG_WORDS:
+                    out.append(make_token(lw, weak=True))
+                    continue
+            if kind == "org" and lw in ORG_STOPWORDS:
                 continue
-            if lw in PARTICLES or (kind == "org" and lw in ORG_STOPWORDS):
+            if lw in PARTICLES and not (kind == "org" and lw in ORG_KEPT_PARTICLES):
                 continue
             out.append(make_token(lw))
     if not any(not t.weak for t in out):

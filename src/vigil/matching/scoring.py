@@ -8,12 +8,13 @@ and the query/candidate strings it compared), so an analyst sees why a result sc
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .names import Token
+from .names import LEGAL_CLASS, Token
 
 # Default weights of the "vigil" algorithm; overridable per request (`weights=`).
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -38,6 +39,10 @@ DEFAULT_CONFIG: dict[str, float] = {
     "fuzzy_floor": 0.8,  # token pairs below this similarity count as different parts
     "conflict_factor": 0.85,  # both names have a part the other lacks
     "reorder_factor": 0.9,  # aligned parts in a different (non-cyclic) order
+    "edge_part_factor": 0.85,  # a first or last name part of the candidate is missing from the query
+    "legal_mismatch_factor": 0.6,  # different kinds of legal entity (AG / GmbH, JSC / LLC)
+    "org_extra_token_factor": 0.75,  # an organisation name part the other name lacks (a subsidiary: Chile)
+    "acronym_factor": 0.8,  # a query part equals the initials of the other name (IRGC)
     "candidates": 20,  # name records fully scored per query
 }
 
@@ -76,10 +81,20 @@ def token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
 
 
 def _token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
+    if a.script in _SYLLABIC and a.script == b.script:
+        # Two Hangul syllables or Han characters: as written, equal or different name parts
+        # (영 / 용, 明 / 名 read alike but are different names).
+        return 1.0 if a.key == b.key else 0.0
     if a.text == b.text:
         return 1.0
-    if a.weak != b.weak:
+    if a.script == "han" or b.script == "han":
+        # Pinyin without tones is already ambiguous: one syllable more or less (cheng / chen,
+        # jing / jinghe) is another name.
         return 0.0
+    if a.weak or b.weak:
+        # Legal forms: the same kind of entity (Ltd / LLC) is nearly the same; otherwise not comparable.
+        ca, cb = LEGAL_CLASS.get(a.text), LEGAL_CLASS.get(b.text)
+        return 0.9 if a.weak and b.weak and ca is not None and ca == cb else 0.0
     if (a.syn is not None and b.text in a.syn) or (b.syn is not None and a.text in b.syn):
         return cfg["synonym_score"]
     # An Arabic-script word whose Latin readings the learned tables know, against a Latin
@@ -109,6 +124,10 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
             best = 0.9 if klen >= 3 else (0.8 if longest <= 2 else 0.72)
             if known_apart:
                 best = min(best, 0.82)  # the tables' readings are incomplete: demote, don't drop
+    if best < 0.88 and min(la, lb) >= 5 and _case_ending(a, b):
+        best = 0.88  # Greek/Latin/Baltic nominative -s: Konstantinos / Konstantin, Petrovs / Petrov
+    if la == lb and la >= 4 and ta[:-1] == tb[:-1] and {ta[-1], tb[-1]} == {"a", "o"}:
+        return min(best, 0.75)  # Romance gender endings: Antonio / Antonia are two different names
     if min(la, lb) == 1:
         # An initial: "J." vs "John".
         return max(best, 0.75 if ta[0] == tb[0] else 0.0)
@@ -133,6 +152,21 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
     return best
 
 
+_SYLLABIC = ("hangul", "han")
+_VOWEL_S = ("os", "us", "as", "is")
+
+
+def _case_ending(a: Token, b: Token) -> bool:
+    """Equal but for a nominative ending -os/-us/-s (Greek, Latin, Baltic: Konstantinos / Konstantin,
+    Petrovs / Petrov)."""
+    if len(a.text) < len(b.text):
+        a, b = b, a
+    ka, kb, ta = a.skels[0], b.skels[0], a.text
+    if len(kb) < 4 or len(ka) != len(kb) + 1 or not ka.startswith(kb) or not ka.endswith("s"):
+        return False
+    return ta.endswith(_VOWEL_S) or ta[-2] not in "aeiouy"
+
+
 @dataclass(slots=True)
 class Alignment:
     score: float
@@ -145,7 +179,17 @@ def _unit_weight(t: Token) -> float:
     return 1.0
 
 
-def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], weigh=_unit_weight) -> Alignment:
+def legal_mismatch(q: tuple[Token, ...], c: tuple[Token, ...]) -> bool:
+    """Both names state a legal form and no kind agrees (Mahan Air AG / Mahan Air GmbH)."""
+    qc = {LEGAL_CLASS[t.text] for t in q if t.weak and t.text in LEGAL_CLASS}
+    if not qc:
+        return False
+    cc = {LEGAL_CLASS[t.text] for t in c if t.weak and t.text in LEGAL_CLASS}
+    return bool(cc) and not (qc & cc)
+
+
+def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], weigh=_unit_weight,
+          org: bool = False) -> Alignment:
     """Greedy best alignment of name parts (order-free).
 
     Parts weigh by rarity in the lists (`weigh`: common given names count less than rare
@@ -156,9 +200,12 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         return Alignment(0.0, [], len(q), len(c))
     min_tok = cfg["min_token_score"]
     cands = []
+    cache = _SIM_CACHE if cfg is DEFAULT_CONFIG else {}  # token_sim's cache, read inline (hot loop)
     for i, a in enumerate(q):
         for j, b in enumerate(c):
-            s = token_sim(a, b, cfg)
+            s = cache.get((a, b))
+            if s is None:
+                s = token_sim(a, b, cfg)
             if s >= min_tok:
                 cands.append((s, -abs(i - j), i, j))
     cands.sort(reverse=True)
@@ -184,10 +231,23 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         num += s * (wq[i] + wc[j])
     q_left = [i for i in range(len(q)) if i not in used_q and not q[i].weak]
     c_left = [j for j in range(len(c)) if j not in used_c and not c[j].weak]
-    den = sum(wq)
-    f = 1.0 if q_left else cfg["unmatched_candidate_factor"]
+    # Parts only one side has are middle names (cost half), unless both sides have some (then the
+    # names disagree) or the part is the last one of a person's name: a given name in family-first
+    # writing or a second family name, not a middle name (Song Kim / KIM SONG CHOL).
+    f = 1.0 if (q_left and c_left) else cfg["unmatched_candidate_factor"]
+    edge_left = not org and not q_left and len(c) >= 3 and (len(c) - 1) in c_left
+    den = 0.0
+    # Korean and Chinese names have no middle names: every syllable is part of a given or family name.
+    hangul_left = any(q[i].script in _SYLLABIC for i in q_left) or any(c[j].script in _SYLLABIC for j in c_left)
+    for i in range(len(q)):
+        # (query parts only one side has: half cost only in long name chains of four parts or more)
+        full = i in used_q or q[i].script in _SYLLABIC or (not org and (len(q) <= 3 or i in (0, len(q) - 1)))
+        den += wq[i] if full else f * wq[i]
     for j in range(len(c)):
-        den += wc[j] if j in used_c else f * wc[j]
+        if j in used_c or c[j].script in _SYLLABIC:
+            den += wc[j]
+        else:
+            den += wc[j] if edge_left and j == len(c) - 1 else f * wc[j]
     score = num / den if den else 0.0
     if (q_left and c_left) or conflicts:
         # Each side has a part the other lacks: a different family or father name.
@@ -202,6 +262,20 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         score *= cfg["single_token_factor"]
     if strong_pairs == 0:
         score = min(score, 0.3)
+    if (edge_left and c_strong >= 3) or hangul_left:
+        # ... and the name is then likely another person's: Song Kim / KIM SONG CHOL,
+        # Maria Lopez / Ana Maria LOPEZ GARCIA.
+        score *= cfg["edge_part_factor"]
+    if all(min(len(q[i].text), len(c[j].text)) == 1 for i, j, _ in pairs if not q[i].weak):
+        score = min(score, 0.6)  # initials alone (N.N.) are no name match
+    if org:
+        # In organisation names an extra part names another entity (Bank Melli Iran Armenia,
+        # a Trust Company, Fund II): each costs more than its weight.
+        extra = len(q_left) + len(c_left)
+        if extra:
+            score *= cfg["org_extra_token_factor"] ** min(extra, 2)
+        if legal_mismatch(q, c):
+            score *= cfg["legal_mismatch_factor"]
     return Alignment(score, pairs, len(q) - len(used_q), len(c) - len(used_c))
 
 
@@ -222,7 +296,8 @@ def _joins(joined: Token, t: Token) -> bool:
 
 
 def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make) -> tuple[Token, ...] | None:
-    """Join adjacent parts of `a` whose concatenation equals a part of `b` (Nasr Allah / Nasrallah)."""
+    """Join adjacent parts of `a` whose concatenation equals a part of `b` (Nasr Allah / Nasrallah,
+    van den Berg / Vandenberg)."""
     if len(a) < 2 or len(a) <= len(b):
         return None
     b_texts = {t.text for t in b}
@@ -230,6 +305,13 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make) -> tuple[T
     changed = False
     i = 0
     while i < len(a):
+        if i + 2 < len(a) and not any(t.weak for t in a[i:i + 3]) and a[i].vkey is not None:
+            text3 = a[i].text + a[i + 1].text + a[i + 2].text
+            if text3 in b_texts:
+                out.append(make(text3))
+                changed = True
+                i += 3
+                continue
         if i + 1 < len(a) and not a[i].weak and not a[i + 1].weak:
             if a[i].text in b_texts and a[i + 1].text in b_texts:
                 out.append(a[i])
@@ -250,6 +332,7 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make) -> tuple[T
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
+@lru_cache(maxsize=65_536)
 def parse_date(value: str) -> tuple[int, int | None, int | None] | None:
     m = _DATE_RE.match(value.strip())
     if not m:
@@ -305,3 +388,22 @@ def norm_id(value: str) -> str:
         if key.startswith(prefix) and key[len(prefix):].isdigit():
             return key[len(prefix):]
     return key
+
+
+def merge_acronym(a: tuple[Token, ...], b: tuple[Token, ...], make, person: bool = False) -> tuple[Token, ...] | None:
+    """`b` with a run of its parts replaced by one part when their initials spell a part of `a`
+    (IRGC / Islamic Revolutionary Guard Corps, U.S. / United States; for persons only vowel-less
+    initials: JP / Jean-Pierre); None when there is no such acronym."""
+    if len(b) < 2:
+        return None
+    for t in a:
+        n = len(t.text)
+        if t.weak or not 2 <= n <= (3 if person else 6) or not t.text.isalpha() or n > len(b):
+            continue
+        if person and any(ch in "aeiouy" for ch in t.text):
+            continue
+        for i in range(len(b) - n + 1):
+            run = b[i:i + n]
+            if not any(x.weak for x in run) and "".join(x.text[0] for x in run) == t.text:
+                return b[:i] + (make(t.text),) + b[i + n:]
+    return None
