@@ -80,3 +80,27 @@ def test_algorithms_catalogue():
     assert set(ALGORITHMS) == {"vigil", "ofac"}
     assert ALGORITHMS["vigil"]["weights"]["dob_mismatch"] < 0
     assert all(a["description"] for a in ALGORITHMS.values())
+
+
+def test_dataset_filter_covering_every_list_is_no_filter(matcher):
+    # /match/default passes every loaded dataset: it must see exactly what an unfiltered query sees
+    # (a real filter widens the candidate pool instead, and may then differ).
+    every = sorted(matcher.index.datasets)
+    assert {"us_ofac_sdn", "un_sc_sanctions"} <= set(every)
+    for name in ("Ghasem Soleimani", "Hizbullah", "John Smith"):
+        query = {"schema": "LegalEntity", "properties": {"name": [name]}}
+        plain, scoped = matcher.match(query), matcher.match(query, datasets=every)
+        assert [(r.entity.id, r.score) for r in scoped.results] == [(r.entity.id, r.score) for r in plain.results]
+        assert scoped.total == plain.total
+    un_only = matcher.match({"schema": "Person", "properties": {"name": ["Ghasem Soleimani"]}}, datasets=["un_sc_sanctions"])
+    assert un_only.results and all("un_sc_sanctions" in r.entity.datasets for r in un_only.results)
+
+
+def test_postings_are_csr_slices(matcher):
+    index = matcher.index
+    key = "t" + "soleimani"
+    plist = index.postings(key)
+    assert plist is not None and len(plist) >= 1
+    assert any(index.entities[index.names[n].entity].entity.id == "ofac-10481" for n in plist.tolist())
+    assert index.postings("t-no-such-key") is None
+    assert index.offsets[-1] == len(index.flat) and len(index.kweight) == len(index.key_ids)
