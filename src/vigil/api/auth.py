@@ -82,9 +82,11 @@ def caller_for(request: Request, scope: str) -> Caller:
     return Caller(record.name, record.scope)
 
 
-def require_screen(request: Request) -> Caller:
+# async on purpose: FastAPI runs sync dependencies in a thread pool, a measurable cost on every
+# /match call; key checks are cached in memory (KeyVerifier), so they rarely touch the database.
+async def require_screen(request: Request) -> Caller:
     return caller_for(request, "screen")
 
 
-def require_admin(request: Request) -> Caller:
+async def require_admin(request: Request) -> Caller:
     return caller_for(request, "admin")

@@ -48,9 +48,23 @@ def mount(app: FastAPI) -> None:
 
     app.add_exception_handler(PageError, _page_error)
 
-    @app.middleware("http")
-    async def _entity_pages_for_browsers(request: Request, call_next):
-        path = request.url.path
-        if request.method == "GET" and path.startswith("/entities/") and _wants_html(request):
-            return RedirectResponse(quote(f"/ui{path}", safe="/"), status_code=303)
-        return await call_next(request)
+    app.add_middleware(_EntityPagesForBrowsers)
+
+
+class _EntityPagesForBrowsers:
+    """Send browsers asking for /entities/{id} to the entity page; API clients keep the JSON.
+
+    A plain ASGI middleware: Starlette's BaseHTTPMiddleware costs time on every request.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith("/entities/"):
+            request = Request(scope)
+            if _wants_html(request):
+                response = RedirectResponse(quote(f"/ui{scope['path']}", safe="/"), status_code=303)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
