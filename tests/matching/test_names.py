@@ -209,3 +209,16 @@ def test_numbers_as_words_and_look_alike_digits():
 def test_family_name_first_with_comma_is_turned_round():
     assert [t.text for t in name_tokens("PUTIN, Vladimir Vladimirovich", "person")] == [
         "vladimir", "vladimirovich", "putin"]
+
+
+def test_ship_type_prefix_is_weak_but_not_org_initials():
+    tokens = name_tokens("MV Hellenic Spirit", "org")
+    assert tokens[0].weak and [t.text for t in tokens[1:]] == ["hellenic", "spirit"]
+    assert not name_tokens("MT", "org")[0].weak  # a name that is only the prefix keeps it
+    assert not name_tokens("SS Totenkopf Division", "org")[0].weak  # SS is not treated as a ship prefix
+    assert not name_tokens("Mt Everest", "person")[0].weak
+
+
+def test_dotted_abbreviation_in_org_name_is_not_a_particle():
+    assert [t.text for t in name_tokens("U.S. Department of State", "org")] == ["us", "department", "state"]
+    assert [t.text for t in name_tokens("Jamaat-ud-Dawa", "org")] == ["jamaat", "dawa"]  # a real particle

@@ -255,6 +255,8 @@ _FORMS = {
     "corp": "corp corporation incorporated inc kk kabushiki kaisha",
 }
 LEGAL_FORMS = {w: canon for canon, words in _FORMS.items() for w in words.split()}
+# Ship-type prefixes written before vessel names (motor vessel, motor tanker, steam ship ...).
+VESSEL_PREFIXES = frozenset("mv mt fv rv".split())  # (not SS, MS, MY: also org initials)
 # Generic words of company names: weak like legal forms, but not a legal form.
 GENERIC_ORG_WORDS = frozenset(
     "est establishment group holding holdings trading industries international intl enterprises".split())
@@ -496,11 +498,17 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
         if family.strip() and given.strip():
             text = f"{given} {family}"
     words = split_words(text, join_dotted=kind != "person")
+    # A dotted abbreviation (U.S., A.S.) is a word of the name, never a particle or stopword.
+    dotted = ({m.group(1).replace(".", "").casefold() for m in _DOTTED_RE.finditer(text)}
+              if kind != "person" and "." in text else set())
     if kind != "person":
         words = _org_words(words)
     if "عبد" in words or "الله" in words or "ٱلله" in words:
         words = _join_abd(words)
     out: list[Token] = []
+    if kind != "person" and len(words) >= 2 and words[0] in VESSEL_PREFIXES:
+        # "MV Hellenic Spirit" = "Hellenic Spirit": a ship-type prefix is not part of the name.
+        words = ["\x00" + words[0], *words[1:]]
     for word in words:
         if word.startswith("\x00"):
             out.append(make_token(word[1:], weak=True))
@@ -527,10 +535,11 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                 if lw in GENERIC_ORG_WORDS:
                     out.append(make_token(lw, weak=True))
                     continue
-            if kind == "org" and lw in ORG_STOPWORDS:
-                continue
-            if lw in PARTICLES and not (kind == "org" and lw in ORG_KEPT_PARTICLES):
-                continue
+            if lw not in dotted:
+                if kind == "org" and lw in ORG_STOPWORDS:
+                    continue
+                if lw in PARTICLES and not (kind == "org" and lw in ORG_KEPT_PARTICLES):
+                    continue
             out.append(make_token(lw))
     if not any(not t.weak for t in out):
         # Everything was a title or particle ("Al", "Sheikh"): keep the words themselves.
