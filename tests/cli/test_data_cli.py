@@ -209,3 +209,95 @@ def test_update_download_failure_is_reported_per_source(vigil_home, monkeypatch)
     assert "sdn.csv: cannot connect" in report["ofac"]["message"]
     assert "VIGIL_EU_FSF_TOKEN" in report["eu"]["message"]
     assert lists_json() == []
+
+
+# -- vigil ingest ftm --dataset / --as ------------------------------------------------
+def test_ingest_ftm_picks_a_dataset_from_a_multi_dataset_file(shared_data):
+    zala = str(shared_data / "opensanctions_ftm" / "yente_fixture_zala.entities.ftm.json")
+    mixed = vigil("ingest", "ftm", zala)
+    assert mixed.exit_code == 2
+    message = " ".join(mixed.stderr.split())
+    assert "spans 27 datasets" in message and "us_ofac_sdn (22), us_sam_exclusions (14)" in message
+    assert "--dataset NAME" in message and "the store is unchanged" in message
+
+    sam = vigil("ingest", "ftm", zala, "--dataset", "us_sam_exclusions")
+    assert sam.exit_code == 0, sam.stderr
+    assert "us_sam_exclusions: snapshot 1 created, 14 entities" in sam.stdout
+    again = vigil("ingest", "ftm", zala, "--dataset", "us_sam_exclusions")
+    assert "unchanged (identical to snapshot 1)" in again.stdout
+
+    # OpenSanctions ids under an official name: refused; --as keeps the copy beside the official list.
+    official = vigil("ingest", "ftm", zala, "--dataset", "us_ofac_sdn")
+    assert official.exit_code == 2 and "us_ofac_sdn id contract" in official.stderr and "--as NAME" in official.stderr
+    copy = vigil("ingest", "ftm", zala, "--dataset", "us_ofac_sdn", "--as", "os_us_ofac_sdn", "--json")
+    assert copy.exit_code == 0, copy.stderr
+    assert json.loads(copy.stdout)["entity_count"] == 22
+    typo = vigil("ingest", "ftm", zala, "--dataset", "us_sam_exclusion")
+    assert typo.exit_code == 2 and "no entity in the file belongs to dataset 'us_sam_exclusion'" in typo.stderr
+    assert {d["name"]: d["entity_count"] for d in lists_json()} == {"us_sam_exclusions": 14, "os_us_ofac_sdn": 22}
+    # Stored entities belong to the vigil dataset they were ingested as, nothing else.
+    exported = [orjson.loads(line) for line in vigil("export", "--dataset", "os_us_ofac_sdn").stdout.splitlines()]
+    assert len(exported) == 22 and all(e["datasets"] == ["os_us_ofac_sdn"] for e in exported)
+
+
+def test_dataset_options_are_for_ftm_only(fixtures):
+    r = vigil("ingest", "eu", str(fixtures / "eu" / "fsf_sample.xml"), "--dataset", "mine")
+    assert r.exit_code == 2 and "apply to `vigil ingest ftm` only" in r.stderr
+    assert lists_json() == []
+
+
+# -- --force: re-read and re-validate; a snapshot only for new content -------------------
+def test_update_force_rereads_but_stores_only_new_content(fixtures, tmp_path, monkeypatch):
+    mirror = tmp_path / "mirror"
+    (mirror / "eu_fsf").mkdir(parents=True)
+    shutil.copy(fixtures / "eu" / "fsf_sample.xml", mirror / "eu_fsf" / "fsf_sample.xml")
+    first = vigil("update", "--mirror", str(mirror), "--only", "eu")
+    assert first.exit_code == 0 and "eu_fsf: snapshot 1 created" in first.stderr  # progress lines: stderr
+
+    import vigil.sources.eu as eu
+
+    original = eu.parse
+    calls = []
+    monkeypatch.setattr(eu, "parse", lambda path, **kw: calls.append(path) or original(path, **kw))
+    plain = vigil("update", "--mirror", str(mirror), "--only", "eu")
+    assert "unchanged (identical to snapshot 1)" in plain.stderr and calls == []
+    forced = vigil("update", "--mirror", str(mirror), "--only", "eu", "--force")
+    assert forced.exit_code == 0 and len(calls) == 1
+    assert "eu_fsf: unchanged (re-read, same content as snapshot 1)" in " ".join(forced.stderr.split())
+    assert [d["snapshots"] for d in lists_json()] == [1]  # identical content never adds a snapshot
+
+    def upgraded(path, **kw):  # what a parser upgrade looks like: more read from the same file
+        pub = original(path, **kw)
+        pub.entities[0].add("notes", "read by a newer parser")
+        return pub
+
+    monkeypatch.setattr(eu, "parse", upgraded)
+    again = vigil("update", "--mirror", str(mirror), "--only", "eu", "--force", "--json")
+    assert again.exit_code == 0, again.stderr
+    (entry,) = json.loads(again.stdout)
+    assert entry["status"] == "created" and entry["result"]["diff_summary"]["changed"] == 1
+    assert "same file as snapshot 1, read differently" in entry["message"]
+    assert [d["snapshots"] for d in lists_json()] == [2]
+    help_text = " ".join(vigil("update", "--help").stdout.replace("│", " ").split())
+    assert "--force" in help_text and "identical content never adds one" in help_text
+
+
+def test_ingest_force_no_longer_duplicates_a_snapshot(fixtures):
+    sample = str(fixtures / "eu" / "fsf_sample.xml")
+    assert vigil("ingest", "eu", sample).exit_code == 0
+    forced = vigil("ingest", "eu", sample, "--force")
+    assert forced.exit_code == 0 and "re-read, same content as snapshot 1" in forced.stdout
+    assert [d["snapshots"] for d in lists_json()] == [1]
+
+
+# -- narrow terminals -------------------------------------------------------------------
+def test_diff_table_at_80_columns_shows_ids_whole(fixtures, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    assert vigil("ingest", "eu", str(fixtures / "eu" / "fsf_sample.xml")).exit_code == 0
+    out = vigil("diff", "eu_fsf").stdout
+    ids = [e["id"] for e in json.loads(vigil("diff", "eu_fsf", "--json").stdout)["added"]]
+    table = [line for line in out.splitlines() if line[:1] in "┏┃┡│└"]
+    assert ids and table and all(len(line) <= 80 for line in table)
+    rows = [line for line in table if "added" in line]
+    assert [line.split("│")[2].strip() for line in rows] == ids[:50]
+    assert "…" not in out

@@ -111,3 +111,35 @@ def test_screen_call_is_audited(loaded, lists_db):
     assert payload["top_ids"][0] == "ofac-10481"
     assert audit.verify(engine).ok
     assert read_screenings(engine, limit=1)[0]["endpoint"] == "cli:screen/default"
+
+
+BOX = "┏┃┡│└"
+
+
+def _table_rows(out: str) -> list[list[str]]:
+    """The body rows of a rich table as cells, one list per printed line."""
+    return [[c.strip() for c in line.split("│")[1:-1]] for line in out.splitlines() if line.startswith("│")]
+
+
+@pytest.mark.parametrize("name", ["Ghasem Soleimani", "قاسم سلیمانی", "IRGC"])
+def test_screen_table_at_80_columns_shows_ids_and_scores_whole(loaded, monkeypatch, name):
+    expected = json.loads(run(name, "--json", "--limit", "5").stdout)["results"]
+    monkeypatch.setenv("COLUMNS", "80")
+    r = run(name, "--limit", "5")
+    assert r.exit_code == 0, r.output
+    table = [line for line in r.stdout.splitlines() if line[:1] in BOX]
+    assert table and all(len(line) <= 80 for line in table)
+    assert "…" not in r.stdout
+    # One result per row: its first line carries the whole score and the whole id, side by side.
+    firsts = [cells for cells in _table_rows(r.stdout) if cells[0]]
+    assert [(cells[0], cells[1]) for cells in firsts if cells[0] != "MATCH"] == \
+        [(f"{x['score']:.2f}", x["id"]) for x in expected]
+    # The match flag, the list and the reasons are still there (folded into the other cells).
+    assert sum(cells[0] == "MATCH" for cells in firsts) == sum(x["match"] for x in expected)
+    assert all(x["datasets"][0] in r.stdout for x in expected) and "name 0." in r.stdout
+
+
+def test_screen_table_wide_keeps_one_column_per_field(loaded):
+    r = run("Ghasem Soleimani")  # COLUMNS=200 from the fixture
+    header = next(line for line in r.stdout.splitlines() if line.startswith("┃"))
+    assert [c.strip() for c in header.split("┃")[1:-1]] == ["#", "caption", "id", "datasets", "score", "match", "why"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
@@ -26,41 +27,100 @@ def test_single_dataset_file_takes_its_dataset(tmp_path):
     assert pub.dataset == "my_watchlist" and [e.id for e in pub.entities] == ["p1"]
 
 
-def test_official_dataset_name_needs_explicit_choice(ftm_dir):
-    # An OpenSanctions copy of eu_fsf must not silently replace the official EU list's snapshot.
-    with pytest.raises(IngestError, match="official dataset 'eu_fsf'"):
+def _raw(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_official_dataset_name_needs_explicit_choice_and_its_ids(ftm_dir, tmp_path):
+    # An OpenSanctions copy of eu_fsf must not silently replace the official EU list's snapshot ...
+    with pytest.raises(IngestError, match="official dataset 'eu_fsf'.*--as NAME"):
         parse("ftm", ftm_dir / FILES[0])
-    pub = parse_ftm(ftm_dir / FILES[0], dataset="eu_fsf")
-    assert pub.dataset == "eu_fsf" and len(pub.entities) == 7
+    # ... nor when named explicitly: its ids (NK-...) are not the eu-fsf-<logicalId> of the brief's contract.
+    with pytest.raises(IngestError, match=r"'NK-2GdmHtZTeNXjNVrBGEXZNj' does not follow the eu_fsf id contract"):
+        parse_ftm(ftm_dir / FILES[0], dataset="eu_fsf")
+    pub = parse_ftm(ftm_dir / FILES[0], store_as="os_eu_fsf")  # beside the official list, under its own name
+    assert pub.dataset == "os_eu_fsf" and len(pub.entities) == 7
+    assert {d for e in pub.entities for d in e.datasets} == {"os_eu_fsf"}
     org = next(e for e in pub.entities if e.id == "NK-2GdmHtZTeNXjNVrBGEXZNj")
     assert org.schema.name == "Organization" and "ofac-32733" in org.referents
     assert org.last_change == "2023-07-26T20:01:14" and org.target is True
+    # A file with the contract's ids (e.g. `vigil export --dataset eu_fsf`) may restore the official name.
+    export = tmp_path / "eu.ftm.json"
+    export.write_text(json.dumps({"id": "eu-fsf-13301", "schema": "Person", "datasets": ["eu_fsf"],
+                                  "properties": {"name": ["Jane Roe"]}}) + "\n")
+    with pytest.raises(IngestError, match="official dataset"):
+        parse("ftm", export)  # still only when asked for
+    assert parse_ftm(export, dataset="eu_fsf").dataset == "eu_fsf"
 
 
-def test_multi_dataset_file_needs_a_name(ftm_dir):
-    with pytest.raises(IngestError, match="spans 27 datasets"):
+def test_multi_dataset_file_lists_its_datasets(ftm_dir):
+    with pytest.raises(IngestError, match="spans 27 datasets") as info:
         parse("ftm", ftm_dir / FILES[1])
-    pub = parse_ftm(ftm_dir / FILES[1], dataset="opensanctions_zala")
+    message = str(info.value)
+    # Every dataset is named, most entities first, with the way out.
+    assert "datasets found: ext_ru_egrul (31), us_ofac_sdn (22), us_sam_exclusions (14)" in message
+    assert "lv_fiu_sanctions (1)" in message and "--dataset NAME" in message and "--as NAME" in message
+    pub = parse_ftm(ftm_dir / FILES[1], store_as="opensanctions_zala")
     assert pub.dataset == "opensanctions_zala" and len(pub.entities) == 91
+    assert all(e.datasets == ["opensanctions_zala"] for e in pub.entities)
     # Schemata beyond the screening ones (Sanction, Ownership, Family ...) are read too.
     assert {"Sanction", "Ownership", "Family", "Passport", "Address"} <= {e.schema.name for e in pub.entities}
 
 
+def test_dataset_selects_its_entities(ftm_dir):
+    path = ftm_dir / FILES[1]
+    raw = _raw(path)
+    pub = parse_ftm(path, dataset="us_sam_exclusions")
+    expected = [r["id"] for r in raw if "us_sam_exclusions" in r["datasets"]]
+    assert pub.dataset == "us_sam_exclusions" and [e.id for e in pub.entities] == expected and len(expected) == 14
+    # Filed under the stored dataset only: vigil's dataset filter must not see an OpenSanctions entity as
+    # a member of us_ofac_sdn or gb_fcdo_sanctions because the export said so.
+    assert all(e.datasets == ["us_sam_exclusions"] for e in pub.entities)
+    # The same file with another selection is other content (no false "unchanged").
+    other = parse_ftm(path, dataset="ext_ru_egrul")
+    whole = parse_ftm(path, store_as="us_sam_exclusions")
+    assert len({pub.checksum, other.checksum, whole.checksum}) == 3
+    # An official name is refused for OpenSanctions ids; --as keeps the copy apart.
+    with pytest.raises(IngestError, match="us_ofac_sdn id contract \\(ofac-<ent_num>\\)"):
+        parse_ftm(path, dataset="us_ofac_sdn")
+    copy = parse_ftm(path, dataset="us_ofac_sdn", store_as="os_us_ofac_sdn")
+    assert copy.dataset == "os_us_ofac_sdn" and len(copy.entities) == 22
+
+
+def test_dataset_of_a_single_dataset_file_changes_nothing(tmp_path):
+    path = tmp_path / "mine.ftm.json"
+    path.write_text("".join(json.dumps({"id": f"p{i}", "schema": "Person", "datasets": ["my_watchlist"],
+                                        "properties": {"name": [f"Jane Roe {i}"]}}) + "\n" for i in range(3)))
+    plain, named = parse("ftm", path), parse_ftm(path, dataset="my_watchlist")
+    assert plain.dataset == named.dataset == "my_watchlist"
+    assert plain.checksum == named.checksum and len(named.entities) == 3
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"dataset": "nope"}, "no entity in the file belongs to dataset 'nope'; datasets found: ext_ru_egrul (31)"),
+    ({"dataset": "US SAM"}, "invalid dataset name 'US SAM'"),
+    ({"store_as": "Bad/Name"}, "invalid dataset name 'Bad/Name'"),
+], ids=["absent", "bad-dataset", "bad-as"])
+def test_bad_dataset_choice(ftm_dir, kwargs, message):
+    with pytest.raises(IngestError, match=re.escape(message)):
+        parse_ftm(ftm_dir / FILES[1], **kwargs)
+
+
 @pytest.mark.parametrize("name", FILES)
 def test_round_trip(ftm_dir, tmp_path, name):
-    original = [json.loads(line) for line in (ftm_dir / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-    pub = parse_ftm(ftm_dir / name, dataset="roundtrip")
+    original = _raw(ftm_dir / name)
+    pub = parse_ftm(ftm_dir / name, store_as="roundtrip")
     # Import keeps every property and value of the source, known to vigil's schemata or not
     # (the entity model only collapses runs of whitespace).
     for raw, entity in zip(original, pub.entities):
         assert entity.id == raw["id"] and entity.schema.name == raw["schema"]
         expected = {k: list(dict.fromkeys(" ".join(x.split()) for x in v)) for k, v in raw["properties"].items() if v}
         assert entity.properties == expected
-        assert entity.datasets == raw["datasets"] and entity.referents == raw["referents"]
+        assert entity.datasets == ["roundtrip"] and entity.referents == raw["referents"]
     out = tmp_path / "export.ftm.json"
     with open(out, "w", encoding="utf-8") as fh:
         assert export_entities(pub.entities, fh) == len(pub.entities)
-    again = parse_ftm(out, dataset="roundtrip")
+    again = parse_ftm(out, dataset="roundtrip")  # the export names the dataset it was stored under
     assert [e.to_dict() for e in again.entities] == [e.to_dict() for e in pub.entities]
     # Binary handles (e.g. sys.stdout.buffer) get the same bytes.
     buf = io.BytesIO()

@@ -14,6 +14,21 @@ EXIT_MATCH = 1  # screening found a match and --fail-on-match was given
 EXIT_BAD_INPUT = 2
 
 
+# Below this width the tables fold secondary columns into the main ones so the explanation keeps room;
+# ids and scores are never wrapped or cut (an analyst copies them).
+WIDE_TABLE = 120
+
+
+def is_wide() -> bool:
+    return console.width >= WIDE_TABLE
+
+
+def key_column(table, header: str, values, justify: str = "left") -> None:
+    """A column that always shows its values whole: as wide as the longest one, no wrapping, no ellipsis."""
+    longest = max((len(str(v)) for v in values), default=0)
+    table.add_column(header, justify=justify, no_wrap=True, overflow="fold", min_width=max(longest, len(header)))
+
+
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one clear line on stderr and exit (2 = bad input, per the CLI contract)."""
     err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)

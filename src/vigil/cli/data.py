@@ -1,6 +1,7 @@
 """Data commands: `vigil ingest`, `update`, `lists`, `diff`, `export`."""
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 from typing import Optional
@@ -11,9 +12,10 @@ from rich.progress import (
     BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TransferSpeedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from vigil import config
-from vigil.cli.common import console, err_console, fail, open_store
+from vigil.cli.common import console, err_console, fail, key_column, open_store
 from vigil.sources import SOURCES, IngestError
 from vigil.store import IngestResult, NotFound, StoreError
 from vigil.store.update import UPDATE_ORDER, DownloadError, Skip, download, mirror_path
@@ -25,41 +27,68 @@ def _print_json(data) -> None:
     sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 
-def _describe(result: IngestResult) -> str:
+def _describe(result: IngestResult, rechecked: bool = False) -> str:
     s = result.diff_summary
     if result.status == "unchanged":
         snap = result.previous.id if result.previous else "?"
-        return f"{result.dataset}: unchanged (identical to snapshot {snap}), {result.entity_count:,} entities"
+        how = f"re-read, same content as snapshot {snap}" if rechecked and result.parse_seconds else \
+            f"identical to snapshot {snap}"
+        return f"{result.dataset}: unchanged ({how}), {result.entity_count:,} entities"
     changes = f"+{s.get('added', 0):,} added, -{s.get('removed', 0):,} removed, ~{s.get('changed', 0):,} changed"
-    return f"{result.dataset}: snapshot {result.snapshot.id} created, {result.entity_count:,} entities ({changes})"
+    why = ""
+    if rechecked and result.previous and result.snapshot and result.previous.checksum == result.snapshot.checksum:
+        why = f"; same file as snapshot {result.previous.id}, read differently by this vigil"
+    return f"{result.dataset}: snapshot {result.snapshot.id} created, {result.entity_count:,} entities ({changes}{why})"
 
 
-def _ingest_one(store, source: str, path: Path, progress: Progress | None = None, force: bool = False) -> IngestResult:
+def _ingest_one(store, source: str, path: Path, progress: Progress | None = None, recheck: bool = False,
+                **options) -> IngestResult:
     task = progress.add_task(f"{source}: parsing {path.name}", total=None) if progress else None
     try:
-        return store.ingest_file(source, path, force=force)
+        return store.ingest_file(source, path, recheck=recheck, **options)
     finally:
         if progress is not None and task is not None:
             progress.remove_task(task)
 
 
+FORCE_HELP = ("Re-read and re-validate the files even when they are byte-identical to those of the latest "
+              "snapshot (normally they are not even parsed). A new snapshot is still stored only when the parsed "
+              "entities differ, e.g. after upgrading vigil's parsers; identical content never adds one.")
+
+
 def ingest(
     source: str = typer.Argument(..., help=f"The list format: {SOURCE_HELP}."),
     path: Path = typer.Argument(..., help="The published file, or the folder holding it (OFAC CSV sets)."),
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="ftm only: load just the entities whose `datasets` "
+                                          "include NAME (e.g. us_sam_exclusions from an OpenSanctions export) and "
+                                          "store the snapshot under NAME. Needed when the file spans several "
+                                          "datasets.", metavar="NAME"),
+    store_as: Optional[str] = typer.Option(None, "--as", help="ftm only: store the snapshot under this dataset name "
+                                           "instead (e.g. a whole multi-dataset file as one dataset, or an "
+                                           "OpenSanctions copy of an official list beside the official one).",
+                                           metavar="NAME"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
-    force: bool = typer.Option(False, "--force", help="Store a new snapshot even if the file is identical to the "
-                               "latest one (e.g. to re-read it after upgrading vigil)."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
-    """Ingest one published list file as a new snapshot (nothing changes when the file is identical)."""
+    """Ingest one published list file as a new snapshot (nothing changes when the file is identical).
+
+    FtM JSON lines: a file naming one dataset is stored under it; for a file spanning several (an
+    OpenSanctions export), pick one with --dataset NAME or name the whole file with --as NAME. The
+    official list names (us_ofac_sdn, eu_fsf ...) take only entities with that list's ids (a vigil export).
+    """
     if source not in SOURCES:
         fail(f"unknown source {source!r}; {SOURCE_HELP}")
+    options = {k: v for k, v in (("dataset", dataset), ("store_as", store_as)) if v is not None}
+    if options and source != "ftm":
+        fail(f"--dataset and --as apply to `vigil ingest ftm` only; {source} is always stored as "
+             f"{SOURCES[source].dataset}")
     if not path.exists():
         fail(f"{path}: no such file or folder")
     store = open_store()
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=err_console, transient=True, disable=not err_console.is_terminal) as progress:
-            result = _ingest_one(store, source, path, progress, force=force)
+            result = _ingest_one(store, source, path, progress, recheck=force, **options)
     except IngestError as exc:
         fail(f"cannot ingest {source}: {exc} (the store is unchanged)")
     except StoreError as exc:
@@ -67,7 +96,7 @@ def ingest(
     if as_json:
         _print_json(result.to_dict())
         return
-    console.print(_describe(result), highlight=False, soft_wrap=True)
+    console.print(_describe(result, force), highlight=False, soft_wrap=True)
     for warning in result.warnings[:20]:
         err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if len(result.warnings) > 20:
@@ -77,14 +106,19 @@ def ingest(
 def update(
     mirror: Optional[Path] = typer.Option(None, "--mirror", help="Read a local folder laid out like ../shared/data "
                                           "instead of downloading (works offline)."),
-    only: list[str] = typer.Option([], "--only", help=f"Update only these sources ({SOURCE_HELP}); repeatable."),
+    only: list[str] = typer.Option([], "--only", help=f"Update only these sources ({', '.join(UPDATE_ORDER)}); "
+                                   "repeatable."),
     timeout: float = typer.Option(60.0, "--timeout", help="Network timeout per request, in seconds."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the per-source results as JSON."),
 ) -> None:
     """Fetch every official list (or read a local mirror) and ingest what changed.
 
-    Downloads go to VIGIL_HOME/downloads. The EU FSF download needs a token (VIGIL_EU_FSF_TOKEN).
-    A source that fails is reported and the others still run; the exit code is 2 if any failed.
+    Downloads go to VIGIL_HOME/downloads; every run downloads complete files (no HTTP caching), and a
+    file byte-identical to the latest snapshot's is not parsed again unless --force is given. The EU FSF
+    download needs a token (VIGIL_EU_FSF_TOKEN). A source that fails is reported and the others still
+    run; the exit code is 2 if any failed. Monitored books are rescreened when a new snapshot is stored
+    (`vigil monitor run --full` rescreens everything regardless).
     """
     sources = list(only) or list(UPDATE_ORDER)
     unknown = [s for s in sources if s not in UPDATE_ORDER]
@@ -116,9 +150,14 @@ def update(
                     finally:
                         progress.remove_task(bar)
                 entry["path"] = str(path)
-                result = _ingest_one(store, source, path, progress)
-                entry.update(status=result.status, message=_describe(result), result=result.to_dict())
-                progress.console.print(f"[green]✓[/] {_describe(result)}", highlight=False, soft_wrap=True)
+                result = _ingest_one(store, source, path, progress, recheck=force)
+                entry.update(status=result.status, message=_describe(result, force), result=result.to_dict())
+                progress.console.print(f"[green]✓[/] {_describe(result, force)}", highlight=False, soft_wrap=True)
+                for warning in result.warnings[:5]:
+                    progress.console.print(f"  [yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+                if len(result.warnings) > 5:
+                    progress.console.print(f"  [yellow]... and {len(result.warnings) - 5} more warnings "
+                                           f"(vigil update --json)[/]", highlight=False)
             except Skip as exc:
                 entry.update(status="skipped", message=str(exc))
                 progress.console.print(f"[yellow]–[/] {source}: {exc}", highlight=False, soft_wrap=True)
@@ -181,20 +220,21 @@ def diff(
                   f"{s['changed']:,} changed", highlight=False, soft_wrap=True)
     if result.empty:
         return
+    shown = [*result.added[:limit], *result.removed[:limit], *result.changed[:limit]]
     table = Table(show_lines=False)
-    table.add_column("change")
-    table.add_column("id")
-    table.add_column("name")
-    table.add_column("details")
+    key_column(table, "change", ["removed"])
+    key_column(table, "id", [ref.id for ref in shown])  # ids are never wrapped or cut
+    table.add_column("name", overflow="fold")
+    table.add_column("details", overflow="fold")
     for kind, refs, style in (("added", result.added, "green"), ("removed", result.removed, "red")):
         for ref in refs[:limit]:
-            table.add_row(f"[{style}]{kind}[/]", ref.id, ref.caption, ref.schema)
+            table.add_row(f"[{style}]{kind}[/]", Text(ref.id), Text(ref.caption), ref.schema)
     for ch in result.changed[:limit]:
         details = "; ".join(
             f"{prop}: " + ", ".join([f"+{v}" for v in c["added"]] + [f"-{v}" for v in c["removed"]])
             for prop, c in ch.properties.items()
         )
-        table.add_row("[yellow]changed[/]", ch.id, ch.caption, details)
+        table.add_row("[yellow]changed[/]", Text(ch.id), Text(ch.caption), Text(details))
     console.print(table)
     hidden = sum(max(0, len(x) - limit) for x in (result.added, result.removed, result.changed))
     if hidden:
@@ -233,9 +273,15 @@ def _write_ftm(entities, fh) -> int:
     return export_entities(entities, fh)
 
 
+def _help(command) -> str:
+    """The docstring with each paragraph on one line: Typer keeps source line breaks, so narrow terminals got
+    ragged help."""
+    return "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(command.__doc__).split("\n\n"))
+
+
 def register(app: typer.Typer) -> None:
-    app.command("ingest")(ingest)
-    app.command("update")(update)
+    app.command("ingest", help=_help(ingest))(ingest)
+    app.command("update", help=_help(update))(update)
     app.command("lists")(lists)
     app.command("diff")(diff)
     app.command("export")(export)

@@ -85,9 +85,20 @@ def book_list(as_json: bool = typer.Option(False, "--json", help="Print JSON ins
     if as_json:
         _json([b.to_dict() for b in books])
         return
-    table = Table("book", "customers", "pending", "open alerts", "updated", "source")
+    from vigil.cli.common import is_wide, key_column
+
+    wide = is_wide()  # the source file only when there is room; the full path is in --json
+    table = Table()
+    key_column(table, "book", [b.name for b in books])
+    for header in ("customers", "pending", "open alerts"):
+        table.add_column(header, justify="right", no_wrap=True)
+    key_column(table, "updated", ["2026-01-01 00:00"])
+    if wide:
+        table.add_column("source", overflow="fold")
     for b in books:
-        table.add_row(b.name, f"{b.customers:,}", f"{b.pending:,}", f"{b.open_alerts:,}", b.updated_at[:19], b.source or "")
+        cells = [b.name, f"{b.customers:,}", f"{b.pending:,}", f"{b.open_alerts:,}",
+                 b.updated_at[:16].replace("T", " ")]
+        table.add_row(*cells, *([b.source or ""] if wide else []))
     console.print(table)
 
 
@@ -150,18 +161,52 @@ def alerts(
         _json({"total": total, "alerts": [a.to_dict() for a in rows]})
         return
     several_books = len({a.book for a in rows}) > 1
-    table = Table("id", "status", "customer", "list entity", "score", "why")
-    table.columns[-1].ratio = 2
-    for a in rows:
-        why = a.explanation
-        if a.diff:
-            why += " | entity changed: " + ", ".join(a.diff)
-        customer = f"{a.book}/{a.customer_id}" if several_books else a.customer_id
-        table.add_row(str(a.id), a.status, f"{customer} {a.customer_name}", f"{a.entity_id} {a.entity_caption}",
-                      f"{a.score:.2f}", why)
+    table = _alerts_table(rows, several_books)
     console.print(table)
     if total > len(rows):
         err_console.print(f"{total - len(rows)} more; use --limit")
+
+
+def _alerts_table(rows, several_books: bool) -> Table:
+    """One row per alert. Below 120 columns the status goes under the alert id and the list entity under
+    the customer, so the explanation keeps room; alert, customer and entity ids and scores are never cut."""
+    from rich.text import Text
+
+    from vigil.cli.common import is_wide, key_column
+
+    def customer(a) -> str:
+        return f"{a.book}/{a.customer_id}" if several_books else a.customer_id
+
+    def why(a, short: bool = False) -> Text:
+        text = a.explanation + (" | entity changed: " + ", ".join(a.diff) if a.diff else "")
+        if short:  # the customer's name is in the row already
+            text = text.replace(f"({a.customer_name} ~ ", "(~ ")
+        return Text(text)
+
+    table = Table()
+    if is_wide():
+        key_column(table, "id", [str(a.id) for a in rows], justify="right")
+        key_column(table, "status", [a.status for a in rows])
+        table.add_column("customer", overflow="fold")
+        table.add_column("list entity", overflow="fold")
+        key_column(table, "score", ["0.00"], justify="right")
+        table.add_column("why", overflow="fold", ratio=2)
+        for a in rows:
+            table.add_row(str(a.id), a.status, Text(f"{customer(a)} {a.customer_name}"),
+                          Text(f"{a.entity_id} {a.entity_caption}"), f"{a.score:.2f}", why(a))
+        return table
+    key_column(table, "alert", [str(a.id) for a in rows] + [a.status for a in rows])
+    widest = max([len(customer(a)) for a in rows] + [len(a.entity_id) for a in rows], default=0)
+    table.add_column("customer → list entity", overflow="fold", min_width=widest, ratio=2)
+    key_column(table, "score", ["0.00"], justify="right")
+    table.add_column("why", overflow="fold", ratio=3)
+    for a in rows:
+        pair = Text(customer(a), style="bold")
+        pair.append(f" {a.customer_name}\n")
+        pair.append(f"→ {a.entity_id}", style="bold")  # the arrow's line may be wider than the min width
+        pair.append(f" {a.entity_caption}")
+        table.add_row(Text(f"{a.id}\n{a.status}"), pair, f"{a.score:.2f}", why(a, short=True))
+    return table
 
 
 def decide(

@@ -54,30 +54,52 @@ def _options(limit: int, threshold: float, algorithm: Optional[str], dataset: st
 
 
 def _table(response: dict[str, Any], name: str):
+    """The results table. Wide terminals get one column per field; narrower ones (e.g. 80 columns) fold
+    the datasets under the name and the match flag under the score, and drop the rank, so the explanation
+    has room. Ids and scores are never wrapped or cut."""
     from rich.table import Table
+    from rich.text import Text
 
+    from vigil.cli.common import is_wide, key_column
     from vigil.screening import explain
 
-    matches = sum(1 for r in response["results"] if r["match"])
+    results = response["results"]
+    matches = sum(1 for r in results if r["match"])
     table = Table(
         title=f"Screening {name!r}: {matches} match{'es' if matches != 1 else ''}, "
-        f"{len(response['results'])} result(s) of {response['total']['value']} candidates",
+        f"{len(results)} result(s) of {response['total']['value']} candidates",
         title_justify="left",
         show_lines=False,
     )
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("caption", overflow="fold")
-    table.add_column("id", no_wrap=True)
-    table.add_column("datasets", overflow="fold")
-    table.add_column("score", justify="right")
-    table.add_column("match", justify="center")
-    table.add_column("why", overflow="fold")
-    for i, r in enumerate(response["results"], 1):
-        style = "bold red" if r["match"] else None
-        table.add_row(
-            str(i), r["caption"], r["id"], ", ".join(r["datasets"]), f"{r['score']:.2f}",
-            "[bold red]MATCH[/]" if r["match"] else "no", explain(r), style=style,
-        )
+    ids = [r["id"] for r in results]
+    if is_wide():
+        table.add_column("#", justify="right", style="dim")
+        table.add_column("caption", overflow="fold")
+        key_column(table, "id", ids)
+        table.add_column("datasets", overflow="fold")
+        key_column(table, "score", ["0.00"], justify="right")
+        key_column(table, "match", ["MATCH"], justify="center")
+        table.add_column("why", overflow="fold")
+        for i, r in enumerate(results, 1):
+            table.add_row(
+                str(i), Text(r["caption"]), Text(r["id"]), Text(", ".join(r["datasets"])), f"{r['score']:.2f}",
+                "[bold red]MATCH[/]" if r["match"] else "no", Text(explain(r)),
+                style="bold red" if r["match"] else None,
+            )
+        return table
+    key_column(table, "score", ["MATCH"], justify="right")
+    key_column(table, "id", ids)
+    table.add_column("name / lists", overflow="fold", ratio=2)
+    table.add_column("why", overflow="fold", ratio=3)
+    for r in results:
+        score = Text(f"{r['score']:.2f}")
+        if r["match"]:
+            score.append("\nMATCH", style="bold red")
+        who = Text(r["caption"])
+        who.append("\n" + "\n".join(r["datasets"]), style="dim")
+        # The title names the query; repeating it in every explanation only takes room.
+        why = explain(r).replace(f"({name} ~ ", "(~ ")
+        table.add_row(score, Text(r["id"]), who, Text(why), style="bold red" if r["match"] else None)
     return table
 
 

@@ -40,11 +40,11 @@ SOURCES: dict[str, Source] = {
 DATASETS = {s.dataset: s for s in SOURCES.values() if s.dataset}
 
 
-def parse(source: str, path: str | Path) -> Publication:
-    """Parse a published file or folder with the named source's parser."""
+def parse(source: str, path: str | Path, **options) -> Publication:
+    """Parse a published file or folder with the named source's parser (options: FtM `dataset`, `store_as`)."""
     if source not in SOURCES:
         raise IngestError(f"unknown source {source!r}; choose one of: {', '.join(SOURCES)}")
-    return SOURCES[source].parser()(Path(path))
+    return SOURCES[source].parser()(Path(path), **options)
 
 
 __all__ = ["SOURCES", "DATASETS", "Source", "Publication", "IngestError", "parse"]

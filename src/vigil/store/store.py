@@ -82,17 +82,20 @@ class Store:
             raise StoreError(f"cannot open the database {_safe_url(self.url)}: {reason}") from exc
 
     # -- ingest -----------------------------------------------------------
-    def ingest_file(self, source: str, path: str | Path, force: bool = False) -> IngestResult:
+    def ingest_file(self, source: str, path: str | Path, force: bool = False, recheck: bool = False,
+                    **options: Any) -> IngestResult:
         """Parse a published file/folder with the named source's parser and ingest it.
 
         When the input is byte-identical to the files of the dataset's latest snapshot, nothing is
         parsed. A parse error is logged in `ingests`, reported to the hooks, and re-raised as IngestError.
-        `force` re-parses and stores a snapshot even for identical input (e.g. after a parser upgrade).
+        `force` re-parses and stores a snapshot even for identical input. `recheck` re-parses and
+        re-validates identical input but stores a snapshot only when the parsed content differs from
+        the latest snapshot (e.g. after a parser upgrade). `options` go to the parser (FtM: `dataset`).
         """
         from vigil.sources import SOURCES, parse
 
         dataset = SOURCES[source].dataset if source in SOURCES else None
-        if dataset and not force:
+        if dataset and not (force or recheck):
             latest = self._unchanged_input(dataset, Path(path))
             if latest is not None:
                 with self.engine.begin() as conn:
@@ -107,12 +110,13 @@ class Store:
                 return result
         started = time.perf_counter()
         try:
-            pub = parse(source, path)
+            pub = parse(source, path, **options)
         except IngestError as exc:
-            self._failed(dataset, source, [str(path)], str(exc))
+            named = dataset or options.get("store_as") or options.get("dataset")
+            self._failed(named, source, [str(path)], str(exc))
             raise
         parse_seconds = time.perf_counter() - started
-        result = self.ingest(pub, source=source, force=force)
+        result = self.ingest(pub, source=source, force=force, recheck=recheck)
         result.parse_seconds = parse_seconds
         return result
 
@@ -137,10 +141,12 @@ class Store:
         except OSError:
             return None
 
-    def ingest(self, pub: Publication, source: str | None = None, force: bool = False) -> IngestResult:
+    def ingest(self, pub: Publication, source: str | None = None, force: bool = False,
+               recheck: bool = False) -> IngestResult:
         """Store a publication as a new snapshot of its dataset, in one transaction.
 
-        Identical input (same checksum as the dataset's latest snapshot) creates no snapshot.
+        Identical input (same checksum as the dataset's latest snapshot) creates no snapshot, unless
+        `force`, or `recheck` and the parsed entities differ from that snapshot's.
         Invalid publications raise IngestError and nothing is written.
         """
         started = time.perf_counter()
@@ -154,7 +160,7 @@ class Store:
         checksum = pub.checksum or version_hash({"properties": {"versions": sorted(r[3] for r in rows.values())}})
         try:
             with self.engine.begin() as conn:
-                result = self._write(conn, pub, rows, checksum, files, source, force)
+                result = self._write(conn, pub, rows, checksum, files, source, force, recheck)
         except SQLAlchemyError as exc:
             message = f"database error, nothing was changed: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}"
             self._failed(pub.dataset, source, files, message)
@@ -193,13 +199,15 @@ class Store:
         return rows
 
     def _write(self, conn, pub: Publication, rows, checksum: str, files: list[str], source: str | None,
-               force: bool = False) -> IngestResult:
+               force: bool = False, recheck: bool = False) -> IngestResult:
         dataset = pub.dataset
         latest = self._latest(conn, dataset)
-        if latest is not None and latest.checksum == checksum and not force:
+        if latest is not None and latest.checksum == checksum and not force and not (
+                recheck and self._content_differs(conn, latest, rows)):
+            message = f"{'re-read; content ' if recheck else ''}identical to snapshot {latest.id}"
             conn.execute(insert(t.ingests).values(
                 at=now_iso(), dataset=dataset, source=source, files=encode(files), result="unchanged",
-                snapshot_id=latest.id, message=f"identical to snapshot {latest.id}",
+                snapshot_id=latest.id, message=message,
             ))
             return IngestResult(dataset, "unchanged", files, None, latest, {"added": 0, "removed": 0, "changed": 0},
                                 entity_count=latest.entity_count, source=source)
@@ -265,6 +273,13 @@ class Store:
         ))
         snapshot = SnapshotInfo(snapshot_id, dataset, _iso(pub.published), at, checksum, len(rows), files, **summary)
         return IngestResult(dataset, "created", files, snapshot, latest, summary, entity_count=len(rows), source=source)
+
+    @staticmethod
+    def _content_differs(conn, latest: SnapshotInfo, rows) -> bool:
+        """Whether the parsed entities (id -> version hash) differ from the snapshot's."""
+        q = select(t.snapshot_entities.c.entity_id, t.snapshot_entities.c.version).where(
+            t.snapshot_entities.c.snapshot_id == latest.id)
+        return {r[0]: r[1] for r in conn.execute(q)} != {eid: r[3] for eid, r in rows.items()}
 
     def _failed(self, dataset: str | None, source: str | None, files: list[str], message: str) -> None:
         try:
