@@ -222,3 +222,48 @@ def test_ship_type_prefix_is_weak_but_not_org_initials():
 def test_dotted_abbreviation_in_org_name_is_not_a_particle():
     assert [t.text for t in name_tokens("U.S. Department of State", "org")] == ["us", "department", "state"]
     assert [t.text for t in name_tokens("Jamaat-ud-Dawa", "org")] == ["jamaat", "dawa"]  # a real particle
+
+
+def test_indic_vowel_signs_stay_inside_their_word():
+    # Bengali and Devanagari vowel signs are spacing marks (Mc): they must not split a name.
+    assert len(name_tokens("মোহাম্মদ শামসুদ্দিন", "person")) == 2
+    assert len(name_tokens("नरेन्द्र मोदी", "person")) == 2
+
+
+def test_nasab_particle_marks_the_fathers_name():
+    toks = name_tokens("MUHAMMAD BIN SALMAN AL-SAUD", "person")
+    assert [(t.text, t.role) for t in toks] == [("muhammad", ""), ("salman", "nasab"), ("saud", "")]
+    arabic = name_tokens("محمد بن سلمان", "person")
+    assert [t.role for t in arabic] == ["", "nasab"]
+    # Only for persons; and a first-word "Ben" is the given name, not "son of".
+    assert all(t.role == "" for t in name_tokens("Bin Zayed Group", "org"))
+    assert [t.text for t in name_tokens("Ben Wallace", "person")] == ["ben", "wallace"]
+
+
+def test_roman_numerals_in_organisation_names_are_numbers():
+    assert [t.text for t in name_tokens("Apollo Investment Fund VIII L.P.", "org")][:4] == [
+        "apollo", "investment", "fund", "8"]
+    assert [t.text for t in name_tokens("Citigroup Capital Trust XV", "org")][-1] == "15"
+    # Not the first word ("I", "X" are words there), not in person names.
+    assert name_tokens("X Financial", "org")[0].text == "x"
+    assert name_tokens("Louis XIV", "person")[-1].text == "xiv"
+
+
+def test_legal_phrase_with_a_typing_slip_is_still_the_legal_form():
+    toks = name_tokens("TACTICAL MISSILES CORPORATION JOYNT STOCK COMPANY", "org")
+    assert [(t.text, t.weak) for t in toks] == [("tactical", False), ("missiles", False), ("corp", True), ("jsc", True)]
+    # The first word must still look like the form's first word.
+    assert [t.text for t in name_tokens("Point Stock Company", "org")] == ["point", "stock", "co"]
+
+
+def test_words_in_parentheses_qualify_an_organisation_name():
+    toks = name_tokens("Deutsche Bank (Schweiz) AG", "org")
+    assert [(t.text, t.role) for t in toks if not t.weak] == [("deutsche", ""), ("bank", ""), ("schweiz", "qualifier")]
+    assert all(t.role == "" for t in name_tokens("Deutsche Bank Schweiz AG", "org"))
+
+
+def test_ampersand_between_initials_is_one_abbreviation():
+    assert [t.text for t in name_tokens("AT&T Inc.", "org")] == ["att", "corp"]
+    assert [t.text for t in name_tokens("AT and T Inc.", "org")] == ["att", "corp"]
+    assert [t.text for t in name_tokens("H and M Hennes and Mauritz AB", "org")] == ["hm", "hennes", "mauritz", "ab"]
+    assert [t.text for t in name_tokens("Procter & Gamble Co.", "org")] == ["procter", "gamble", "co"]

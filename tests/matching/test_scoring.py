@@ -134,3 +134,105 @@ def test_romance_gender_endings_are_different_names():
 
 def test_initials_alone_are_not_a_name_match():
     assert not compare(query("V. P."), person("Vladimir Putin")).match
+
+
+def test_a_substituted_part_is_another_person_however_long_the_name():
+    # UN Iraq list names: the same chain with another clan name (nisbah) is another person.
+    r = compare(query("SAIF-AL-DIN FULAYYIH HASSAN TAHA AL-MOSULI"), person("SAIF-AL-DIN FULAYYIH HASSAN TAHA AL-RAWI"))
+    assert not r.match
+    # ... also when the differing parts are barely alike (Mosuli / Qaduli).
+    assert not compare(query("ABD AL-RAHMAN MUHAMMAD MUSTAFA AL-MOSULI"),
+                       person("ABD AL-RAHMAN MUHAMMAD MUSTAFA AL-QADULI")).match
+    # A missing middle part is not a substitution.
+    assert compare(query("SAIF-AL-DIN HASSAN TAHA AL-RAWI"), person("SAIF-AL-DIN FULAYYIH HASSAN TAHA AL-RAWI")).match
+
+
+def test_father_and_son_swapped_around_bin_are_two_people():
+    assert compare(query("Mohammed bin Salman"), person("MUHAMMAD BIN SALMAN")).score > 0.9
+    assert not compare(query("Salman bin Muhammad Al-Rawi"), person("Muhammad bin Salman Al-Rawi")).match
+    assert compare(query("Usama bin Ladin"), person("Osama bin Laden")).match
+    assert compare(query("Muhammad Salman"), person("Muhammad bin Salman")).match  # no particle on one side
+
+
+def test_pet_forms_of_given_names():
+    assert compare(query("Ted Kennedy"), person("Edward Kennedy")).match
+    assert compare(query("Bill Gates"), person("William Henry Gates")).match
+    assert compare(query("Bibi Netanyahu"), person("Benjamin Netanyahu")).match
+    assert compare(query("Ben Wallace"), person("Benjamin Wallace")).match
+    pet = compare(query("Bill Gates"), person("William Gates")).score
+    assert pet < compare(query("William Gates"), person("William Gates")).score
+    # Two full names do not become one through a shared pet form (Alex).
+    assert compare(query("Alexandra Ivanova"), person("Alexander Ivanova")).score < pet
+    assert not compare(query("John Smith"), person("Juan Smith")).match  # another language, another name
+
+
+def test_a_repeated_part_is_not_another_family_name():
+    # Repeated (grand)father names are common; a repeat at the end is not a second family name.
+    assert compare(query("Michelle Michaela"), person("Michaela Michelle Micheli")).match
+    assert not compare(query("Song Kim"), person("KIM SONG CHOL")).match
+
+
+def test_latvian_nominative_ending_after_a_glide():
+    assert compare(query("Sergejs Lavrovs"), person("Sergey Viktorovich LAVROV")).match
+    # The ending rule needs a real final -s: Albano is not Albanese.
+    assert not compare(query("Anthony Albano"), person("Anthony Albanese")).match
+
+
+def test_hindi_spelling_of_sanskrit_indra_names():
+    assert compare(query("Narender Modi"), person("Narendra Modi")).score > 0.9
+    assert compare(query("Ravinder Singh"), person("Ravindra Singh")).score > 0.9
+    assert compare(query("Alexandra Petrova"), person("Alexander Petrova")).score < 0.9
+
+
+def test_arabic_script_writes_foreign_p_and_v_with_ba_and_fa():
+    assert compare(query("فرناندو بيريز"), person("Fernando Pérez")).match
+    assert compare(query("فلاديمير بوتين"), person("Vladimir Putin")).match
+
+
+def test_khmer_and_bengali_names():
+    assert compare(query("ប៉ុល ពត"), person("Pol Pot")).match
+    assert not compare(query("মোহাম্মদ শামসুদ্দিন"), person("মোহাম্মদ সাহাবুদ্দিন")).match
+
+
+def test_numbered_series_are_the_same_name_with_another_number():
+    fund = compare(query("KKR Asian Fund III L.P.", schema="Company"), org("KKR Asian Fund IV L.P."))
+    assert fund.match and fund.score < 0.9
+    assert compare(query("Snow Storm 1", schema="Vessel"), org("Snow Storm 2", "Vessel")).match
+    assert compare(query("Citigroup Capital Trust II", schema="Company"), org("Citigroup Capital Trust 2")).score == 1.0
+    # A number only one name has: another entity of the series.
+    assert not compare(query("Bowne Global Solutions, Inc.", schema="Company"),
+                       org("Bowne Global Solutions II, Inc.")).match
+
+
+def test_qualifier_in_parentheses_only_one_name_has():
+    assert compare(query("Deutsche Bank (Schweiz) AG", schema="Company"), org("Deutsche Bank AG")).match
+    # Both names qualified differently, or a qualifier against an extra word: other entities.
+    assert not compare(query("Bank of China (Hong Kong) Limited", schema="Company"),
+                       org("Bank of China (Singapore) Limited")).match
+    assert not compare(query("Bowne Global Solutions (Ireland), Ltd.", schema="Company"),
+                       org("Bowne Global Solutions Japan, Ltd.")).match
+    assert not compare(query("Bank Melli Iran", schema="Company"), org("Bank Melli Iran Armenia")).match
+
+
+def test_words_split_in_another_place():
+    assert compare(query("Andrang Heta", schema="Organization"), org("'Ndrangheta", "Organization")).match
+
+
+def test_ampersand_abbreviations():
+    assert compare(query("AT&T Inc.", schema="Company"), org("AT and T Inc.")).score == 1.0
+
+
+def test_japanese_and_korean_names_written_in_han_characters():
+    # Kanji and hanja names read with the Japanese / Korean readings of common names.
+    assert compare(query("山田太郎"), person("Yamada Taro")).match
+    assert compare(query("田中花子"), person("TANAKA, Hanako")).match
+    assert compare(query("安倍晋三"), person("Shinzo Abe")).match
+    assert compare(query("金正恩"), person("KIM, Jong Un")).match
+    assert compare(query("金正恩"), person("김정은")).match
+    # Chinese names keep their pinyin; a reading of one name part does not make another name.
+    assert compare(query("习近平"), person("Xi Jinping")).score == 1.0
+    assert not compare(query("金正恩"), person("Kim Jong Il")).match
+    assert not compare(query("山田太郎"), person("Yamada Hanako")).match
+    # One part by its Chinese reading (成 cheng), another by a Korean one (朱 chou): no reading of the name.
+    assert not compare(query("朱成"), person("CHOU, Hsien Cheng")).match
+    assert compare(query("朱成"), person("Zhu Cheng")).match

@@ -31,8 +31,8 @@ _LATIN_SPECIAL = {
 
 
 def _is_word_char(ch: str) -> bool:
-    cat = unicodedata.category(ch)
-    return cat[0] in "LN" or cat == "Mn" or ch == translit.ZWNJ
+    # Combining marks of every kind belong to their word: Indic vowel signs are spacing marks (Mc).
+    return unicodedata.category(ch)[0] in "LNM" or ch == translit.ZWNJ
 
 
 @lru_cache(maxsize=200_000)
@@ -84,8 +84,17 @@ def _deleet(word: str) -> str:
 
 
 _ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th|er|e|eme|ème)")
+_ROMAN_RE = re.compile(r"(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})")  # 1-39
+_ROMAN = {"i": 1, "v": 5, "x": 10}
 
 
+def _roman(word: str) -> int:
+    vals = [_ROMAN[ch] for ch in word]
+    return sum(-v if k + 1 < len(vals) and v < vals[k + 1] else v for k, v in enumerate(vals))
+
+
+_INITIALS_AND_RE = re.compile(r"(?<![^\W_])([^\W\d_]{1,2})\s*(?:&|\s(?i:and)\s)\s*(?!(?i:co)\b)([^\W\d_]{1,2})(?![^\W_])")
+_PAREN_RE = re.compile(r"\(([^()]*)\)")
 _DOTTED_RE = re.compile(r"(?<![^\W_])((?:[^\W\d_]\.){2,}[^\W\d_]?)(?![^\W_])")
 
 
@@ -224,6 +233,9 @@ HONORIFICS = frozenset(
     hon honourable honorable rev reverend father fr brother br sister sr mme mlle herr frau monsieur
     madame mademoiselle senor senora signor signora president""".split()
 )
+# "son/daughter of": the next name part is the father's (nasab), see `Token.role`.
+NASAB_PARTICLES = frozenset("bin ibn ben bint binti ibnu".split())
+ARABIC_NASAB = frozenset("بن ابن بنت".split())
 PARTICLES = frozenset(
     """al el ul ol ad ar as ash at az ud ur us ut an bin ibn bint ben binti b ibnu de da di del della
     dos das do du la le van von der den ten ter y e und and of the""".split()
@@ -319,13 +331,32 @@ class Token:
     syn: frozenset[str] | None  # learned Latin variant spellings, if any
     weak: bool  # legal form / generic word: low weight, never the only evidence
     script: str = ""  # native script analysis (see `native_script`); "" for Latin-like words
+    # "nasab": written after bin/ibn/ben, the father's name (Muhammad bin Salman); "qualifier": in
+    # parentheses in an organisation name (Deutsche Bank (Schweiz) AG); "ja"/"ko": a name in Han
+    # characters read as Japanese/Korean (carries those readings in `syn`); "" otherwise.
+    role: str = ""
 
 
 _TOKENS: dict[tuple[str, bool], Token] = {}
 _MAX_TOKENS = 500_000
 
 
-def make_token(word: str, weak: bool = False) -> Token:
+def make_token(word: str, weak: bool = False, role: str = "") -> Token:
+    if role:
+        # The same word in another role: its own interned token (same text and index keys).
+        tok = _TOKENS.get((word, role))
+        if tok is None:
+            base = make_token(word, weak)
+            syn, skels = base.syn, base.skels
+            if role in ("ja", "ko"):
+                # A Han-character name read as Japanese or Korean: its readings (山田 Yamada, 金 Kim),
+                # whose skeletons also key the candidate index.
+                syn = translit.han_readings(word, role) or None
+                if syn:
+                    skels = tuple(dict.fromkeys(skels + tuple(latin_skeleton(r) for r in sorted(syn))))
+            tok = Token(base.key, base.text, skels, base.vkey, syn, base.weak, base.script, role)
+            _TOKENS[(word, role)] = tok
+        return tok
     tok = _TOKENS.get((word, weak))
     if tok is not None:
         return tok
@@ -348,7 +379,7 @@ def make_token(word: str, weak: bool = False) -> Token:
         vkey, syn = vowel_key(text), frozenset(alts) or None
     elif script == "han":
         text = "".join(_latin_word(ch) for ch in word)
-        skels, vkey, syn = (latin_skeleton(text),), vowel_key(text), None
+        skels, vkey, syn = (latin_skeleton(text),), vowel_key(text), None  # pinyin (see `_han_name`)
     elif script == "skeleton":
         # anyascii drops implicit vowels (Thai, Indic) or adds epenthetic ones (kana): consonants only.
         text = translit.fallback_romanize(word)
@@ -378,10 +409,12 @@ def _expand_word(word: str, alone: bool = False) -> list[str]:
     if script == "hangul":
         return [ch for ch in word if translit.is_hangul(ch)]  # Korean names: one syllable per part
     if script == "han":
-        # Chinese names: a one-character family name, then the given name (邓小平 -> Deng Xiaoping).
+        # Family name, then given name: one character in most Chinese and Korean names (邓小平 Deng
+        # Xiaoping, 金正恩), two in Japanese names and Chinese compound family names (山田太郎, 司马相如).
         rom = [_latin_word(ch) for ch in word]
         if alone and 2 <= len(word) <= 4 and all(rom):
-            return [word[0], word[1:]]
+            k = translit.han_family_length(word)
+            return [word[:k], word[k:]]
         return [word]
     if script:
         return [word]
@@ -400,7 +433,11 @@ def _phrase_at(folded: list[str], i: int, phrase: tuple[str, ...]) -> bool:
         return False
     for w, stem in zip(folded[i:], phrase):
         if not (w == stem or (len(stem) >= 4 and w.startswith(stem))):
-            return False
+            # One typing slip in a long word of the form (Joynt Stock Company, Limted Liability).
+            if len(stem) < 5 or len(w) < len(stem) - 1 or Levenshtein.distance(
+                    w[:len(stem)], stem, score_cutoff=1) > 1 and Levenshtein.distance(
+                    w[:len(stem) - 1], stem, score_cutoff=1) > 1:
+                return False
     return True
 
 
@@ -429,6 +466,8 @@ def _numbers(words: list[str]) -> list[str]:
             out.append(str(_ORDINAL_WORDS[w]))
         elif _ORDINAL_RE.fullmatch(w) and not w.endswith("e"):
             out.append(re.match(r"\d+", w).group(0))
+        elif i > 0 and _ROMAN_RE.fullmatch(w):
+            out.append(str(_roman(w)))  # series markers: Fund II = Fund 2 (never the first word: "I", "X")
         else:
             out.append(words[i])
         i += 1
@@ -497,11 +536,19 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
         family, given = text.split(",")
         if family.strip() and given.strip():
             text = f"{given} {family}"
+    if kind != "person" and ("&" in text or " and " in text.casefold()):
+        # An ampersand or "and" between initials is part of an abbreviation: AT&T = AT and T = ATT.
+        text = _INITIALS_AND_RE.sub(lambda m: m.group(1) + m.group(2), text)
     words = split_words(text, join_dotted=kind != "person")
     # A dotted abbreviation (U.S., A.S.) is a word of the name, never a particle or stopword.
     dotted = ({m.group(1).replace(".", "").casefold() for m in _DOTTED_RE.finditer(text)}
               if kind != "person" and "." in text else set())
+    qualifiers: set[str] = set()
     if kind != "person":
+        if "(" in text:
+            # Words in parentheses qualify an organisation's name (a country, a city, a branch).
+            for m in _PAREN_RE.finditer(text):
+                qualifiers.update(_latin_word(w) for w in split_words(m.group(1)))
         words = _org_words(words)
     if "عبد" in words or "الله" in words or "ٱلله" in words:
         words = _join_abd(words)
@@ -509,7 +556,13 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
     if kind != "person" and len(words) >= 2 and words[0] in VESSEL_PREFIXES:
         # "MV Hellenic Spirit" = "Hellenic Spirit": a ship-type prefix is not part of the name.
         words = ["\x00" + words[0], *words[1:]]
-    for word in words:
+    nasab = False  # the previous word was bin/ibn/ben (persons and unknown kinds only)
+    han_lang = ""
+    if len(words) == 1 and kind != "org" and native_script(words[0]) == "han":
+        parts = _expand_word(words[0], True)
+        if len(parts) == 2:
+            han_lang = translit.han_name_language(*parts)  # 山田太郎 Japanese, 金正恩 Korean
+    for pos, word in enumerate(words):
         if word.startswith("\x00"):
             out.append(make_token(word[1:], weak=True))
             continue
@@ -518,15 +571,26 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                 continue
             if native_script(w) in ("arabic", "hebrew", "hangul", "han", "skeleton"):
                 lw = w
+                if han_lang:
+                    out.append(make_token(lw, role=han_lang))
+                    continue
                 folded = translit.fold_arabic(w)
+                if kind != "org" and folded in ARABIC_NASAB and out:
+                    nasab = True
                 if (kind != "org" and folded in ARABIC_HONORIFICS) or folded in ARABIC_PARTICLES:
                     continue
-                out.append(make_token(lw))
+                out.append(make_token(lw, role="nasab" if nasab else ""))
+                nasab = False
                 continue
             else:
                 lw = _latin_word(w)
             if kind != "org" and lw in HONORIFICS:
                 continue
+            if kind != "org" and lw in NASAB_PARTICLES:
+                if pos == 0 and lw == "ben" and len(words) >= 2:
+                    out.append(make_token(lw))  # first word: the given name Ben, not "son of"
+                    continue
+                nasab = nasab or bool(out)
             if kind != "person":
                 form = _legal_form(lw)
                 if form is not None:
@@ -540,7 +604,8 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                     continue
                 if lw in PARTICLES and not (kind == "org" and lw in ORG_KEPT_PARTICLES):
                     continue
-            out.append(make_token(lw))
+            out.append(make_token(lw, role="nasab" if nasab else ("qualifier" if lw in qualifiers else "")))
+            nasab = False
     if not any(not t.weak for t in out):
         # Everything was a title or particle ("Al", "Sheikh"): keep the words themselves.
         out = [make_token(_latin_word(w) if not any(translit.is_arabic(c) for c in w) else w) for w in words]

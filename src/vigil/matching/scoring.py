@@ -14,7 +14,8 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .names import LEGAL_CLASS, Token
+from .names import LEGAL_CLASS, Token, latin_skeleton
+from .nicknames import nickname_of
 
 # Default weights of the "vigil" algorithm; overridable per request (`weights=`).
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -35,13 +36,17 @@ DEFAULT_CONFIG: dict[str, float] = {
     "swapped_parts_factor": 0.9,  # given name matched the candidate's family name and vice versa
     "skeleton_score": 0.92,  # same phonetic skeleton (Soleimani/Sulaymani)
     "synonym_score": 0.95,  # same learned variant class (Mohammad/Muhammad)
+    "nickname_score": 0.85,  # a given name and its pet form (Ted/Theodore, Bill/William)
     "min_token_score": 0.55,  # token pairs below this do not align
     "fuzzy_floor": 0.8,  # token pairs below this similarity count as different parts
-    "conflict_factor": 0.85,  # both names have a part the other lacks
+    "conflict_factor": 0.85,  # a pair of parts that differ (Echegaray / Echeverria)
+    "substitution_factor": 0.8,  # each name has a part the other lacks (another father, clan or family name)
     "reorder_factor": 0.9,  # aligned parts in a different (non-cyclic) order
+    "nasab_swap_factor": 0.75,  # father and son swapped (Salman bin Muhammad / Muhammad bin Salman)
     "edge_part_factor": 0.85,  # a first or last name part of the candidate is missing from the query
     "legal_mismatch_factor": 0.6,  # different kinds of legal entity (AG / GmbH, JSC / LLC)
     "org_extra_token_factor": 0.75,  # an organisation name part the other name lacks (a subsidiary: Chile)
+    "number_mismatch_factor": 0.85,  # the names' numbers differ or only one has one (Fund II / Fund III)
     "acronym_factor": 0.8,  # a query part equals the initials of the other name (IRGC)
     "candidates": 20,  # name records fully scored per query
 }
@@ -87,7 +92,13 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
         return 1.0 if a.key == b.key else 0.0
     if a.text == b.text:
         return 1.0
+    if a.text.isdigit() and b.text.isdigit():
+        # Another number of the same series (Fund III / Fund IV, Snow Storm 1 / 2, Trust 2004-1 /
+        # 2004-2): the same name otherwise, flagged lower by `number_mismatch_factor`.
+        return 0.8
     if a.script == "han" or b.script == "han":
+        if (a.syn is not None and b.text in a.syn) or (b.syn is not None and a.text in b.syn):
+            return cfg["synonym_score"]  # a Japanese or Korean reading (山田 Yamada, 金 Kim)
         # Pinyin without tones is already ambiguous: one syllable more or less (cheng / chen,
         # jing / jinghe) is another name.
         return 0.0
@@ -97,6 +108,8 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
         return 0.9 if a.weak and b.weak and ca is not None and ca == cb else 0.0
     if (a.syn is not None and b.text in a.syn) or (b.syn is not None and a.text in b.syn):
         return cfg["synonym_score"]
+    if a.vkey is not None and b.vkey is not None and nickname_of(a.text, b.text):
+        return cfg["nickname_score"]  # a pet form: Ted / Theodore, Bill / William
     # An Arabic-script word whose Latin readings the learned tables know, against a Latin
     # spelling that is not one of them: possibly a different name that merely shares the
     # consonants (محمود Mahmoud vs Muhammad), so the skeleton lifts it less.
@@ -116,6 +129,11 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
     else:
         # Cross-script: Arabic-script skeletons (several readings) against a Latin one.
         common = set(a.skels) & set(b.skels)
+        if not common and "arabic" in (a.script, b.script):
+            # Arabic script has no p or v: foreign names write them ب and ف (بيريز Pérez, فلاديمير Vladimir).
+            lat, ar = (a, b) if b.script == "arabic" else (b, a)
+            if lat.vkey is not None:
+                common = {k.translate(_AR_FOREIGN) for k in lat.skels} & set(ar.skels)
         if common:
             klen = max(len(k) for k in common)
             longest = max(len(k) for k in a.skels + b.skels)
@@ -124,6 +142,12 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
             best = 0.9 if klen >= 3 else (0.8 if longest <= 2 else 0.72)
             if known_apart:
                 best = min(best, 0.82)  # the tables' readings are incomplete: demote, don't drop
+    if la == lb and la >= 7 and ta[-2:] != tb[-2:] and ta[:-2] == tb[:-2]:
+        x, y = (ta, tb) if ta.endswith("dra") else (tb, ta)
+        if x[-5:] in ("endra", "indra") and y.endswith("er"):
+            # Hindi/Punjabi spelling of Sanskrit -indra/-endra: Narendra / Narender, Ravindra / Ravinder
+            # (not -andra: Alexandra / Alexander are two names).
+            return max(best, 0.9)
     if best < 0.88 and min(la, lb) >= 5 and _case_ending(a, b):
         best = 0.88  # Greek/Latin/Baltic nominative -s: Konstantinos / Konstantin, Petrovs / Petrov
     if la == lb and la >= 4 and ta[:-1] == tb[:-1] and {ta[-1], tb[-1]} == {"a", "o"}:
@@ -153,6 +177,8 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
 
 
 _SYLLABIC = ("hangul", "han")
+_UNLIKE = 0.65  # aligned parts less similar than this count as substituted (see `align`)
+_AR_FOREIGN = str.maketrans("pv", "bf")
 _VOWEL_S = ("os", "us", "as", "is")
 
 
@@ -162,9 +188,12 @@ def _case_ending(a: Token, b: Token) -> bool:
     if len(a.text) < len(b.text):
         a, b = b, a
     ka, kb, ta = a.skels[0], b.skels[0], a.text
-    if len(kb) < 4 or len(ka) != len(kb) + 1 or not ka.startswith(kb) or not ka.endswith("s"):
-        return False
-    return ta.endswith(_VOWEL_S) or ta[-2] not in "aeiouy"
+    if not ta.endswith("s") or len(kb) < 3:
+        return False  # (Albanese is not Alban + -s)
+    if len(kb) >= 4 and len(ka) == len(kb) + 1 and ka.startswith(kb):
+        return ta.endswith(_VOWEL_S) or ta[-2] not in "aeiouy"
+    # The ending after a glide: Latvian Sergejs / Sergey (the stem's final -j is the glide y).
+    return ta.endswith("js") and latin_skeleton(ta[:-1]) == kb
 
 
 @dataclass(slots=True)
@@ -216,18 +245,23 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
     wc = [0.25 if t.weak else weigh(t) for t in c]
     num = 0.0
     conflicts = 0
+    strong_pairs = 0
+    unlike = False  # a pair so weakly similar (Mosuli / Qaduli) that it is two different parts
+    floor = cfg["fuzzy_floor"]
     for s, _, i, j in cands:
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
         pairs.append((i, j, s))
+        if not q[i].weak:
+            strong_pairs += 1
         # A weakly similar pair (Echegaray / Echeverria) is two different name parts, not a
         # typo: its contribution falls off steeply below `fuzzy_floor`.
-        floor = cfg["fuzzy_floor"]
         if s < floor and min(len(q[i].text), len(c[j].text)) > 1:  # initials keep their 0.75
-            s = max(0.0, s * (s - 0.5) / (floor - 0.5))
             conflicts += not q[i].weak
+            unlike = unlike or (s < _UNLIKE and not q[i].weak)
+            s = max(0.0, s * (s - 0.5) / (floor - 0.5))
         num += s * (wq[i] + wc[j])
     q_left = [i for i in range(len(q)) if i not in used_q and not q[i].weak]
     c_left = [j for j in range(len(c)) if j not in used_c and not c[j].weak]
@@ -236,9 +270,15 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
     # writing or a second family name, not a middle name (Song Kim / KIM SONG CHOL).
     f = 1.0 if (q_left and c_left) else cfg["unmatched_candidate_factor"]
     edge_left = not org and not q_left and len(c) >= 3 and (len(c) - 1) in c_left
+    if edge_left and _repeats(c, len(c) - 1, cfg):
+        edge_left = False  # a part repeating another of the same name (Michelle ... Micheli) is no family name
     den = 0.0
     # Korean and Chinese names have no middle names: every syllable is part of a given or family name.
-    hangul_left = any(q[i].script in _SYLLABIC for i in q_left) or any(c[j].script in _SYLLABIC for j in c_left)
+    hangul_left = False
+    for i in q_left:
+        hangul_left = hangul_left or q[i].script in _SYLLABIC
+    for j in c_left:
+        hangul_left = hangul_left or c[j].script in _SYLLABIC
     for i in range(len(q)):
         # (query parts only one side has: half cost only in long name chains of four parts or more)
         full = i in used_q or q[i].script in _SYLLABIC or (not org and (len(q) <= 3 or i in (0, len(q) - 1)))
@@ -249,15 +289,30 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         else:
             den += wc[j] if edge_left and j == len(c) - 1 else f * wc[j]
     score = num / den if den else 0.0
-    if (q_left and c_left) or conflicts:
-        # Each side has a part the other lacks: a different family or father name.
-        score *= cfg["conflict_factor"]
+    if (q_left and c_left) or unlike:
+        # Each side has a part the other lacks (or one barely like it): a different family, clan or
+        # father name, however many other parts agree.
+        score *= cfg["substitution_factor"]
+    elif conflicts:
+        score *= cfg["conflict_factor"]  # a part that differs by more than a slip
     if len(pairs) >= 3 and not _is_rotation([j for i, j, _ in sorted(pairs)]):
         # Parts in other roles (Abdullah bin Omar / Omar bin Abdullah); a rotation is just
         # family-name-first writing (KIM Jong Un / Jong Un KIM).
         score *= cfg["reorder_factor"]
-    strong_pairs = sum(1 for i, j, s in pairs if not q[i].weak)
-    c_strong = sum(1 for t in c if not t.weak)
+    if len(pairs) >= 2:
+        for t in q:  # (plain loops: this runs for every name pair)
+            if t.role:
+                score *= _role_factor(q, c, pairs, cfg)
+                break
+        else:
+            for t in c:
+                if t.role:
+                    score *= _role_factor(q, c, pairs, cfg)
+                    break
+    c_strong = 0
+    for t in c:
+        if not t.weak:
+            c_strong += 1
     if strong_pairs == 1 and c_strong >= 2:
         score *= cfg["single_token_factor"]
     if strong_pairs == 0:
@@ -272,11 +327,61 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         # In organisation names an extra part names another entity (Bank Melli Iran Armenia,
         # a Trust Company, Fund II): each costs more than its weight.
         extra = len(q_left) + len(c_left)
+        if extra and not (q_left and c_left) and all(
+                t.role == "qualifier" for t in ([q[i] for i in q_left] or [c[j] for j in c_left])):
+            extra = 0  # only one name has a qualifier in parentheses: Deutsche Bank (Schweiz) AG
         if extra:
             score *= cfg["org_extra_token_factor"] ** min(extra, 2)
+        if _numbers_differ(q, c, pairs, q_left, c_left):
+            score *= cfg["number_mismatch_factor"]  # another entity of a numbered series
         if legal_mismatch(q, c):
             score *= cfg["legal_mismatch_factor"]
     return Alignment(score, pairs, len(q) - len(used_q), len(c) - len(used_c))
+
+
+def _numbers_differ(q, c, pairs, q_left, c_left) -> bool:
+    """The names' numbers differ (Fund III / Fund IV) or only one name has one (Fund / Fund II)."""
+    for i, j, _ in pairs:
+        if q[i].text.isdigit() and q[i].text != c[j].text:
+            return True
+    for i in q_left:
+        if q[i].text.isdigit():
+            return True
+    for j in c_left:
+        if c[j].text.isdigit():
+            return True
+    return False
+
+
+def _role_factor(q: tuple[Token, ...], c: tuple[Token, ...], pairs: list[tuple[int, int, float]],
+                 cfg: dict[str, float]) -> float:
+    """Penalties that depend on the role of the aligned parts (`Token.role`)."""
+    f = 1.0
+    if any(t.role == "nasab" for t in q) and any(t.role == "nasab" for t in c):
+        # bin/ibn marks the father's name: a part that is the father's name on one side and the
+        # person's own (or another) name on the other, in both directions, is another person.
+        fwd = any(q[i].role == "nasab" and c[j].role != "nasab" for i, j, _ in pairs)
+        if fwd and any(c[j].role == "nasab" and q[i].role != "nasab" for i, j, _ in pairs):
+            f *= cfg["nasab_swap_factor"]
+    # A name in Han characters is read in one language: one part by its Chinese reading and
+    # another by its Korean or Japanese one is no reading of the name (朱成 Zhu Cheng / Ju Seong).
+    how = set()
+    for i, j, _ in pairs:
+        a, b = q[i], c[j]
+        if a.role in _HAN_READINGS or b.role in _HAN_READINGS:
+            how.add(a.text == b.text)
+    if len(how) == 2:
+        f *= 0.6
+    return f
+
+
+_HAN_READINGS = ("ja", "ko")
+
+
+def _repeats(c: tuple[Token, ...], k: int, cfg: dict[str, float]) -> bool:
+    """Part k of a name is (a spelling of) another of its parts: Mohamed Mohamed Caddow, Michaela Micheli."""
+    t = c[k]
+    return any(j != k and token_sim(t, o, cfg) >= cfg["fuzzy_floor"] for j, o in enumerate(c))
 
 
 def _is_rotation(order: list[int]) -> bool:
@@ -287,12 +392,16 @@ def _is_rotation(order: list[int]) -> bool:
     return all(pos[(k + 1) % n] == (pos[k] + 1) % n for k in range(n))
 
 
-def _joins(joined: Token, t: Token) -> bool:
+def _joins(joined: Token, t: Token, loose: bool = False) -> bool:
     if t.weak or len(t.text) < 5:
         return False
     if t.vkey is None:  # Arabic script: skeleton agreement
         return bool(set(joined.skels) & set(t.skels))
-    return joined.vkey == t.vkey and Levenshtein.normalized_similarity(joined.text, t.text) >= 0.8
+    if joined.vkey == t.vkey:
+        return Levenshtein.normalized_similarity(joined.text, t.text) >= 0.8
+    # Split in another place and one slip per ten letters ('Ndrangheta / Andrang Heta): two words
+    # of three letters or more, never a number or an initial (Solutions II / Solutions).
+    return loose and len(t.text) >= 8 and OSA.normalized_similarity(joined.text, t.text) >= 0.9
 
 
 def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make) -> tuple[Token, ...] | None:
@@ -301,6 +410,9 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make) -> tuple[T
     if len(a) < 2 or len(a) <= len(b):
         return None
     b_texts = {t.text for t in b}
+    for t in b:
+        if t.script == "han" and t.syn:
+            b_texts |= t.syn  # 正恩 read Jong Un: "Jong" + "Un" join to one of its readings
     out: list[Token] = []
     changed = False
     i = 0
@@ -318,7 +430,9 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make) -> tuple[T
                 i += 1
                 continue
             joined = make(a[i].text + a[i + 1].text)
-            if joined.text in b_texts or any(_joins(joined, t) for t in b):
+            loose = (len(a[i].text) >= 3 and len(a[i + 1].text) >= 3 and a[i].text.isalpha()
+                     and a[i + 1].text.isalpha())
+            if joined.text in b_texts or any(_joins(joined, t, loose) for t in b):
                 out.append(joined)
                 changed = True
                 i += 2

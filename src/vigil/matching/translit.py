@@ -298,4 +298,138 @@ def fallback_romanize(text: str) -> str:
     """anyascii's romanisation, lower case, letters and digits only (Georgian barak' -> barak)."""
     from anyascii import anyascii
 
+    if "\u17c9" in text:
+        text = text.replace("\u1794\u17c9", "\u1796")  # Khmer ប + muusikatoan is pa (ប៉ុល Pol), not ba
     return "".join(ch for ch in anyascii(text).lower() if ch.isalnum())
+
+
+# -- Names written in kanji (Japanese) or hanja (Korean) ------------------------------------
+# Han characters are read as Mandarin pinyin by default; Japanese and Korean names written in them
+# have other readings that no rule derives. These tables give the readings of the commonest family
+# names and given names (Japanese in wapuro spelling: long vowels written ou/oo/uu), so that
+# 山田太郎 meets Yamada Taro and 金正恩 meets Kim Jong Un. A name not in them keeps pinyin only.
+_JP_SURNAMES = """
+佐藤 satou 鈴木 suzuki 高橋 takahashi 田中 tanaka 伊藤 itou 渡辺 watanabe 渡邊 watanabe 山本 yamamoto
+中村 nakamura 小林 kobayashi 加藤 katou 吉田 yoshida 山田 yamada 佐々木 sasaki 山口 yamaguchi 松本 matsumoto
+井上 inoue 木村 kimura 斎藤 saitou 斉藤 saitou 清水 shimizu 山崎 yamazaki 池田 ikeda 橋本 hashimoto
+阿部 abe 安倍 abe 石川 ishikawa 山下 yamashita 中島 nakajima 石井 ishii 小川 ogawa 前田 maeda 岡田 okada
+長谷川 hasegawa 藤田 fujita 後藤 gotou 近藤 kondou 村上 murakami 遠藤 endou 青木 aoki 坂本 sakamoto
+福田 fukuda 太田 oota 西村 nishimura 藤井 fujii 金子 kaneko 岡本 okamoto 藤原 fujiwara 中野 nakano
+三浦 miura 原田 harada 中川 nakagawa 松田 matsuda 竹内 takeuchi 小野 ono 田村 tamura 中山 nakayama
+和田 wada 石田 ishida 森田 morita 上田 ueda 内田 uchida 柴田 shibata 酒井 sakai 宮崎 miyazaki
+横山 yokoyama 高木 takagi 安藤 andou 宮本 miyamoto 大野 oono 小島 kojima 谷口 taniguchi 今井 imai
+工藤 kudou 高田 takada 増田 masuda 丸山 maruyama 杉山 sugiyama 村田 murata 大塚 ootsuka 新井 arai
+小山 koyama 平野 hirano 藤本 fujimoto 河野 kouno 上野 ueno 野口 noguchi 武田 takeda 松井 matsui
+千葉 chiba 岩崎 iwasaki 菅原 sugawara 木下 kinoshita 久保 kubo 佐野 sano 野村 nomura 松尾 matsuo
+菊地 kikuchi 杉本 sugimoto 市川 ichikawa 古川 furukawa 大西 oonishi 島田 shimada 水野 mizuno
+桜井 sakurai 高野 takano 吉川 yoshikawa 山内 yamauchi 西田 nishida 飯田 iida 岸田 kishida
+小泉 koizumi 鳩山 hatoyama 野田 noda 福島 fukushima 高市 takaichi 石破 ishiba 麻生 asou 菅 suga
+森 mori 林 hayashi 原 hara 東條 toujou 岸 kishi 宮沢 miyazawa 竹下 takeshita
+"""
+_JP_GIVEN = """
+太郎 tarou 次郎 jirou 三郎 saburou 一郎 ichirou 健太郎 kentarou 花子 hanako 健 ken 誠 makoto
+浩 hiroshi 博 hiroshi 弘 hiroshi 隆 takashi 茂 shigeru 実 minoru 稔 minoru 清 kiyoshi 勇 isamu
+修 osamu 明 akira 昭 akira 学 manabu 翔 shou 大輔 daisuke 健太 kenta 拓也 takuya 直樹 naoki
+和也 kazuya 達也 tatsuya 哲也 tetsuya 翔太 shouta 大樹 daiki 蓮 ren 陽斗 haruto 大翔 hiroto
+晋三 shinzou 純一郎 junichirou 文雄 fumio 義偉 yoshihide 由紀夫 yukio 早苗 sanae 恵子 keiko
+洋子 youko 陽子 youko 幸子 sachiko 和子 kazuko 美穂 miho 直美 naomi 裕子 yuuko 真由美 mayumi
+愛 ai 陽菜 hina 結衣 yui 美咲 misaki 由美 yumi 智子 tomoko 久美子 kumiko 明美 akemi 京子 kyouko
+典子 noriko 正 tadashi 豊 yutaka 進 susumu 光 hikaru 翼 tsubasa 悠人 yuuto 英機 hideki 秀樹 hideki
+一 hajime 正男 masao 正雄 masao 秀夫 hideo 英夫 hideo 和夫 kazuo 信夫 nobuo 健一 kenichi 誠一 seiichi
+智也 tomoya 雅人 masato 正人 masato 翔平 shouhei 康夫 yasuo 喜朗 yoshirou 太一 taichi 優子 yuuko
+"""
+_KO_SURNAMES = """
+金 김 李 이 朴 박 崔 최 鄭 정 姜 강 趙 조 尹 윤 張 장 林 임 韓 한 吳 오 申 신 徐 서 權 권 黃 황 安 안
+宋 송 柳 류 洪 홍 全 전 高 고 文 문 孫 손 梁 양 裵 배 白 백 許 허 劉 유 南 남 沈 심 盧 노 河 하 丁 정
+成 성 車 차 具 구 郭 곽 禹 우 朱 주 任 임 羅 나 辛 신 閔 민 陳 진 池 지 嚴 엄 元 원 蔡 채 千 천 方 방
+玄 현 康 강 咸 함 卞 변 廉 염 楊 양 邊 변 呂 여 秋 추 魯 노 都 도 蘇 소 石 석 宣 선 薛 설 馬 마 吉 길
+延 연 魏 위 表 표 明 명 奇 기 潘 반 王 왕 玉 옥 陸 육 印 인 孟 맹 卓 탁 鞠 국 魚 어 慶 경 太 태 片 편
+"""
+# Sino-Korean readings of hanja common in given names (North Korean spellings keep initial r/n: 룡, 렬).
+_KO_GIVEN = """
+正 정 恩 은 日 일 成 성 哲 철 鐵 철 喆 철 浩 호 昊 호 鎬 호 虎 호 英 영 永 영 榮 영 明 명 光 광 國 국 民 민
+俊 준 準 준 賢 현 鉉 현 炫 현 玄 현 秀 수 洙 수 壽 수 珍 진 鎭 진 鎮 진 眞 진 振 진 植 식 男 남 南 남 東 동
+文 문 在 재 載 재 寅 인 仁 인 容 용 龍 용,룡 勇 용 用 용 泰 태 太 태 善 선 順 순 淑 숙 美 미 熙 희 姬 희
+喜 희 惠 혜 慧 혜 炳 병 秉 병 炯 형 亨 형 赫 혁 革 혁 奎 규 圭 규 錫 석 碩 석 石 석 基 기 起 기 弘 홍
+洪 홍 雄 웅 元 원 源 원 完 완 旭 욱 漢 한 學 학 憲 헌 萬 만 道 도 德 덕 斗 두 相 상 尙 상 祥 상 承 승
+勝 승 昇 승 時 시 信 신 心 심 安 안 連 연,련 玉 옥 宇 우 雨 우 佑 우 雲 운 有 유 允 윤 潤 윤 銀 은 殷 은
+義 의 益 익 一 일 子 자 章 장 貞 정 廷 정 鍾 종 鐘 종 宗 종 柱 주 周 주 珠 주 中 중 重 중 智 지 志 지
+昌 창 天 천 春 춘 忠 충 澤 택 平 평 夏 하 河 하 鶴 학 海 해 化 화 和 화 華 화 煥 환 會 회 孝 효 勳 훈
+薰 훈 輝 휘 興 흥 吉 길 大 대 得 득 烈 열,렬 林 림,임 茂 무 範 범 福 복 鳳 봉 富 부 山 산 三 삼 世 세
+實 실 岩 암 贊 찬 弼 필 根 근 均 균 敏 민 寬 관 琪 기 洛 낙,락 來 래 亮 량,양 良 량,양 禮 례,예
+松 송 赤 적 鎔 용 雪 설 現 현 炅 경 京 경 景 경 敬 경 慶 경 卿 경 耕 경
+"""
+
+
+def _pairs(text: str) -> dict[str, tuple[str, ...]]:
+    words = text.split()
+    return {words[k]: tuple(words[k + 1].split(",")) for k in range(0, len(words) - 1, 2)}
+
+
+JP_SURNAMES = _pairs(_JP_SURNAMES)
+JP_GIVEN = _pairs(_JP_GIVEN)
+KO_SURNAMES = _pairs(_KO_SURNAMES)
+KO_GIVEN = _pairs(_KO_GIVEN)
+# Chinese two-character family names (司马相如 is Sima + Xiangru, not Si + Maxiangru).
+ZH_COMPOUND_SURNAMES = frozenset("欧阳 歐陽 司马 司馬 诸葛 諸葛 上官 东方 東方 皇甫 尉迟 尉遲 公孙 公孫 慕容 长孙 長孫 "
+                                 "宇文 司徒 夏侯 轩辕 軒轅 令狐 西门 西門 端木 独孤 獨孤 南宫 南宮".split())
+
+
+def han_family_length(word: str) -> int:
+    """How many characters of a 2-4 character name written in Han characters are the family name."""
+    if len(word) >= 3 and (word[:2] in JP_SURNAMES or word[:2] in ZH_COMPOUND_SURNAMES):
+        return 2
+    if len(word) >= 4 and word[:3] in JP_SURNAMES:
+        return 3  # 長谷川, 佐々木
+    return 2 if len(word) == 4 else 1
+
+
+def _jp_spellings(reading: str) -> set[str]:
+    """Hepburn spellings of a wapuro reading: Satou, Sato, Satoh; Yuuko, Yuko; Oota, Ota, Ohta."""
+    out = {reading}
+    if any(v in reading for v in ("ou", "oo", "uu")):
+        out.add(reading.replace("ou", "o").replace("oo", "o").replace("uu", "u"))
+        out.add(reading.replace("ou", "oh").replace("oo", "oh").replace("uu", "u"))
+    return out
+
+
+def _korean_spellings(syllables: tuple[str, ...], limit: int = 64) -> set[str]:
+    """Latin spellings of a Hangul name part (one or more syllables, written joined)."""
+    options = []
+    for syl in syllables:
+        rr, alts = hangul_syllable(syl)
+        options.append(sorted({rr, *alts}))
+    out: set[str] = set()
+    for combo in itertools.product(*options):
+        out.add("".join(combo))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def han_name_language(family: str, given: str) -> str:
+    """"ja" or "ko" when a name written in Han characters reads as a Japanese or Korean name by
+    these tables ("" otherwise: Chinese, or unknown). Japanese: a known two-character family name;
+    Korean: a known family name and every given-name character known."""
+    if len(family) >= 2 and family in JP_SURNAMES:
+        return "ja"
+    if family in KO_SURNAMES and 1 <= len(given) <= 2 and all(ch in KO_GIVEN for ch in given):
+        return "ko"
+    return ""
+
+
+def han_readings(word: str, lang: str) -> frozenset[str]:
+    """Latin spellings of a family or given name written in Han characters, read as Japanese ("ja")
+    or Korean ("ko"); empty when the tables do not know it."""
+    out: set[str] = set()
+    if lang == "ja":
+        for table in (JP_SURNAMES, JP_GIVEN):
+            for reading in table.get(word, ()):
+                out |= _jp_spellings(reading)
+    elif lang == "ko":
+        if word in KO_SURNAMES:
+            out |= _korean_spellings(KO_SURNAMES[word])
+        if 1 <= len(word) <= 2 and all(ch in KO_GIVEN for ch in word):
+            for syllables in itertools.product(*(KO_GIVEN[ch] for ch in word)):
+                out |= _korean_spellings(syllables)
+    return frozenset(out)
