@@ -9,6 +9,16 @@ in flight, each a one-query POST /match/default with a name drawn from the
 lists and from synthetic non-sanctioned people. Reports throughput, p50/p90/p99
 latency and errors; then times POST /match with 100 queries per request.
 Targets (issue 5): >= 500 req/s, p99 < 50 ms, 0 errors; batch of 100 < 200 ms.
+
+It also reports the CPU seconds used during the load phase by the server (each
+worker process, from /proc) and by this load generator, since on one machine
+both share the same cores. The default client (`--client raw`) is a minimal
+HTTP/1.1 keep-alive client on asyncio (uvloop when installed) that sends
+pre-encoded requests and checks each response's status and body, so it takes
+as little CPU from the server as possible; `--client httpx` uses httpx.AsyncClient
+(~4 ms of CPU per request here, more than the server). The raw client opens its
+connections one by one during the 3 s warm-up (`--ramp`) and keeps them for the
+measured run; the per-worker CPU split shows how the connections spread.
 """
 from __future__ import annotations
 
@@ -58,9 +68,130 @@ def queries(n: int = 2000, seed: int = 7) -> list[dict]:
     return out[:n]
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of one process (Linux /proc), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and its descendants (the uvicorn supervisor and its worker processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection; just enough protocol for a JSON POST and its answer."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader = self.writer = None
+
+    async def post(self, request: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        try:
+            self.writer.write(request)
+            head = await self.reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            length = None
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            if length is None:  # our server always sends Content-Length
+                raise ValueError("response without Content-Length")
+            body = await self.reader.readexactly(length)
+            return status, body
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def encode_post(host: str, port: int, path: str, payload: dict) -> bytes:
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    return (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\ncontent-type: application/json\r\n"
+            f"content-length: {len(body)}\r\n\r\n").encode() + body
+
+
+async def drive_raw(base: str, qs: list[dict], duration: float, concurrency: int,
+                    conns: list[RawConnection] | None = None, ramp: float = 0.0) -> dict:
+    """`concurrency` connections, each sending its next request as soon as the last answer is in.
+
+    Pass the same `conns` to the warm-up and the measured run so the connections (and the worker
+    each one landed on) carry over. `ramp` opens them one after another over that many seconds,
+    as real traffic grows: uvicorn's workers share one listening socket, and connections opened
+    in one burst against idle workers often all land on one worker (seen 16:0), which would then
+    measure one core; opened under load, each goes to the worker that is free to accept it.
+    """
+    url = httpx.URL(base)
+    host, port = url.host, url.port or 80
+    requests = [encode_post(host, port, "/match/default", {"queries": {"q": q}}) for q in qs]
+    if conns is None:
+        conns = []
+    while len(conns) < concurrency:
+        conns.append(RawConnection(host, port))
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + duration
+
+    async def worker(i: int) -> None:
+        nonlocal errors
+        conn = conns[i]
+        if ramp and conn.writer is None:
+            await asyncio.sleep(ramp * i / concurrency)
+        k = i
+        while time.perf_counter() < deadline:
+            request = requests[k % len(requests)]
+            k += concurrency
+            t = time.perf_counter()
+            try:
+                status, body = await conn.post(request)
+                ok = status == 200 and body.startswith(b'{"responses":{"q":{"status":200')
+            except (OSError, ValueError, asyncio.IncompleteReadError):
+                ok = False
+            latencies.append(time.perf_counter() - t)
+            if not ok:
+                errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    return summary(latencies, errors, elapsed)
+
+
+def summary(latencies: list[float], errors: int, elapsed: float) -> dict:
+    return {
+        "requests": len(latencies), "errors": errors, "seconds": round(elapsed, 1),
+        "throughput_rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(pct(latencies, 50) * 1000, 1), "p90_ms": round(pct(latencies, 90) * 1000, 1),
+        "p99_ms": round(pct(latencies, 99) * 1000, 1), "max_ms": round(max(latencies) * 1000, 1),
+    }
 
 
 async def drive(base: str, qs: list[dict], duration: float, concurrency: int) -> dict:
@@ -88,12 +219,7 @@ async def drive(base: str, qs: list[dict], duration: float, concurrency: int) ->
         started = time.perf_counter()
         await asyncio.gather(*(worker(i) for i in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return {
-        "requests": len(latencies), "errors": errors, "seconds": round(elapsed, 1),
-        "throughput_rps": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(pct(latencies, 50) * 1000, 1), "p90_ms": round(pct(latencies, 90) * 1000, 1),
-        "p99_ms": round(pct(latencies, 99) * 1000, 1), "max_ms": round(max(latencies) * 1000, 1),
-    }
+    return summary(latencies, errors, elapsed)
 
 
 def batch_timing(base: str, qs: list[dict], rounds: int) -> dict:
@@ -115,7 +241,11 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--batch-rounds", type=int, default=20)
-    ap.add_argument("--url", help="Use an already running server instead of starting one.")
+    ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                    help="load generator: minimal asyncio HTTP/1.1 client (default) or httpx.AsyncClient")
+    ap.add_argument("--ramp", type=float, default=1.5,
+                    help="raw client: open the connections one by one over this many seconds of the warm-up")
+    ap.add_argument("--url", help="Use an already running server instead of starting one (no server CPU figures).")
     args = ap.parse_args()
 
     proc = None
@@ -143,11 +273,50 @@ def main() -> None:
         # with several workers, make sure every worker has its index before timing
         time.sleep(2)
         qs = queries()
-        asyncio.run(drive(base, qs, 3.0, args.concurrency))  # warm-up
-        load = asyncio.run(drive(base, qs, args.duration, args.concurrency))
+        run = asyncio.run
+        if args.client == "raw":
+            try:
+                import uvloop
+
+                run = uvloop.run
+            except ImportError:
+                pass
+
+            async def both():  # one event loop: the connections opened in the warm-up carry over
+                conns: list[RawConnection] = []
+                await drive_raw(base, qs, 3.0, args.concurrency, conns, ramp=args.ramp)
+                marks["server"] = {pid: cpu_seconds(pid) for pid in server}
+                marks["client"] = time.process_time()
+                result = await drive_raw(base, qs, args.duration, args.concurrency, conns)
+                for conn in conns:
+                    conn.close()
+                return result
+        else:
+            async def both():
+                await drive(base, qs, 3.0, args.concurrency)
+                marks["server"] = {pid: cpu_seconds(pid) for pid in server}
+                marks["client"] = time.process_time()
+                return await drive(base, qs, args.duration, args.concurrency)
+
+        marks: dict = {}
+        server = process_tree(proc.pid) if proc is not None else []
+        load = run(both())
+        server_cpu = marks["server"]
+        client_cpu = time.process_time() - marks["client"]
+        per_process = sorted((round(cpu_seconds(pid) - before, 1) for pid, before in server_cpu.items()), reverse=True)
+        load["cpu_seconds"] = {
+            "server": round(sum(per_process), 1), "server_per_process": per_process,
+            "client": round(client_cpu, 1), "wall": load["seconds"],
+        }
+        if load["requests"]:
+            load["cpu_ms_per_request"] = {
+                "server": round(sum(per_process) / load["requests"] * 1000, 2),
+                "client": round(client_cpu / load["requests"] * 1000, 2),
+            }
         batch = batch_timing(base, qs, args.batch_rounds)
-        report = {"workers": args.workers, "concurrency": args.concurrency, "match_one_query": load,
-                  "match_batch_of_100": batch, "cpus": os.cpu_count()}
+        report = {"workers": args.workers, "concurrency": args.concurrency, "client": args.client,
+                  "match_one_query": load, "match_batch_of_100": batch, "cpus": os.cpu_count(),
+                  "load_average_1min": round(os.getloadavg()[0], 1)}
         print(json.dumps(report, indent=2))
     finally:
         if proc is not None:

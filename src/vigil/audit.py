@@ -122,47 +122,59 @@ class VerifyResult:
 def append(actor: str, action: str, payload: dict[str, Any] | None = None, *,
            conn: Connection | None = None, engine: Engine | None = None) -> AuditEntry:
     """Append one event. With `conn`, it joins the caller's transaction (the event commits or rolls back with it)."""
-    if not actor or not action:
-        raise ValueError("audit events need an actor and an action")
-    if conn is not None:
-        if conn.engine not in _ready:  # create inside the caller's transaction: another connection would block on it
-            metadata.create_all(conn)
-            if conn.execute(select(audit_head.c.id)).first() is None:
-                conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS))
-        return _append(conn, actor, action, payload or {})
-    engine = engine or _default_engine()
-    ensure_tables(engine)
-    with engine.begin() as own:
-        return _append(own, actor, action, payload or {})
+    return append_many([(actor, action, payload or {})], conn=conn, engine=engine)[0]
 
 
 def append_many(events: list[tuple[str, str, dict[str, Any]]], *, conn: Connection | None = None,
                 engine: Engine | None = None) -> list[AuditEntry]:
-    """Append several (actor, action, payload) events in one transaction (e.g. a batch of screening calls)."""
+    """Append several (actor, action, payload) events in one transaction (e.g. a batch of screening calls).
+
+    The rows get consecutive seqs and are chained exactly as single appends would be; the head is
+    locked and moved once for the whole batch, so a batch of 100 costs little more than one event.
+    """
+    events = list(events)
+    for actor, action, _ in events:
+        if not actor or not action:
+            raise ValueError("audit events need an actor and an action")
+    if not events:
+        return []
     if conn is None:
         engine = engine or _default_engine()
         ensure_tables(engine)
         with engine.begin() as own:
-            return append_many(events, conn=own)
-    return [append(actor, action, payload, conn=conn) for actor, action, payload in events]
+            return _append_many(own, events)
+    if conn.engine not in _ready:  # create inside the caller's transaction: another connection would block on it
+        metadata.create_all(conn)
+        if conn.execute(select(audit_head.c.id)).first() is None:
+            conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS))
+    return _append_many(conn, events)
 
 
-def _append(conn: Connection, actor: str, action: str, payload: dict[str, Any]) -> AuditEntry:
+def _append_many(conn: Connection, events: list[tuple[str, str, dict[str, Any]]]) -> list[AuditEntry]:
     # Taking the head row's write lock first serialises appenders: PostgreSQL blocks the second
     # UPDATE until the first commits and then re-reads the row; SQLite holds its database write lock.
-    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + 1))
-    seq, _ = conn.execute(select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1)).one()
-    prev = conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == seq - 1)).scalar() if seq > 1 else GENESIS
+    # The batch reserves seqs last+1 .. last+n in that one UPDATE.
+    n = len(events)
+    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(seq=audit_head.c.seq + n))
+    last = conn.execute(select(audit_head.c.seq).where(audit_head.c.id == 1)).scalar_one()
+    first = last - n + 1
+    prev = conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == first - 1)).scalar() if first > 1 else GENESIS
     if prev is None:
-        raise RuntimeError(f"audit chain head points past a missing row {seq - 1}; run `vigil audit verify`")
-    time = datetime.now(timezone.utc).isoformat(timespec="microseconds")
-    body = canonical_json(payload)
-    digest = row_hash(prev, seq, time, actor, action, body)
-    conn.execute(insert(audit_log).values(
-        seq=seq, time=time, actor=actor, action=action, payload=body, prev_hash=prev, hash=digest,
-    ))
-    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=digest))
-    return AuditEntry(seq, time, actor, action, payload, prev, digest)
+        raise RuntimeError(f"audit chain head points past a missing row {first - 1}; run `vigil audit verify`")
+    out: list[AuditEntry] = []
+    rows = []
+    for seq, (actor, action, payload) in enumerate(events, start=first):
+        payload = payload or {}
+        time = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+        body = canonical_json(payload)
+        digest = row_hash(prev, seq, time, actor, action, body)
+        rows.append({"seq": seq, "time": time, "actor": actor, "action": action, "payload": body,
+                     "prev_hash": prev, "hash": digest})
+        out.append(AuditEntry(seq, time, actor, action, payload, prev, digest))
+        prev = digest
+    conn.execute(insert(audit_log), rows)
+    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(hash=prev))
+    return out
 
 
 def entries(engine: Engine | None = None, *, action: str | None = None, since_seq: int = 0) -> Iterator[AuditEntry]:

@@ -21,7 +21,7 @@ from vigil.api.auth import KeyVerifier, auth_required_by_env
 from vigil.api.routers import admin, alerts, catalog, entities, health, match, scan, search
 from vigil.api.state import IndexState
 from vigil.screening import QueryError, UnknownDatasetError
-from vigil.screening_log import ScreeningRecorder
+from vigil.screening_log import RecorderFull, ScreeningRecorder
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +117,10 @@ def create_app(
     @app.exception_handler(UnknownDatasetError)
     async def _unknown_dataset(request: Request, exc: UnknownDatasetError):
         return JSONResponse({"detail": str(exc.args[0] if exc.args else exc)}, status_code=404)
+
+    @app.exception_handler(RecorderFull)
+    async def _log_full(request: Request, exc: RecorderFull):
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
