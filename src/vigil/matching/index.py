@@ -9,6 +9,7 @@ only the best few dozen records are scored in full, so a query never scans the l
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 from collections import defaultdict
@@ -24,7 +25,20 @@ PER_ENTITY = 3
 MAX_POSTINGS = 2500  # keys more common than this rank nothing (used only when alone)
 
 
-def token_keys(tok: Token) -> list[str]:
+_TOKEN_KEYS: dict[Token, tuple[str, ...]] = {}
+
+
+def token_keys(tok: Token) -> tuple[str, ...]:
+    """The index keys of one name part (memoised: tokens are interned, and common ones recur)."""
+    keys = _TOKEN_KEYS.get(tok)
+    if keys is None:
+        if len(_TOKEN_KEYS) >= 200_000:
+            _TOKEN_KEYS.clear()
+        keys = _TOKEN_KEYS[tok] = tuple(_token_keys(tok))
+    return keys
+
+
+def _token_keys(tok: Token) -> list[str]:
     if tok.weak:
         return []
     keys = ["t" + tok.text]
@@ -55,6 +69,8 @@ class NameRecord:
     prop: str
     value: str
     tokens: tuple[Token, ...]
+    weights: tuple[float, ...] = ()  # each part's weight as `scoring.align` computes it (for bounds)
+    shape: tuple | None = None  # `bounds.shape(tokens)`, filled in when first needed
 
 
 @dataclass(slots=True)
@@ -126,6 +142,8 @@ class Index:
         idx.name_len = np.asarray([1.0 + 0.15 * max(0, len(n.tokens) - 1) for n in idx.names], dtype=np.float64)
         idx.name_entity = np.asarray([n.entity for n in idx.names], dtype=np.int32)
         idx.tokweight = {k[1:]: min(1.2, max(0.4, v / 8.0)) for k, v in idf.items() if k[0] == "t"}
+        for nrec in idx.names:
+            nrec.weights = idx.part_weights(nrec.tokens)
         # "" stands for entities without a dataset, which no dataset filter lets through.
         idx.datasets = frozenset(d for rec in idx.entities for d in (rec.entity.datasets or [""]))
         return idx
@@ -133,6 +151,10 @@ class Index:
     def weigh(self, tok: Token) -> float:
         """Weight of a name part by rarity; parts the lists never use weigh most."""
         return self.tokweight.get(tok.text, 1.2)
+
+    def part_weights(self, tokens: tuple[Token, ...]) -> tuple[float, ...]:
+        """The parts' weights as `scoring.align` computes them with `weigh`."""
+        return tuple(0.25 if t.weak else self.tokweight.get(t.text, 1.2) for t in tokens)
 
     def postings(self, key: str) -> np.ndarray | None:
         """The name records carrying `key` (None when no name has it)."""
@@ -154,33 +176,36 @@ class Index:
                 if not tok.weak and "t" + tok.text not in key_ids and len(tok.text) >= 6:
                     keys.add("p" + tok.text[:4])
                     keys.add("s" + tok.text[-4:])
-        kids = [k for k in map(key_ids.get, keys) if k is not None]
+        # Key ids in a fixed order, so the sums below add up the same way in every process.
+        kids = sorted(k for k in map(key_ids.get, keys) if k is not None)
         if not kids:
             return []
         kid = np.asarray(kids, dtype=np.intp)
         starts = self.offsets[kid]
         lens = self.offsets[kid + 1] - starts
         keep = lens <= MAX_POSTINGS
-        if not keep.any():
-            # Only very common name parts ("Mohammad Ali"): rank within the rarest of them.
-            keep = np.zeros(len(kid), dtype=bool)
-            keep[int(np.argmin(lens))] = True
-        kid, starts, lens = kid[keep], starts[keep], lens[keep]
+        if not keep.all():
+            if not keep.any():
+                # Only very common name parts ("Mohammad Ali"): rank within the rarest of them.
+                keep[int(np.argmin(lens))] = True
+            kid, starts, lens = kid[keep], starts[keep], lens[keep]
         flat = self.flat
-        idx = np.concatenate([flat[s:s + n] for s, n in zip(starts.tolist(), lens.tolist())])
+        if len(kid) == 1:
+            idx = flat[int(starts[0]):int(starts[0] + lens[0])]
+        else:
+            idx = np.concatenate([flat[s:s + n] for s, n in zip(starts.tolist(), lens.tolist())])
         w = np.repeat(self.kweight[kid], lens)
-        # Sum the key weights per name record over the touched postings only (np.unique's
-        # sort-based grouping, without its extra passes).
-        order = np.argsort(idx, kind="stable")
-        sidx = idx[order]
-        first = np.empty(len(sidx), dtype=bool)
-        first[0] = True
-        np.not_equal(sidx[1:], sidx[:-1], out=first[1:])
-        inverse = np.empty(len(sidx), dtype=np.intp)
-        inverse[order] = np.cumsum(first) - 1
-        names = sidx[first]
+        # Sum the key weights per name record over the touched postings only. A scratch array
+        # indexed by name record finds the distinct records without sorting all postings: each
+        # posting writes its position, and the one position that stays per record picks it.
+        mark, positions = _scratch(len(self.names), len(idx))
+        n = len(idx)
+        mark[idx] = positions[:n]
+        names = idx[mark[idx] == positions[:n]]
+        names.sort()
+        mark[names] = positions[:len(names)]
         # Prefer names without extra parts: HIZBALLAH before LEBANESE HIZBALLAH ESO.
-        scores = np.bincount(inverse, weights=w) / self.name_len[names]
+        scores = np.bincount(mark[idx], weights=w) / self.name_len[names]
         pool = limit * 5
         if len(names) > pool:
             top = np.argpartition(-scores, pool - 1)[:pool]
@@ -201,6 +226,36 @@ class Index:
             if len(out) >= limit:
                 break
         return out
+
+    def keys(self) -> frozenset[str]:
+        """Every key a query can find a record of this index by: the name keys, and each
+        identifier as "#" + its normalised form (see `query_keys`)."""
+        return frozenset(self.key_ids).union("#" + k for k in self.ids)
+
+
+def query_keys(names: list[tuple[Token, ...]], ids) -> frozenset[str]:
+    """Every key `Index.candidates` (and the identifier lookup) could look up for a query with
+    these analysed names and normalised identifiers: a superset, so a query none of whose keys an
+    index holds (`Index.keys`) cannot find anything in it."""
+    keys: set[str] = set()
+    for tokens in names:
+        keys |= name_keys(tokens)
+    keys.update("#" + k for k in ids)
+    return frozenset(keys)
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(n_names: int, n_postings: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-thread scratch arrays for `Index.candidates` (matching stays thread-safe)."""
+    mark = getattr(_SCRATCH, "mark", None)
+    if mark is None or len(mark) < n_names:
+        mark = _SCRATCH.mark = np.zeros(n_names, dtype=np.intp)
+    positions = getattr(_SCRATCH, "positions", None)
+    if positions is None or len(positions) < n_postings:
+        positions = _SCRATCH.positions = np.arange(max(n_postings, 65_536), dtype=np.intp)
+    return mark, positions
 
 
 PART_PROPS = {"first": ("firstName", "middleName"), "last": ("lastName",)}

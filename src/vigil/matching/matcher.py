@@ -1,6 +1,8 @@
 """`Matcher`: screening queries against the in-memory index of all loaded entities."""
 from __future__ import annotations
 
+import gc
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -8,8 +10,9 @@ from typing import Any, Iterable
 
 from vigil.model import Entity, SchemaError, model
 
-from . import ofac
-from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord
+from . import bounds, ofac
+from .bounds import acronym_possible, compound_possible
+from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord, query_keys
 from .names import Token, kind_of, make_token, name_tokens
 from .scoring import (
     DEFAULT_CONFIG, DEFAULT_WEIGHTS, Explanation, align, compare_dates, merge_acronym, merge_compounds, norm_id,
@@ -41,6 +44,11 @@ ALGORITHMS: dict[str, dict[str, Any]] = {
         "default": False,
     },
 }
+
+
+_DEFAULT_USABLE = bounds.usable(DEFAULT_CONFIG, DEFAULT_WEIGHTS)
+FREEZE_MIN_NAMES = 10_000  # small (delta, test) indexes are not worth a global side effect
+PRUNE_DEFAULT = os.environ.get("VIGIL_MATCH_PRUNE", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 class QueryError(ValueError):
@@ -127,8 +135,23 @@ def _merge_overrides(defaults: dict[str, float], given: dict | None, what: str) 
 class Matcher:
     """Builds the candidate index once; `match` and `search` are read-only and thread-safe."""
 
-    def __init__(self, entities: Iterable[Entity]):
-        self.index = Index.build(entities)
+    def __init__(self, entities: Iterable[Entity], prune: bool | None = None):
+        # The build allocates millions of long-lived objects: the cyclic GC would walk the growing
+        # heap again and again meanwhile. Afterwards a large index is parked in the permanent
+        # generation (as the index cache does), so that the full collections a long screening run
+        # triggers (0.5 s each on all lists) no longer walk it.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self.index = Index.build(entities)
+            if len(self.index.names) >= FREEZE_MIN_NAMES:
+                gc.freeze()
+        finally:
+            if enabled:
+                gc.enable()
+        # prune=False (or VIGIL_MATCH_PRUNE=0 when not given) scores every candidate in full: the
+        # same results, slower; kept to check the bounds against (tests/matching/test_bounds.py).
+        self.prune = prune
 
     def __len__(self) -> int:
         return len(self.index.entities)
@@ -136,6 +159,18 @@ class Matcher:
     def get(self, entity_id: str) -> Entity | None:
         i = self.index.by_id.get(entity_id)
         return self.index.entities[i].entity if i is not None else None
+
+    # -- candidate keys (what the monitor's prefilter reads) ---------------------------------
+    def query_keys(self, query: Entity | dict) -> frozenset[str]:
+        """Every key candidate generation could look up for this query, identifiers as "#" + number
+        (a superset; raises `QueryError` for a query `match` refuses). A query none of whose keys
+        `candidate_keys()` holds cannot find anything in this index."""
+        q = self.prepare(query)
+        return query_keys([tokens for _, tokens in q.names], q.ids)
+
+    def candidate_keys(self) -> frozenset[str]:
+        """Every key a query can find a record of this index by (see `query_keys`)."""
+        return self.index.keys()
 
     # -- query preparation --------------------------------------------------------------
     @staticmethod
@@ -214,27 +249,104 @@ class Matcher:
                 # look 5x further down the candidate list.
                 datasets = None
         filters = _Filters(datasets, exclude_schema, exclude_ids, changed_since, topics)
-        results = []
         n_cand = int(cfg["candidates"])
         if filters.active:
             n_cand *= 5  # filters drop candidates after ranking: look further down the list
         qschema = q.entity.schema.name
         entities = self.index.entities
-        weigh = self.index.weigh
         check = filters.ok if filters.active else None
+        if algorithm == "ofac":
+            results = []
+            for eidx, names in self._candidates(q, n_cand).items():
+                rec = entities[eidx]
+                if (check is not None and not check(rec)) or not _compatible(qschema, rec.entity.schema.name):
+                    continue
+                score, expl = ofac.score_entity(q, rec, names, w)
+                if score > 0:
+                    results.append(MatchResult(rec.entity, score, score >= threshold, expl))
+            results.sort(key=lambda r: (-r.score, r.entity.id or ""))
+            return MatchResponse(results[:limit], len(results))
+
+        weigh = self.index.weigh
+        prune = getattr(self, "prune", None)
+        if prune is None:
+            prune = PRUNE_DEFAULT
+        prune = prune and (_DEFAULT_USABLE if cfg is DEFAULT_CONFIG and w is ALGORITHMS["vigil"]["weights"]
+                           else bounds.usable(cfg, w))
+        wn = w["name"]
         memo: dict = {}
+        scored = []  # (score, entity id, record, best name, qualifier values)
         for eidx, names in self._candidates(q, n_cand).items():
             rec = entities[eidx]
             if (check is not None and not check(rec)) or not _compatible(qschema, rec.entity.schema.name):
                 continue
-            if algorithm == "ofac":
-                score, expl = ofac.score_entity(q, rec, names, w)
-            else:
-                score, expl = score_entity(q, rec, names, w, cfg, weigh, memo)
+            values = qualifier_values(q, rec, w, memo)
+            if prune and names:
+                qsum = sum(values)
+                # The name score must exceed `lam` for the total to be above 0 (the margin covers
+                # rounding); a candidate whose names cannot is dropped, as full scoring would drop it.
+                lam = (-qsum - bounds.MARGIN) / wn if wn > 0 else (1.0 if qsum <= -bounds.MARGIN else -1.0)
+                if lam >= 1.0 or (lam >= 0.0 and self._names_at_most(q, rec, names, lam, cfg, memo)):
+                    continue
+            best = best_name(q, rec, names, cfg, weigh, memo)
+            if best[2] is None and not q.ids:
+                values = ()  # no name scored: qualifiers do not count (see `qualifiers`)
+            score = max(0.0, min(1.0, _total(best[0], values, wn)))
             if score > 0:
-                results.append(MatchResult(rec.entity, score, score >= threshold, expl))
-        results.sort(key=lambda r: (-r.score, r.entity.id or ""))
-        return MatchResponse(results[:limit], len(results))
+                scored.append((score, rec.entity.id or "", rec, best))
+        scored.sort(key=lambda r: (-r[0], r[1]))
+        # Explanations (strings) only for the results returned.
+        results = []
+        for score, _, rec, best in scored[:limit]:
+            quals = qualifiers(q, rec, w, best[2] is not None)
+            results.append(MatchResult(rec.entity, score, score >= threshold, explain(best, quals, w)))
+        return MatchResponse(results, len(scored))
+
+    def _names_at_most(self, q: Query, rec: EntityRecord, names: list[NameRecord], lam: float, cfg: dict,
+                       memo: dict) -> bool:
+        """True when no name of the candidate can score above `lam` against any query name
+        (upper bounds from `bounds`; alternatives of names of different lengths included)."""
+        org = "org" in (q.kind, rec.kind) and "person" not in (q.kind, rec.kind)
+        waf = cfg["weak_alias_factor"]
+        part_weights = self.index.part_weights
+        uneven = []  # pairs of names of different lengths: alternatives checked last (costlier)
+        for _, qtoks in q.names:
+            wq = memo.get(("w", qtoks))
+            if wq is None:
+                wq = memo[("w", qtoks)] = part_weights(qtoks)
+            for nrec in names:
+                most = lam
+                if nrec.prop == "weakAlias":
+                    if waf <= lam:
+                        continue
+                    most = lam / waf
+                ctoks = nrec.tokens
+                key = ("b", qtoks, ctoks)
+                ub = memo.get(key)
+                if ub is None:
+                    ub = memo[key] = bounds.align_bound(qtoks, ctoks, wq, nrec.weights, cfg)
+                if ub > most:
+                    return False
+                if len(qtoks) != len(ctoks):
+                    uneven.append((qtoks, nrec, most))
+        acr = cfg["acronym_factor"]
+        for qtoks, nrec, most in uneven:
+            ctoks = nrec.tokens
+            key = ("a", qtoks, ctoks, org)
+            alts = memo.get(key)
+            if alts is None:
+                sq = memo.get(("s", qtoks))
+                if sq is None:
+                    sq = memo[("s", qtoks)] = bounds.shape(qtoks)
+                sc = nrec.shape
+                if sc is None:
+                    sc = nrec.shape = bounds.shape(ctoks)
+                alts = memo[key] = bounds.alternatives(qtoks, ctoks, org, sq, sc)
+            for qt, ct, is_acronym in alts:
+                ub = bounds.align_bound(qt, ct, part_weights(qt), part_weights(ct), cfg)
+                if (ub * acr if is_acronym else ub) > most:
+                    return False
+        return True
 
     def _candidates(self, q: Query, limit: int) -> dict[int, list[NameRecord]]:
         out: dict[int, list[NameRecord]] = defaultdict(list)
@@ -370,15 +482,18 @@ def name_alignment(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], cfg: dict
     al = align(qtoks, ctoks, cfg, weigh, org)
     s = al.score
     if len(qtoks) != len(ctoks) and s < 0.99:
-        for qt, ct in ((merge_compounds(qtoks, ctoks, make_token), ctoks),
-                       (qtoks, merge_compounds(ctoks, qtoks, make_token))):
+        # (the cheap checks of `bounds` skip the merges that would find nothing)
+        for qt, ct in ((merge_compounds(qtoks, ctoks, make_token) if compound_possible(qtoks, ctoks) else None, ctoks),
+                       (qtoks, merge_compounds(ctoks, qtoks, make_token) if compound_possible(ctoks, qtoks) else None)):
             if qt is not None and ct is not None:
                 alt = align(qt, ct, cfg, weigh, org)
                 if alt.score > s:
                     al, s = alt, alt.score
         if s < cfg["acronym_factor"]:
-            for qt, ct in ((qtoks, merge_acronym(qtoks, ctoks, make_token, not org)),
-                           (merge_acronym(ctoks, qtoks, make_token, not org), ctoks)):
+            for qt, ct in (
+                (qtoks, merge_acronym(qtoks, ctoks, make_token, not org) if acronym_possible(qtoks, ctoks) else None),
+                (merge_acronym(ctoks, qtoks, make_token, not org) if acronym_possible(ctoks, qtoks) else None, ctoks),
+            ):
                 if qt is not None and ct is not None:
                     alt = align(qt, ct, cfg, weigh, org)
                     if alt.score * cfg["acronym_factor"] > s:
@@ -386,16 +501,15 @@ def name_alignment(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], cfg: dict
     return al, s
 
 
-def score_entity(q: Query, rec: EntityRecord, names: list[NameRecord], w: dict, cfg: dict, weigh,
-                 memo: dict | None = None):
-    """The vigil score of one candidate entity and its explanations.
+def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, weigh, memo: dict | None = None):
+    """(name score, query name, candidate name record, alignment) of the best name pair.
 
     `memo` (one dict per query) shares name alignments between candidates: the same person on
     several lists often carries the very same names (interned token tuples).
     """
-    expl: dict[str, Explanation] = {}
     best = (0.0, None, None, None)
     org = "org" in (q.kind, rec.kind) and "person" not in (q.kind, rec.kind)  # see scoring.align
+    check_swap = bool(q.first_keys and q.last_keys and rec.first_keys and rec.last_keys)
     for qname, qtoks in q.names:
         for nrec in names:
             if memo is None:
@@ -410,7 +524,7 @@ def score_entity(q: Query, rec: EntityRecord, names: list[NameRecord], w: dict, 
                 continue
             if nrec.prop == "weakAlias":
                 s *= cfg["weak_alias_factor"]
-            if q.first_keys and q.last_keys and rec.first_keys and rec.last_keys:
+            if check_swap:
                 swapped = any(
                     (qtoks[i].key in q.first_keys and nrec.tokens[j].key in rec.last_keys
                      and qtoks[i].key not in q.last_keys)
@@ -420,28 +534,23 @@ def score_entity(q: Query, rec: EntityRecord, names: list[NameRecord], w: dict, 
                     s *= cfg["swapped_parts_factor"]
             if s > best[0] or (s == best[0] and nrec.prop == "name" and best[2] is not None and best[2].prop != "name"):
                 best = (s, qname, nrec, al)  # on a tie, explain with the primary name
-    name_score, qname, nrec, al = best
-    if nrec is not None:
-        detail = f"name {name_score:.2f}"
-        if nrec.prop != "name":
-            detail += f" ({'weak alias' if nrec.prop == 'weakAlias' else nrec.prop})"
-        if al.q_unmatched:
-            detail += f"; {al.q_unmatched} query name part(s) unmatched"
-        expl["name"] = Explanation(name_score, w["name"], detail, qname, nrec.value)
-    total = name_score * w["name"]
+    return best
 
+
+def qualifiers(q: Query, rec: EntityRecord, w: dict, named: bool) -> list[tuple]:
+    """The qualifier features of one candidate: (feature, strength, weight, detail, query value,
+    candidate value); `named`: some name scored (else only identifiers count)."""
+    out: list[tuple] = []
     # Identifiers: exact equality of normalised numbers.
     if q.ids and rec.ids:
         common = set(q.ids) & set(rec.ids)
         if common:
             key = sorted(common)[0]
-            expl["id_match"] = Explanation(1.0, w["id_match"], "identifier matches", q.ids[key], rec.ids[key])
-            total += w["id_match"]
+            out.append(("id_match", 1.0, w["id_match"], "identifier matches", q.ids[key], rec.ids[key]))
         else:
-            expl["id_mismatch"] = Explanation(1.0, w["id_mismatch"], "identifiers differ",
-                                              ", ".join(q.ids.values()), ", ".join(rec.ids.values()))
-            total += w["id_mismatch"]
-    if nrec is not None or q.ids:
+            out.append(("id_mismatch", 1.0, w["id_mismatch"], "identifiers differ",
+                        ", ".join(q.ids.values()), ", ".join(rec.ids.values())))
+    if named or q.ids:
         if q.dobs and rec.dobs:
             cmp = compare_dates(q.dobs, rec.dobs)
             if cmp is not None:
@@ -449,24 +558,75 @@ def score_entity(q: Query, rec: EntityRecord, names: list[NameRecord], w: dict, 
                 if kind == "match":
                     detail = {1.0: "birth date matches", 0.6: "birth year matches"}.get(
                         strength, "birth year matches, day or month differs")
-                    expl["dob_match"] = Explanation(strength, w["dob_match"], detail, qv, cv)
-                    total += strength * w["dob_match"]
+                    out.append(("dob_match", strength, w["dob_match"], detail, qv, cv))
                 else:
-                    expl["dob_mismatch"] = Explanation(1.0, w["dob_mismatch"], "birth dates contradict", qv, cv)
-                    total += w["dob_mismatch"]
+                    out.append(("dob_mismatch", 1.0, w["dob_mismatch"], "birth dates contradict", qv, cv))
         if q.countries and rec.countries:
             common = q.countries & rec.countries
             if common:
                 c = sorted(common)[0]
-                expl["country_match"] = Explanation(1.0, w["country_match"], "country matches", c, c)
-                total += w["country_match"]
+                out.append(("country_match", 1.0, w["country_match"], "country matches", c, c))
             else:
-                expl["country_mismatch"] = Explanation(
-                    1.0, w["country_mismatch"], "countries differ",
-                    ", ".join(sorted(q.countries)), ", ".join(sorted(rec.countries)))
-                total += w["country_mismatch"]
+                out.append(("country_mismatch", 1.0, w["country_mismatch"], "countries differ",
+                            ", ".join(sorted(q.countries)), ", ".join(sorted(rec.countries))))
         if q.gender and rec.gender and q.gender in ("male", "female") and rec.gender in ("male", "female"):
             if q.gender != rec.gender:
-                expl["gender_mismatch"] = Explanation(1.0, w["gender_mismatch"], "gender differs", q.gender, rec.gender)
-                total += w["gender_mismatch"]
-    return max(0.0, min(1.0, total)), expl
+                out.append(("gender_mismatch", 1.0, w["gender_mismatch"], "gender differs", q.gender, rec.gender))
+    return out
+
+
+def qualifier_values(q: Query, rec: EntityRecord, w: dict, memo: dict | None = None) -> list[float]:
+    """What each qualifier adds to the score, in the order of `qualifiers(q, rec, w, True)`,
+    without building the explanation strings. `memo` (one per query) shares date comparisons
+    between candidates with the same birth dates (one person on several lists)."""
+    out: list[float] = []
+    if q.ids and rec.ids:
+        out.append(w["id_match"] if not q.ids.keys().isdisjoint(rec.ids) else w["id_mismatch"])
+    if q.dobs and rec.dobs:
+        if memo is None:
+            cmp = compare_dates(q.dobs, rec.dobs)
+        else:
+            key = ("d", *rec.dobs)
+            cmp = memo.get(key, memo)
+            if cmp is memo:
+                cmp = memo[key] = compare_dates(q.dobs, rec.dobs)
+        if cmp is not None:
+            out.append(cmp[1] * w["dob_match"] if cmp[0] == "match" else w["dob_mismatch"])
+    if q.countries and rec.countries:
+        out.append(w["country_match"] if not q.countries.isdisjoint(rec.countries) else w["country_mismatch"])
+    if q.gender and rec.gender and q.gender != rec.gender and q.gender in ("male", "female") \
+            and rec.gender in ("male", "female"):
+        out.append(w["gender_mismatch"])
+    return out
+
+
+def _total(name_score: float, values, name_weight: float) -> float:
+    """name x weight plus each qualifier, added in one fixed order."""
+    total = name_score * name_weight
+    for v in values:
+        total += v
+    return total
+
+
+def explain(best: tuple, quals: list[tuple], w: dict) -> dict[str, Explanation]:
+    name_score, qname, nrec, al = best
+    expl: dict[str, Explanation] = {}
+    if nrec is not None:
+        detail = f"name {name_score:.2f}"
+        if nrec.prop != "name":
+            detail += f" ({'weak alias' if nrec.prop == 'weakAlias' else nrec.prop})"
+        if al.q_unmatched:
+            detail += f"; {al.q_unmatched} query name part(s) unmatched"
+        expl["name"] = Explanation(name_score, w["name"], detail, qname, nrec.value)
+    for key, strength, weight, detail, qv, cv in quals:
+        expl[key] = Explanation(strength, weight, detail, qv, cv)
+    return expl
+
+
+def score_entity(q: Query, rec: EntityRecord, names: list[NameRecord], w: dict, cfg: dict, weigh,
+                 memo: dict | None = None):
+    """The vigil score of one candidate entity and its explanations."""
+    best = best_name(q, rec, names, cfg, weigh, memo)
+    quals = qualifiers(q, rec, w, best[2] is not None)
+    total = _total(best[0], (strength * weight for _, strength, weight, *_ in quals), w["name"])
+    return max(0.0, min(1.0, total)), explain(best, quals, w)

@@ -18,7 +18,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
@@ -97,30 +97,23 @@ def keys_version() -> str:
 
 def customer_keys(matcher: Any, query: Entity) -> str | None:
     """Every key the matcher's candidate generation could look up for this query (a superset, so exact)."""
+    keys_of = getattr(matcher, "query_keys", None)
+    if keys_of is None:
+        return None  # a matcher without keys: the customer is simply always screened
     try:
-        from vigil.matching.index import name_keys
-
-        prepared = matcher.prepare(query)
-        keys: set[str] = set()
-        for _, tokens in prepared.names:
-            keys |= name_keys(tokens)
-        keys |= {"#" + k for k in prepared.ids}
-    except (ImportError, AttributeError, ValueError):
-        return None  # without keys the customer is simply always screened
+        keys = keys_of(query)
+    except ValueError:
+        return None
     return KEY_SEP.join(sorted(keys))
 
 
 def index_keys(matcher: Any) -> frozenset[str] | None:
-    """All keys a (small, delta) matcher index holds: its name postings and its identifiers."""
-    index = getattr(matcher, "index", None)
-    # `key_ids`: the CSR index's key -> posting-list id; older indexes kept a `postings` dict keyed the same way.
-    keys = getattr(index, "key_ids", None)
-    if keys is None:
-        keys = getattr(index, "postings", None)
-    ids = getattr(index, "ids", None)
-    if not isinstance(keys, Mapping) or not isinstance(ids, Mapping):
+    """All keys a (small, delta) matcher index can be found by: a customer sharing none of them
+    cannot get a candidate from it."""
+    keys_of = getattr(matcher, "candidate_keys", None)
+    if keys_of is None:
         return None  # an index we cannot read: no prefilter, every customer is screened (slower, still exact)
-    return frozenset(keys) | frozenset("#" + k for k in ids)
+    return keys_of()
 
 
 def _default_matcher_factory(entities: list[Entity]) -> Any:

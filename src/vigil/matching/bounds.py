@@ -1,0 +1,240 @@
+"""Cheap, exact upper bounds on name scores, so that candidates that cannot score are skipped.
+
+`align_bound(q, c, ...)` is never below `scoring.align(q, c, ...).score`: it relaxes the
+alignment (each name part may take its best partner, ignoring that pairs are one to one) and
+keeps only the penalties that certainly apply. It reads the same token similarities `align`
+does (the shared cache), but skips the greedy pairing, the bookkeeping and the alternatives
+(joined compounds, acronyms), which the matcher only computes for the pairs it cannot skip.
+
+The matcher compares the bound with the qualifiers (exact and cheap): a candidate whose bound
+plus qualifiers cannot exceed 0 would score 0 and is dropped, as full scoring would drop it;
+everything else is scored in full, so results are identical with and without the bounds
+(`Matcher(prune=False)`; tests/matching/test_bounds.py compares the two).
+
+The relaxation relies on these facts of `scoring.align`, to be revisited if they change:
+* score = num / den; num = sum over aligned pairs of s' x (wq + wc), where s' is the pair
+  similarity after the fuzzy-floor fall-off, and only pairs with similarity >= min_token_score
+  align; den counts every part's weight, an unaligned part's at least x unmatched_candidate_factor,
+  and every part in full when both names have a strong (non-weak) part left over;
+* every other adjustment multiplies by a factor in [0, 1] or caps the score (`usable` checks the
+  request's config: other requests are scored without bounds);
+* when both names certainly have a strong part left over, `substitution_factor` applies;
+* with no strong pair the score is at most 0.3; with exactly one strong pair and a candidate of
+  two strong parts or more it is x single_token_factor.
+"""
+from __future__ import annotations
+
+from .names import Token, make_token
+from .scoring import DEFAULT_CONFIG, _SIM_CACHE, merge_acronym, merge_compounds, token_sim
+
+# Config keys `align` / the matcher use as multipliers: the bound assumes each is in [0, 1].
+_FACTORS = ("weak_alias_factor", "unmatched_candidate_factor", "single_token_factor", "swapped_parts_factor",
+            "conflict_factor", "substitution_factor", "reorder_factor", "nasab_swap_factor", "edge_part_factor",
+            "legal_mismatch_factor", "org_extra_token_factor", "acronym_factor", "number_mismatch_factor")
+MARGIN = 1e-9  # float slack: a bound computed another way may round differently from the score
+
+
+def usable(cfg: dict, weights: dict) -> bool:
+    """Whether the bounds hold for this request's config and weights."""
+    if weights.get("name", 1.0) < 0:
+        return False
+    for key, v in cfg.items():
+        # multipliers in [0, 1]; similarities (a name score is then at most 1)
+        if (key in _FACTORS or key.endswith(("_factor", "_score"))) and not 0.0 <= v <= 1.0:
+            return False
+    # The fall-off below the floor is positive for every pair that aligns only above 0.5.
+    return cfg["fuzzy_floor"] > 0.5 and cfg["min_token_score"] > 0.5
+
+
+def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: list[float], wc: list[float], cfg: dict) -> float:
+    """Upper bound of `scoring.align(q, c, cfg, weigh, org).score` for either `org`; `wq`/`wc`:
+    the parts' weights as `align` computes them (0.25 for weak parts, else `weigh`)."""
+    nq, nc = len(q), len(c)
+    if not nq or not nc:
+        return 0.0
+    min_tok = cfg["min_token_score"]
+    floor = cfg["fuzzy_floor"]
+    fall = floor - 0.5
+    cache = _SIM_CACHE if cfg is DEFAULT_CONFIG else {}
+    get = cache.get
+    col = [0.0] * nc  # best similarity (after the floor fall-off) of each candidate part
+    strong_c_hit = [False] * nc  # candidate part a strong query part can align with
+    num_q = 0.0  # sum of query parts' best similarity x weight
+    q_left = False  # a strong query part aligns with nothing
+    strong_q = 0
+    weak_aligns = False  # a weak query part aligns with something (it may take a strong part's partner)
+    hi_q = 0.0  # weight of query parts whose best similarity is >= 1 - f (see below)
+    lows: list[tuple[float, float]] = []
+    for i in range(nq):
+        a = q[i]
+        short_a = len(a.text) <= 1
+        best = 0.0
+        for j in range(nc):
+            b = c[j]
+            s = get((a, b))
+            if s is None:
+                s = token_sim(a, b, cfg)
+            if s < min_tok:
+                continue
+            if s < floor and not short_a and len(b.text) > 1:
+                s = s * (s - 0.5) / fall
+            if s > best:
+                best = s
+            if s > col[j]:
+                col[j] = s
+            if not a.weak:
+                strong_c_hit[j] = True
+        if best == 0.0:
+            if not a.weak:
+                q_left = True
+        else:
+            num_q += best * wq[i]
+            lows.append((best, wq[i]))
+            if a.weak:
+                weak_aligns = True
+            else:
+                strong_q += 1
+    if not lows:
+        return 0.0  # nothing aligns
+    c_left = False
+    c_strong = 0
+    for j in range(nc):
+        if c[j].weak:
+            continue
+        c_strong += 1
+        if col[j] == 0.0:
+            c_left = True
+    both_left = q_left and c_left
+    f = 1.0 if both_left else cfg["unmatched_candidate_factor"]
+    # Each part either aligns (weight in full, credit <= its best similarity x weight) or not
+    # (weight x f at least, no credit). A part whose credit per added weight, best / (1 - f), is
+    # >= 1 raises any ratio <= 1 and is counted as aligned; the others may or may not be: their
+    # credit is counted but not their added weight (an over-estimate, so still a bound).
+    total_w = 0.0
+    for x in wq:
+        total_w += x
+    num = num_q
+    den_add = 0.0
+    cut = 1.0 - f
+    for best, w in lows:
+        if best >= cut:
+            den_add += cut * w
+    for j in range(nc):
+        w = wc[j]
+        total_w += w
+        s = col[j]
+        if s > 0.0:
+            num += s * w
+            if s >= cut:
+                den_add += cut * w
+    den = f * total_w + den_add
+    score = num / den if den > 0 else 0.0
+    if score > 1.0:
+        score = 1.0
+    if both_left:
+        score *= cfg["substitution_factor"]
+    if strong_q == 0:
+        return min(score, 0.3)
+    strong_c = sum(strong_c_hit)
+    if c_strong >= 2 and (strong_q == 1 or strong_c == 1):
+        # At most one strong pair, and exactly one unless a weak part takes the partner.
+        stf = score * cfg["single_token_factor"]
+        score = max(stf, min(score, 0.3)) if weak_aligns else stf
+    return score
+
+
+_SHAPES: dict[tuple[Token, ...], tuple] = {}
+
+
+def shape(toks: tuple[Token, ...]) -> tuple:
+    """What the pre-checks below read of a name (computed once per name): its parts' lengths,
+    the lengths of adjacent pairs and triples joined, the lengths of parts of five letters or
+    more, whether a joined part's length is uncertain (not ASCII letters and digits: joined parts
+    are analysed again by `make_token`), whether a part joins by skeleton (no vowel-shape key:
+    Arabic script ...), the parts' initials, and the strong parts of two letters or more."""
+    lens = tuple(len(t.text) for t in toks)
+    return (
+        lens,
+        tuple(x + y for x, y in zip(lens, lens[1:])),
+        tuple(x + y + z for x, y, z in zip(lens, lens[1:], lens[2:])),
+        tuple(n for n in lens if n >= 5),
+        any(not (t.text.isascii() and t.text.isalnum()) for t in toks),
+        any(t.vkey is None and not t.weak for t in toks),
+        "".join(t.text[:1] for t in toks),
+        tuple(t.text for t in toks if not t.weak and len(t.text) >= 2),
+    )
+
+
+def _shape(toks: tuple[Token, ...]) -> tuple:
+    sh = _SHAPES.get(toks)
+    if sh is None:
+        if len(_SHAPES) >= 200_000:
+            _SHAPES.clear()
+        sh = _SHAPES[toks] = shape(toks)
+    return sh
+
+
+def _compound_possible(sa: tuple, sb: tuple) -> bool:
+    if len(sa[0]) < 2 or len(sa[0]) <= len(sb[0]):
+        return False
+    if sa[4] or sb[4] or sb[5]:
+        return True
+    b_lens, b_long = sb[0], sb[3]
+    for n in sa[1]:
+        if n in b_lens:
+            return True
+        for m in b_long:
+            if abs(n - m) <= 0.2 * (n if n > m else m):
+                return True
+    for n in sa[2]:
+        if n in b_lens:
+            return True
+    return False
+
+
+def _acronym_possible(sa: tuple, sb: tuple) -> bool:
+    initials = sb[6]
+    return len(initials) >= 2 and any(t in initials for t in sa[7])
+
+
+def compound_possible(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
+    """False only when `scoring.merge_compounds(a, b)` is certainly None: no run of two or three
+    adjacent parts of `a` joined has the length of a part of `b` (equal text) or, for a part of
+    five letters or more, a length within 20 % of it (`_joins`: edit similarity >= 0.8). Checked
+    against `merge_compounds` itself by tests/matching/test_bounds.py."""
+    return _compound_possible(_shape(a), _shape(b))
+
+
+def acronym_possible(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
+    """False only when `scoring.merge_acronym(a, b, ...)` is certainly None: no strong part of `a`
+    is a run of the initials of `b`'s parts (checked against it by tests/matching/test_bounds.py)."""
+    return _acronym_possible(_shape(a), _shape(b))
+
+
+def alternatives(q: tuple[Token, ...], c: tuple[Token, ...], org: bool, sq: tuple | None = None,
+                 sc: tuple | None = None):
+    """The other token tuples `matcher.name_alignment` may align (for names of different lengths),
+    each with whether it is an acronym (scored x acronym_factor): joined compounds and acronyms.
+    `sq`, `sc`: the names' `shape`, when known."""
+    out: list = []
+    if len(q) == len(c):
+        return out
+    sq = sq or _shape(q)
+    sc = sc or _shape(c)
+    if _compound_possible(sq, sc):
+        qt = merge_compounds(q, c, make_token)
+        if qt is not None:
+            out.append((qt, c, False))
+    if _compound_possible(sc, sq):
+        ct = merge_compounds(c, q, make_token)
+        if ct is not None:
+            out.append((q, ct, False))
+    if _acronym_possible(sq, sc):
+        ct = merge_acronym(q, c, make_token, not org)
+        if ct is not None:
+            out.append((q, ct, True))
+    if _acronym_possible(sc, sq):
+        qt = merge_acronym(c, q, make_token, not org)
+        if qt is not None:
+            out.append((qt, c, True))
+    return out
