@@ -111,3 +111,38 @@ def test_terminal_and_json(oped):
     assert "ALAVI, Mahmoud" in out and "called for" in out
     data = json.loads(to_json([oped]))
     assert data["article"]["words"] > 900 and data["entities"][0]["mentions"][0]["sentence"]
+
+
+def test_batch_gives_each_article_its_own_result(list_matcher, shared_articles):
+    """scan_articles (one NER/parser pass per batch, shared screening) = scan_article, article by article."""
+    from vigil.media.article import from_text, load_article
+    from vigil.media.scan import scan_article, scan_articles
+
+    articles = [
+        load_article(str(shared_articles / "mois_oped_2018.txt")),
+        from_text("Treasury sanctioned Hezbollah financier Adham Tabaja on Monday. Lawmakers urged the "
+                  "administration to designate the Ministry of Intelligence and Security as well.", "short"),
+        from_text("Le Trésor américain a sanctionné le Hezbollah et plusieurs de ses dirigeants, selon un "
+                  "communiqué publié lundi à Washington par le département du Trésor.", "french"),
+    ]
+    assert articles[2].language != "en"
+
+    def plain(result):
+        data = result.to_dict()
+        data.pop("timings_ms")
+        return data
+
+    batch = scan_articles(articles, list_matcher)
+    for article, result in zip(articles, batch):
+        assert result.article is article
+        assert plain(result) == plain(scan_article(article, list_matcher))
+    assert any(e["id"] == "ofac-4697" for e in plain(batch[1])["entities"])
+
+
+def test_nationality_and_religion_words_are_not_screened():
+    from vigil.media.scan import _names_no_party
+
+    for name in ("Swedish", "Jewish", "Sunni Arab", "Western", "Zionism", "the Iranian", "Shiite Muslims"):
+        assert _names_no_party(name), name
+    for name in ("Hezbollah", "Houthis", "Taliban", "Islamic State", "Muslim Brotherhood", "Hamas"):
+        assert not _names_no_party(name), name

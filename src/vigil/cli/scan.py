@@ -25,7 +25,7 @@ def scan_command(
     from vigil.media.article import ArticleError, expand_paths, load_article
     from vigil.media.ner import ModelError, get_pipeline
     from vigil.media.report import render_html, render_terminal, to_json
-    from vigil.media.scan import gazetteer_for, scan_article
+    from vigil.media.scan import gazetteer_for, scan_articles
 
     try:
         paths = expand_paths(articles)
@@ -46,7 +46,8 @@ def scan_command(
         fail(str(exc))
     matcher, fingerprint = load_matcher(store)
     gazetteer_for(matcher, fingerprint)  # from the on-disk cache when the lists have not changed
-    results = [scan_article(a, matcher, ner=not no_ner, model=model) for a in loaded]
+    # Several articles go through the batched path (one NER/parser pass per batch, shared screening).
+    results = scan_articles(loaded, matcher, ner=not no_ner, model=model, fingerprint=fingerprint)
     if html_out is not None:
         if len(results) == 1 and not html_out.is_dir():
             targets = [html_out]

@@ -78,6 +78,11 @@ def has_trigger(sentence: str) -> bool:
     return bool(_TRIGGER_RE.search(sentence))
 
 
+def trigger_offsets(text: str) -> list[int]:
+    """Where `has_trigger`'s words start in a whole text (to find the sentences to parse in one pass)."""
+    return [m.start() for m in _TRIGGER_RE.finditer(text)]
+
+
 def _is_sanction_noun_or_verb(tok) -> bool:
     return tok.lower_ in SANCTION_WORDS
 

@@ -16,6 +16,8 @@ General rules (nothing here knows any particular name):
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -41,6 +43,7 @@ ORG_HEADS = frozenset(
     brigades service services directorate bureau foundation institute university fund trust authority
     regime administration unit command""".split()
 )
+_WORDS_RE = re.compile(r"[^\W_]+")
 _ABBR_RE = re.compile(r"\(\s*([A-Z][A-Za-z0-9\-&]{1,11})\s*\)")
 _POSS_TAIL = re.compile(r"(?:['’ʼ]s|['’ʼ])$")
 _LEAD_THE = re.compile(r"^(?:the|The|THE)\s+")
@@ -63,7 +66,10 @@ class Mention:
 
     @property
     def words(self) -> list[str]:
-        return re.findall(r"[^\W_]+", self.text)
+        cached = self.__dict__.get("_words")  # asked many times per mention during coreference
+        if cached is None or cached[0] is not self.text:
+            cached = self.__dict__["_words"] = (self.text, _WORDS_RE.findall(self.text))
+        return cached[1]
 
 
 @dataclass
@@ -171,8 +177,24 @@ def _initials_fit(acr: str, name: str) -> bool:
 
 def word_occurrences(text: str, word: str, after: int = 0) -> list[tuple[int, int]]:
     """Whole-word occurrences of `word` (case-sensitive) from `after`, possessive 's excluded."""
-    pattern = re.compile(rf"(?<![\w\-]){re.escape(word)}(?![\w\-])")
-    return [(m.start(), m.end()) for m in pattern.finditer(text, after)]
+    # str.find plus a look at both neighbours: a regex with a lookbehind first tries every position.
+    out = []
+    n, size = len(word), len(text)
+    if not n:
+        return out
+    i = text.find(word, after)
+    while i != -1:
+        j = i + n
+        if (i == 0 or not _is_word_char(text[i - 1])) and (j >= size or not _is_word_char(text[j])):
+            out.append((i, j))
+            i = text.find(word, j)
+        else:
+            i = text.find(word, i + 1)
+    return out
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_" or c == "-"  # regex [\w\-]
 
 
 _DESCRIPTION_RE = re.compile(
@@ -191,6 +213,11 @@ def find_descriptions(text: str) -> list[tuple[int, int, list[str], str]]:
     return out
 
 
+def defined_abbreviations(text: str) -> set[str]:
+    """Abbreviations the text defines in parentheses: "(MOIS)"."""
+    return {am.group(1) for am in _ABBR_RE.finditer(text)}
+
+
 def resolve(text: str, ner_spans: list, hits: list, keep_hit) -> list[Cluster]:
     """Mentions from NER spans and gazetteer hits, grouped into clusters of the same party.
 
@@ -205,10 +232,17 @@ def resolve(text: str, ner_spans: list, hits: list, keep_hit) -> list[Cluster]:
         if not re.search(r"[^\W\d_]", name):
             continue
         mentions.append(Mention(start, start + len(name), name, span.label, "ner", countries=countries, roles=roles))
-    ner_ranges = [(m.start, m.end) for m in mentions]
+    ner_ranges = sorted((m.start, m.end) for m in mentions)
+    range_starts = [s for s, _ in ner_ranges]
+    max_end = list(itertools.accumulate((e for _, e in ner_ranges), max))
+    twins: dict[tuple[int, int], list[Mention]] = {}
+    for m in mentions:
+        twins.setdefault((m.start, m.end), []).append(m)
     abbreviations_defined = {am.group(1) for am in _ABBR_RE.finditer(text)}
     for h in hits:
-        overlaps = any(s < h.end and h.start < e for s, e in ner_ranges)
+        # some NER name overlaps the hit: one that starts before the hit ends, and ends after it starts
+        i = bisect.bisect_left(range_starts, h.end)
+        overlaps = i > 0 and max_end[i - 1] > h.start
         if not keep_hit(h, overlaps, h.text.rstrip("’'s") in abbreviations_defined):
             continue
         label = "PERSON" if any(e.schema == "Person" for e in h.entries) else "ORG"
@@ -216,7 +250,7 @@ def resolve(text: str, ner_spans: list, hits: list, keep_hit) -> list[Cluster]:
                           gazetteer_props={e.entity_id: e.prop for e in h.entries}, acronym=h.acronym)
         # An exact NER twin is replaced by the gazetteer mention (it carries the list ids), keeping its
         # qualifiers ("Iran's", "Ayatollah").
-        for twin in [m for m in mentions if m.source == "ner" and m.start == h.start and m.end == h.end]:
+        for twin in [m for m in twins.pop((h.start, h.end), ()) if m.source == "ner"]:
             mention.countries, mention.roles, mention.label = twin.countries, twin.roles, twin.label
             mentions.remove(twin)
         mentions.append(mention)
@@ -245,8 +279,11 @@ def resolve(text: str, ner_spans: list, hits: list, keep_hit) -> list[Cluster]:
     long_cluster: dict[str, Cluster] = {}
     surname_owner: dict[str, Cluster] = {}
     taken: list[tuple[int, int]] = []
+    # Mentions come by start, so every placed one starts at or before m: m lies inside one of them iff
+    # one ends after m, or ends with m and starts before it.
+    taken_end, first_start_of_end = -1, {}
     for m in mentions:
-        if any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in taken):
+        if taken_end > m.end or (taken_end == m.end and first_start_of_end[m.end] < m.start):
             continue  # inside a longer mention already placed (e.g. a hit inside an NER name)
         key = " ".join(m.words).lower()
         acr = acr_of.get((m.start, m.end)) or (m.text if m.text in abbreviations and
@@ -272,16 +309,23 @@ def resolve(text: str, ner_spans: list, hits: list, keep_hit) -> list[Cluster]:
         if m.label == "PERSON" and len(m.words) >= 2:
             surname_owner[m.words[-1]] = c
         taken.append((m.start, m.end))
+        taken_end = max(taken_end, m.end)
+        first_start_of_end.setdefault(m.end, m.start)
     # 3. Abbreviation occurrences and surname occurrences that NER and the gazetteer missed.
-    placed = list(taken)
+    occupied = bytearray(len(text) + 1)  # 1 where a placed mention stands
+
+    def place(s: int, e: int) -> None:
+        occupied[s:e] = b"\x01" * (e - s)
 
     def free(s: int, e: int) -> bool:
-        return not any(ps < e and s < pe for ps, pe in placed)
+        return occupied.find(1, s, e) == -1
 
+    for s, e in taken:
+        place(s, e)
     for (s, e), acr in acr_of.items():
         if acr in long_cluster and free(s, e):
             join(Mention(s, e, text[s:e], "ORG", "abbreviation", acronym=True), long_cluster[acr])
-            placed.append((s, e))
+            place(s, e)
     for c in list(clusters):
         if c.label != "PERSON":
             continue
@@ -294,8 +338,9 @@ def resolve(text: str, ner_spans: list, hits: list, keep_hit) -> list[Cluster]:
         for s, e in word_occurrences(text, surname, full[0].end):
             if free(s, e):
                 join(Mention(s, e, text[s:e], "PERSON", "surname"), c)
-                placed.append((s, e))
+                place(s, e)
     # 4. Definite descriptions: "the ministry" -> the latest organisation named with that head noun.
+    lower_words: dict[int, set[str]] = {}  # id(mention) -> its words in lower case
     for s, e, mods, head in find_descriptions(text):
         if not free(s, e):
             continue
@@ -306,13 +351,15 @@ def resolve(text: str, ner_spans: list, hits: list, keep_hit) -> list[Cluster]:
             for m in c.mentions:
                 if m.start >= s or m.source not in ("ner", "gazetteer"):
                     continue
-                words = [w.lower() for w in m.words]
+                words = lower_words.get(id(m))
+                if words is None:
+                    words = lower_words[id(m)] = {w.lower() for w in m.words}
                 if head in words and all(w in words for w in mods):
                     if best is None or m.start > best[0]:
                         best = (m.start, c)
         if best is not None:
             join(Mention(s, e, text[s:e], "ORG", "description"), best[1])
-            placed.append((s, e))
+            place(s, e)
     for c in clusters:
         c.mentions.sort(key=lambda m: m.start)
     return clusters

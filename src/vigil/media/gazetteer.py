@@ -29,7 +29,6 @@ from vigil.model import Entity
 # Words (letters/digits, with in-word apostrophes: QA'IDA, Ettela'at) plus combining marks and ZWNJ.
 _WORD_RE = re.compile(r"[^\W_][\w\u0300-\u036f\u064b-\u065f\u0670\u200c]*(?:['’ʼ][^\W_][\w\u200c]*)*")
 _PAREN_ACRONYM = re.compile(r"\s*\([A-Z0-9][A-Z0-9\-]{1,7}\)")
-_POSSESSIVE_RE = re.compile(r"['’ʼ][sS]$")
 SHORT_NAME = 4  # one-word names up to this length are treated as acronyms (MOIS, IRGC, QF)
 PERSON_SCHEMATA = {"Person"}
 
@@ -53,11 +52,12 @@ def _split(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) for the words of `text`; a possessive 's is cut off its word."""
     out: list[tuple[str, int, int]] = []
     for m in _WORD_RE.finditer(text):
-        word, start, end = m.group(), m.start(), m.end()
-        pm = _POSSESSIVE_RE.search(word)
-        if pm and len(word) > 2:
-            out.append((word[: pm.start()], start, start + pm.start()))
-            out.append(("s", start + pm.start() + 1, end))
+        word = m.group()
+        start, end = m.span()
+        if len(word) > 2 and word[-2] in "'’ʼ" and word[-1] in "sS":  # a possessive 's
+            cut = end - 2
+            out.append((word[:-2], start, cut))
+            out.append(("s", cut + 1, end))
             continue
         out.append((word, start, end))
     return out
@@ -68,6 +68,11 @@ def _norm_word(word: str) -> str:
     from vigil.matching.names import normalize
 
     return normalize(word)
+
+
+@lru_cache(maxsize=300_000)
+def _norm_parts(word: str) -> tuple[str, ...]:
+    return tuple(_norm_word(word).split())
 
 
 def name_key(name: str) -> str:
@@ -146,15 +151,14 @@ class Gazetteer:
         words = _split(text)
         norm: list[str] = []
         spans: list[tuple[int, int]] = []
-        for word, start, end in words:
-            for part in _norm_word(word).split():
-                norm.append(part)
-                spans.append((start, end))
         offsets: list[int] = []  # char offset of each normalised word in `padded`
         pos = 1
-        for part in norm:
-            offsets.append(pos)
-            pos += len(part) + 1
+        for word, start, end in words:
+            for part in _norm_parts(word):
+                norm.append(part)
+                spans.append((start, end))
+                offsets.append(pos)
+                pos += len(part) + 1
         padded = " " + " ".join(norm) + " "
         found: list[tuple[int, int, str]] = []  # (first word, last word, key)
         for end_idx, key in self._automaton.iter(padded):
