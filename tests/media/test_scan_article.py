@@ -113,6 +113,23 @@ def test_terminal_and_json(oped):
     assert data["article"]["words"] > 900 and data["entities"][0]["mentions"][0]["sentence"]
 
 
+
+def test_terminal_report_at_80_columns(oped):
+    """A narrow terminal gets one block per entity: every id, score and context whole on its lines."""
+    from rich.console import Console
+
+    from vigil.media.report import render_terminal
+
+    console = Console(record=True, width=80)
+    render_terminal(oped, console)
+    lines = console.export_text().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    for le in oped.entities:
+        assert any(line.startswith(f"{le.score:.2f}  {le.entity.id}  ") for line in lines), le.entity.id
+    alavi = next(i for i, line in enumerate(lines) if "ofac-30422" in line)
+    assert lines[alavi + 2].strip() == "called for"
+
+
 def test_batch_gives_each_article_its_own_result(list_matcher, shared_articles):
     """scan_articles (one NER/parser pass per batch, shared screening) = scan_article, article by article."""
     from vigil.media.article import from_text, load_article

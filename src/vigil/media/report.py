@@ -6,6 +6,7 @@ import json
 from typing import Iterable
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -38,30 +39,21 @@ def render_terminal(result: ScanResult, console: Console) -> None:
     for alert in result.alerts:
         console.print(f"[bold yellow]signal:[/] {alert}")
     if result.entities:
-        table = Table(title=f"Listed entities named in the article ({len(result.entities)})", show_lines=True)
-        table.add_column("Entity", overflow="fold")
-        table.add_column("Lists", overflow="fold")
-        table.add_column("Score", justify="right")
-        table.add_column("Context")
-        table.add_column("Mentions / why", overflow="fold")
-        for le in result.entities:
-            listing = le.listing(a.date)
-            lists = "\n".join(listing["datasets"])
-            if le.also:
-                lists += "\nalso: " + ", ".join(le.also)
-            if listing.get("since"):
-                lists += f"\nlisted since {listing['since'][:10]}"
-            elif listing.get("first_seen"):
-                lists += f"\nin vigil since {listing['first_seen'][:10]}"
-            forms = sorted({m.text for m in le.mentions}, key=lambda t: -len(t))
-            why = f"{len(le.mentions)}×: {', '.join(forms[:5])}\n" + "; ".join(le.evidence)
-            ctx_text = Text(CONTEXT_LABEL[le.context], style=CONTEXT_STYLE[le.context])
-            if le.context_evidence:
-                best = max(le.context_evidence, key=lambda e: e["context"] == le.context)
-                ctx_text.append(f"\n“{_clip(best['sentence'], 140)}”", style="italic")
-            table.add_row(f"[bold]{le.entity.caption}[/]\n{le.entity.id} ({le.entity.schema.name})", lists,
-                          f"{le.score:.2f}", ctx_text, why)
-        console.print(table)
+        rows = [_entity_row(le, a.date) for le in result.entities]
+        title = f"Listed entities named in the article ({len(result.entities)})"
+        if console.width < NARROW:
+            _print_blocks(console, title, rows)
+        else:
+            table = Table(title=title, show_lines=True)
+            table.add_column("Entity", overflow="fold")
+            table.add_column("Lists", overflow="fold")
+            table.add_column("Score", justify="right")
+            table.add_column("Context")
+            table.add_column("Mentions / why", overflow="fold")
+            for r in rows:
+                table.add_row(f"[bold]{_esc(r['caption'])}[/]\n{r['id']} ({r['schema']})", "\n".join(r["lists"]),
+                              r["score"], r["context"], r["why"])
+            console.print(table)
     else:
         console.print("No listed entity is named in the article.")
     possible = [p for p in result.unlinked if p.possible]
@@ -80,6 +72,53 @@ def render_terminal(result: ScanResult, console: Console) -> None:
         names = ", ".join(f"{p.name}" + (f" [{CONTEXT_LABEL[p.context]}]" if p.context != "mentioned" else "")
                           for p in others)
         console.print(Group(Text("Other named parties, not on any list: ", style="bold"), Text(names)))
+
+
+NARROW = 120  # below this many columns, one block per entity instead of a five-column table
+
+
+def _esc(s: str) -> str:
+    return s.replace("[", "\\[")
+
+
+def _entity_row(le, article_date) -> dict:
+    """The cells of one linked entity, shared by the wide table and the narrow blocks."""
+    listing = le.listing(article_date)
+    lists = list(listing["datasets"])
+    if le.also:
+        lists.append("also: " + ", ".join(le.also))
+    if listing.get("since"):
+        lists.append(f"listed since {listing['since'][:10]}")
+    elif listing.get("first_seen"):
+        lists.append(f"in vigil since {listing['first_seen'][:10]}")
+    forms = sorted({m.text for m in le.mentions}, key=lambda t: -len(t))
+    why = f"{len(le.mentions)}×: {', '.join(forms[:5])}\n" + "; ".join(le.evidence)
+    ctx = Text(CONTEXT_LABEL[le.context], style=CONTEXT_STYLE[le.context])
+    if le.context_evidence:
+        best = max(le.context_evidence, key=lambda e: e["context"] == le.context)
+        ctx.append(f"\n“{_clip(best['sentence'], 140)}”", style="italic")
+    return {"caption": le.entity.caption, "id": le.entity.id, "schema": le.entity.schema.name, "lists": lists,
+            "score": f"{le.score:.2f}", "context": ctx, "why": why}
+
+
+def _print_blocks(console: Console, title: str, rows: list[dict]) -> None:
+    """Narrow terminals: each entity as a short block, so ids, lists and reasons keep whole lines."""
+    console.print(Text(title, style="bold"))
+    for r in rows:
+        head = Text()
+        head.append(r["score"], style="bold")
+        head.append("  ")
+        head.append(r["id"], style="cyan")  # before the caption: a long caption must not push the id off the line
+        head.append("  ")
+        head.append(r["caption"], style="bold")
+        head.append(f" ({r['schema']})", style="dim")
+        console.print(head)
+        body = Text(" · ".join(r["lists"]), style="dim")
+        body.append("\n")
+        body.append_text(r["context"])
+        body.append("\n" + r["why"])
+        console.print(Padding(body, (0, 0, 0, 6), expand=False))  # wrapped lines stay under the caption
+        console.print()
 
 
 def _clip(s: str, n: int) -> str:
