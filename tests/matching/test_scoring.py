@@ -236,3 +236,124 @@ def test_japanese_and_korean_names_written_in_han_characters():
     # One part by its Chinese reading (成 cheng), another by a Korean one (朱 chou): no reading of the name.
     assert not compare(query("朱成"), person("CHOU, Hsien Cheng")).match
     assert compare(query("朱成"), person("Zhu Cheng")).match
+
+
+# -- shortcuts of the hot path: the same results as the plain computation ------------------------
+import random  # noqa: E402
+
+import pytest  # noqa: E402
+
+from vigil.bench.evalsets import load_negatives, load_un_pairs  # noqa: E402
+from vigil.matching import scoring  # noqa: E402
+from vigil.matching.names import kind_of, make_token, name_tokens  # noqa: E402
+
+EDGE_PAIRS = [
+    ("Narendra", "Narender"), ("Konstantinos", "Konstantin"), ("Petrovs", "Petrov"), ("Sergejs", "Sergey"),
+    ("Antonio", "Antonia"), ("Sko", "Sok"), ("Afiz", "Faiz"), ("Iran", "Iranian"), ("Mohammad", "Mohammadi"),
+    ("J", "John"), ("J", "Ivan"), ("Ted", "Theodore"), ("Bill", "William"), ("Albano", "Albanese"),
+    ("Echegaray", "Echeverria"), ("Mosuli", "Qaduli"), ("Scholz", "Schulze"), ("III", "IV"), ("1", "2345"),
+    ("Ali", "Alavi"), ("Kim", "Kin"), ("Hossein", "Husayn"), ("Soleimani", "Sulaymani"), ("محمود", "Mahmoud"),
+    ("Yong", "용"), ("Pak", "Park"), ("Lukashenko", "Lukashevich"), ("Ltd", "LLC"), ("Ab", "Ba"),
+]
+
+
+@pytest.fixture(scope="module")
+def real_names(list_entities, shared_data):
+    """Token tuples of list names and of eval queries (negatives, perturbed UN names)."""
+    lists = [name_tokens(n, kind_of(e.schema.name)) for e in list_entities[::3] for n in e.names]
+    rows = load_negatives(shared_data)[:1500] + [t for t, _ in load_un_pairs(shared_data)]
+    queries = [name_tokens(r.full_name, "person") for r in rows]
+    return [t for t in lists if t], [t for t in queries if t]
+
+
+def test_token_similarity_shortcut_gives_the_plain_value(real_names):
+    """`_token_sim`'s shortcut for clearly different spellings returns exactly the value of the full
+    computation, on the pairs screening meets (query parts x list parts) and on hand-picked edges."""
+    lists, queries = real_names
+    rnd = random.Random(11)
+    list_toks = sorted({t for name in lists for t in name}, key=lambda t: (t.key, t.weak, t.role))
+    query_toks = sorted({t for name in queries for t in name}, key=lambda t: (t.key, t.weak, t.role))
+    pairs = [(a, b) for a in query_toks for b in rnd.sample(list_toks, 12)]
+    pairs += [(make_token(x.lower()), make_token(y.lower())) for x, y in EDGE_PAIRS]
+    pairs += [(b, a) for a, b in pairs]
+    custom = {**scoring.DEFAULT_CONFIG, "nickname_score": 0.7, "min_token_score": 0.3}
+    credited = 0
+    for a, b in pairs:
+        plain = scoring._token_sim(a, b, scoring.DEFAULT_CONFIG, fast=False)
+        assert scoring._token_sim(a, b, scoring.DEFAULT_CONFIG) == plain, (a.text, b.text)
+        assert scoring._token_sim(a, b, custom) == scoring._token_sim(a, b, custom, fast=False), (a.text, b.text)
+        credited += plain > 0
+    assert len(pairs) > 20_000
+    assert credited > 1000  # (non-zero values compared, not only zeros)
+
+
+def test_compound_shortcut_joins_the_same_parts(real_names):
+    """`merge_compounds` skips making joined words whose length rules a join out: the same result
+    as without the shortcut, on real name pairs and on names with a word split in two."""
+    lists, queries = real_names
+    rnd = random.Random(5)
+    pairs = [(q, c) for q in queries[::2] for c in rnd.sample(lists, 15)]
+    pairs += [(c, q) for q, c in pairs[::4]]
+    for c in rnd.sample(lists, 3000):
+        split = tuple(make_token(w) for t in c
+                      for w in ((t.key[:3], t.key[3:]) if len(t.key) > 6 and t.key.isalpha() else (t.key,)))
+        pairs.append((split, c))
+        # ... and split with a vowel doubled: joins by spelling, to a part one letter shorter
+        split = tuple(make_token(w) for t in c for w in (_split_doubled(t.key) or (t.key,)))
+        pairs.append((split, c))
+    joined = 0
+    for a, b in pairs:
+        plain = scoring.merge_compounds(a, b, make_token, fast=False)
+        assert scoring.merge_compounds(a, b, make_token) == plain, ([t.text for t in a], [t.text for t in b])
+        joined += plain is not None
+    assert joined > 500
+
+
+def _split_doubled(word: str):
+    if len(word) <= 6 or not (word.isascii() and word.isalpha()):
+        return None
+    k = next((k for k in range(1, len(word)) if word[k] in "aeiou"), None)
+    if k is None:
+        return None
+    word = word[:k] + word[k] + word[k:]
+    return word[:3], word[3:]
+
+
+def _plain_compare_dates(query, cand):
+    qd = [(v, d) for v, d in ((v, scoring.parse_date(v)) for v in query) if d]
+    cd = [(v, d) for v, d in ((v, scoring.parse_date(v)) for v in cand) if d]
+    if not qd or not cd:
+        return None
+    best = None
+    for qv, q in qd:
+        for cv, c in cd:
+            if q == c and q[2] is not None:
+                return ("match", 1.0, qv, cv)
+            if q[0] == c[0]:
+                weak = q[1] and c[1] and (q[1] != c[1] or (q[2] and c[2] and q[2] != c[2]))
+                found = ("match", 0.3 if weak else 0.6, qv, cv)
+                if best is None or best[1] < found[1]:
+                    best = found
+    if best:
+        return best
+    cy = sorted({c[0] for _, c in cd})
+    for qv, q in qd:
+        if len(cy) > 1 and cy[0] <= q[0] <= cy[-1]:
+            return ("match", 0.6, qv, f"{cy[0]}..{cy[-1]}")
+    if any(abs(q[0] - c[0]) <= 1 for _, q in qd for _, c in cd):
+        return None
+    return ("mismatch", 1.0, qd[0][0], cd[0][0])
+
+
+def test_memoised_date_comparison_agrees_with_the_plain_one(list_entities, shared_data):
+    cands = [e.get("birthDate") for e in list_entities if e.get("birthDate")]
+    rows = load_negatives(shared_data)[:800] + [t for t, _ in load_un_pairs(shared_data)][:400]
+    rnd = random.Random(2)
+    pairs = [([r.birth_date], c) for r in rows if r.birth_date for c in rnd.sample(cands, 10)]
+    pairs += [(c, d) for c in cands[:1500] for d in rnd.sample(cands, 3)]
+    kinds = set()
+    for q, c in pairs:
+        got = scoring.compare_dates(q, c)
+        assert got == _plain_compare_dates(q, c), (q, c)
+        kinds.add(got and got[:2])
+    assert len(pairs) > 10_000 and {("match", 1.0), ("match", 0.6), ("mismatch", 1.0), None} <= kinds

@@ -25,7 +25,7 @@ The relaxation relies on these facts of `scoring.align`, to be revisited if they
 from __future__ import annotations
 
 from .names import Token, make_token
-from .scoring import DEFAULT_CONFIG, _SIM_CACHE, merge_acronym, merge_compounds, token_sim
+from .scoring import DEFAULT_CONFIG, _SIM_CACHE, merge_acronym, merge_compounds, sim_miss
 
 # Config keys `align` / the matcher use as multipliers: the bound assumes each is in [0, 1].
 _FACTORS = ("weak_alias_factor", "unmatched_candidate_factor", "single_token_factor", "swapped_parts_factor",
@@ -65,15 +65,13 @@ def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: list[float], wc:
     weak_aligns = False  # a weak query part aligns with something (it may take a strong part's partner)
     hi_q = 0.0  # weight of query parts whose best similarity is >= 1 - f (see below)
     lows: list[tuple[float, float]] = []
-    for i in range(nq):
-        a = q[i]
+    for i, a in enumerate(q):
         short_a = len(a.text) <= 1
         best = 0.0
-        for j in range(nc):
-            b = c[j]
+        for j, b in enumerate(c):
             s = get((a, b))
             if s is None:
-                s = token_sim(a, b, cfg)
+                s = sim_miss(a, b, cfg)
             if s < min_tok:
                 continue
             if s < floor and not short_a and len(b.text) > 1:
@@ -151,17 +149,35 @@ def shape(toks: tuple[Token, ...]) -> tuple:
     the lengths of adjacent pairs and triples joined, the lengths of parts of five letters or
     more, whether a joined part's length is uncertain (not ASCII letters and digits: joined parts
     are analysed again by `make_token`), whether a part joins by skeleton (no vowel-shape key:
-    Arabic script ...), the parts' initials, and the strong parts of two letters or more."""
-    lens = tuple(len(t.text) for t in toks)
+    Arabic script ...), the parts' initials, and the strong alphabetic parts of two to six
+    letters (what `merge_acronym` may read as an acronym)."""
+    lens = []
+    odd = skel = False
+    initials = []
+    strong = []
+    for t in toks:  # (one plain loop: a name's shape is computed for every new name tuple)
+        x = t.text
+        n = len(x)
+        lens.append(n)
+        if not odd and not (x.isascii() and x.isalnum()):
+            odd = True
+        initials.append(x[:1])
+        if t.weak:
+            continue
+        if t.vkey is None:
+            skel = True
+        if 2 <= n <= 6 and x.isalpha():
+            strong.append(x)  # (`merge_acronym` reads no other part as an acronym)
+    k = len(lens)
     return (
-        lens,
-        tuple(x + y for x, y in zip(lens, lens[1:])),
-        tuple(x + y + z for x, y, z in zip(lens, lens[1:], lens[2:])),
-        tuple(n for n in lens if n >= 5),
-        any(not (t.text.isascii() and t.text.isalnum()) for t in toks),
-        any(t.vkey is None and not t.weak for t in toks),
-        "".join(t.text[:1] for t in toks),
-        tuple(t.text for t in toks if not t.weak and len(t.text) >= 2),
+        tuple(lens),
+        tuple([lens[i] + lens[i + 1] for i in range(k - 1)]),
+        tuple([lens[i] + lens[i + 1] + lens[i + 2] for i in range(k - 2)]),
+        tuple([n for n in lens if n >= 5]),
+        odd,
+        skel,
+        "".join(initials),
+        tuple(strong),
     )
 
 
@@ -194,7 +210,12 @@ def _compound_possible(sa: tuple, sb: tuple) -> bool:
 
 def _acronym_possible(sa: tuple, sb: tuple) -> bool:
     initials = sb[6]
-    return len(initials) >= 2 and any(t in initials for t in sa[7])
+    if len(initials) < 2:
+        return False
+    for t in sa[7]:
+        if t in initials:
+            return True
+    return False
 
 
 def compound_possible(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:

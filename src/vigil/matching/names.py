@@ -98,11 +98,24 @@ _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _DOTTED_RE = re.compile(r"(?<![^\W_])((?:[^\W\d_]\.){2,}[^\W\d_]?)(?![^\W_])")
 
 
+_ASCII_WORD_RE = re.compile(r"[0-9a-z]+")
+assert not any(k.isascii() for k in translit.GREEK_DIGRAPHS)  # (the ASCII shortcut below skips them)
+
+
 def split_words(text: str, join_dotted: bool = True) -> list[str]:
     """NFKC + casefold, apostrophes dropped, split on everything that is not a letter or digit.
 
     Dotted abbreviations are one word: L.L.C. -> llc, p.l.c. -> plc.
     """
+    if text.isascii():
+        # (the common case: NFKC changes no ASCII, casefold is lower, no Greek, and the word
+        # characters are ASCII letters and digits)
+        text = text.lower()
+        if "'" in text or "`" in text:
+            text = _APOS_RE.sub("", text)
+        if join_dotted and "." in text:
+            text = _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), text)
+        return _ASCII_WORD_RE.findall(text)
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _APOS_RE.sub("", text)
     if join_dotted and "." in text:
@@ -172,6 +185,21 @@ VOWELS = set("aeiouy")
 _VOWEL_J_RE = re.compile(r"(?<=[aeiou])j$")
 
 
+@lru_cache(maxsize=4_096)
+def _spelled(word: str) -> str:
+    """The spelling `latin_skeleton` and `vowel_key` both start from (digraphs as one letter); shared:
+    a new word gets both."""
+    s = word[1:] if word.startswith("ye") else word  # Yevgeny / Evgeny, Yelena / Elena
+    if "j" in s:
+        s = _VOWEL_J_RE.sub("y", s)
+    for a, b in _DIGRAPHS:
+        if a in s:
+            s = s.replace(a, b)
+    if len(s) > 2 and s.endswith("h") and s[-2] in VOWELS:
+        s = s[:-1]  # Zadeh/Zade, Hamzah/Hamza, Allah
+    return s
+
+
 @lru_cache(maxsize=200_000)
 def latin_skeleton(word: str) -> str:
     """Consonant skeleton in the key space of `translit.arabic_skeletons`.
@@ -181,14 +209,7 @@ def latin_skeleton(word: str) -> str:
     """
     if not word:
         return ""
-    s = word[1:] if word.startswith("ye") else word  # Yevgeny / Evgeny, Yelena / Elena
-    if "j" in s:
-        s = _VOWEL_J_RE.sub("y", s)
-    for a, b in _DIGRAPHS:
-        if a in s:
-            s = s.replace(a, b)
-    if len(s) > 2 and s.endswith("h") and s[-2] in VOWELS:
-        s = s[:-1]  # Zadeh/Zade, Hamzah/Hamza, Allah
+    s = _spelled(word)
     out = []
     for i, ch in enumerate(s):
         if ch in VOWELS:
@@ -205,14 +226,7 @@ def vowel_key(word: str) -> str:
 
     Soleimani/Sulaymani -> sVlVmVnV, Mahmoud -> mVhmVd but Muhammad -> mVhVmVd, Amiri != Omar.
     """
-    s = word[1:] if word.startswith("ye") else word
-    if "j" in s:
-        s = _VOWEL_J_RE.sub("y", s)
-    for a, b in _DIGRAPHS:
-        if a in s:
-            s = s.replace(a, b)
-    if len(s) > 2 and s.endswith("h") and s[-2] in VOWELS:
-        s = s[:-1]
+    s = _spelled(word)
     out: list[str] = []
     for i, ch in enumerate(s):
         if ch in VOWELS and not (ch == "y" and i == 0):

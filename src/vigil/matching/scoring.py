@@ -15,7 +15,7 @@ from typing import Any
 from rapidfuzz.distance import OSA, Levenshtein
 
 from .names import LEGAL_CLASS, Token, latin_skeleton
-from .nicknames import nickname_of
+from .nicknames import NICKNAME_GROUPS, nickname_of
 
 # Default weights of the "vigil" algorithm; overridable per request (`weights=`).
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -74,18 +74,25 @@ def token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
     config only, so requests with their own config never see or spoil another's values."""
     if cfg is not DEFAULT_CONFIG:
         return _token_sim(a, b, cfg)
-    key = (a, b)
-    hit = _SIM_CACHE.get(key)
+    hit = _SIM_CACHE.get((a, b))
     if hit is not None:
         return hit
+    return sim_miss(a, b, cfg)
+
+
+def sim_miss(a: Token, b: Token, cfg: dict[str, float]) -> float:
+    """`token_sim` for a pair the caller already looked up in `_SIM_CACHE` (hot loops read the
+    cache inline: a miss need not look again)."""
     val = _token_sim(a, b, cfg)
-    if len(_SIM_CACHE) > 500_000:
-        _SIM_CACHE.clear()
-    _SIM_CACHE[key] = val
+    if cfg is DEFAULT_CONFIG:
+        if len(_SIM_CACHE) > 500_000:
+            _SIM_CACHE.clear()
+        _SIM_CACHE[(a, b)] = val
     return val
 
 
-def _token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
+def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> float:
+    """`fast=False` skips the shortcut for clearly different Latin spellings (tests compare the two)."""
     if a.script in _SYLLABIC and a.script == b.script:
         # Two Hangul syllables or Han characters: as written, equal or different name parts
         # (영 / 용, 明 / 名 read alike but are different names).
@@ -108,8 +115,27 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
         return 0.9 if a.weak and b.weak and ca is not None and ca == cb else 0.0
     if (a.syn is not None and b.text in a.syn) or (b.syn is not None and a.text in b.syn):
         return cfg["synonym_score"]
-    if a.vkey is not None and b.vkey is not None and nickname_of(a.text, b.text):
-        return cfg["nickname_score"]  # a pet form: Ted / Theodore, Bill / William
+    if a.vkey is not None and b.vkey is not None:
+        if a.text in NICKNAME_GROUPS and nickname_of(a.text, b.text):
+            return cfg["nickname_score"]  # a pet form: Ted / Theodore, Bill / William
+        if fast and a.vkey != b.vkey:
+            # Shortcut, the same value as the full path below (most new pairs of a query are
+            # different names): two spellings with vowel-shape keys that differ, neither a prefix of
+            # the other nor ending in -s (suffix and case-ending rules), and edit similarity below
+            # 0.6 get no credit from any rule below (the Narendra, gender-ending and swap rules
+            # need one or two edits, i.e. similarity >= 0.67) but the vowel-shape one.
+            ta, tb = a.text, b.text
+            la, lb = len(ta), len(tb)
+            if la == 1 or lb == 1:
+                return 0.75 if ta[0] == tb[0] else 0.0  # an initial (no rule above applies to it)
+            if ((la < 5 or lb < 5 or (ta[-1] != "s" and tb[-1] != "s")) and not ta.startswith(tb)
+                    and not tb.startswith(ta) and OSA.normalized_similarity(ta, tb) < 0.6):
+                if la <= 3 and lb <= 3:
+                    return 0.0
+                va, vb = a.vkey, b.vkey
+                if len(va) - va.count("V") >= 3 and len(vb) - vb.count("V") >= 3:
+                    return max(0.0, Levenshtein.normalized_similarity(va, vb) - 0.1)
+                return 0.0
     # An Arabic-script word whose Latin readings the learned tables know, against a Latin
     # spelling that is not one of them: possibly a different name that merely shares the
     # consonants (محمود Mahmoud vs Muhammad), so the skeleton lifts it less.
@@ -234,7 +260,7 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         for j, b in enumerate(c):
             s = cache.get((a, b))
             if s is None:
-                s = token_sim(a, b, cfg)
+                s = sim_miss(a, b, cfg)
             if s >= min_tok:
                 cands.append((s, -abs(i - j), i, j))
     cands.sort(reverse=True)
@@ -404,15 +430,20 @@ def _joins(joined: Token, t: Token, loose: bool = False) -> bool:
     return loose and len(t.text) >= 8 and OSA.normalized_similarity(joined.text, t.text) >= 0.9
 
 
-def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make) -> tuple[Token, ...] | None:
+def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool = True) -> tuple[Token, ...] | None:
     """Join adjacent parts of `a` whose concatenation equals a part of `b` (Nasr Allah / Nasrallah,
-    van den Berg / Vandenberg)."""
+    van den Berg / Vandenberg). `fast=False` skips the length shortcut (tests compare the two)."""
     if len(a) < 2 or len(a) <= len(b):
         return None
     b_texts = {t.text for t in b}
     for t in b:
         if t.script == "han" and t.syn:
             b_texts |= t.syn  # 正恩 read Jong Un: "Jong" + "Un" join to one of its readings
+    # Parts `_joins` may join to (five letters or more); when none is Arabic-script (a skeleton
+    # match, any length), a joined Latin word whose length is not within 20 % of one of theirs
+    # can only join by equal text (edit similarity >= 0.8 needs it), so it is not made.
+    b_long = [t for t in b if not t.weak and len(t.text) >= 5]
+    b_lens = None if any(t.vkey is None for t in b_long) else [len(t.text) for t in b_long]
     out: list[Token] = []
     changed = False
     i = 0
@@ -429,10 +460,21 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make) -> tuple[T
                 out.append(a[i])
                 i += 1
                 continue
-            joined = make(a[i].text + a[i + 1].text)
+            cat = a[i].text + a[i + 1].text
+            if fast and b_lens is not None and cat.isascii() and cat.isalpha() and cat not in b_texts:
+                # (such a word is its own text: `make` changes nothing in it)
+                n = len(cat)
+                for m in b_lens:
+                    if 5 * abs(n - m) <= (n if n > m else m):
+                        break
+                else:
+                    out.append(a[i])
+                    i += 1
+                    continue
+            joined = make(cat)
             loose = (len(a[i].text) >= 3 and len(a[i + 1].text) >= 3 and a[i].text.isalpha()
                      and a[i + 1].text.isalpha())
-            if joined.text in b_texts or any(_joins(joined, t, loose) for t in b):
+            if joined.text in b_texts or any(_joins(joined, t, loose) for t in b_long):
                 out.append(joined)
                 changed = True
                 i += 2
@@ -455,13 +497,30 @@ def parse_date(value: str) -> tuple[int, int | None, int | None] | None:
     return int(y), int(mo) if mo else None, int(d) if d else None
 
 
+_DATES: dict[tuple[str, ...], tuple] = {}
+
+
+def _dates(values) -> tuple[tuple[tuple[str, tuple], ...], tuple[int, ...]]:
+    """The parseable dates of a list of values, with their distinct years sorted (memoised: a
+    candidate's birth dates are compared with every query that finds it)."""
+    key = tuple(values)
+    hit = _DATES.get(key)
+    if hit is None:
+        parsed = tuple((v, d) for v, d in ((v, parse_date(v)) for v in key) if d)
+        hit = (parsed, tuple(sorted({d[0] for _, d in parsed})))
+        if len(_DATES) >= 200_000:
+            _DATES.clear()
+        _DATES[key] = hit
+    return hit
+
+
 def compare_dates(query: list[str], cand: list[str]) -> tuple[str, float, str, str] | None:
     """('match'|'mismatch', strength, query value, candidate value) or None if not comparable."""
-    qd = [(v, parse_date(v)) for v in query]
-    cd = [(v, parse_date(v)) for v in cand]
-    qd = [(v, d) for v, d in qd if d]
-    cd = [(v, d) for v, d in cd if d]
-    if not qd or not cd:
+    qd = _dates(query)[0]
+    if not qd:
+        return None
+    cd, cy = _dates(cand)
+    if not cd:
         return None
     best: tuple[str, float, str, str] | None = None
     for qv, q in qd:
@@ -479,13 +538,15 @@ def compare_dates(query: list[str], cand: list[str]) -> tuple[str, float, str, s
     if best:
         return best
     # Ranges: several candidate years (e.g. 1960, 1962) span the query year.
-    cy = sorted({c[0] for _, c in cd})
-    for qv, q in qd:
-        if len(cy) > 1 and cy[0] <= q[0] <= cy[-1]:
-            return ("match", 0.6, qv, f"{cy[0]}..{cy[-1]}")
+    if len(cy) > 1:
+        for qv, q in qd:
+            if cy[0] <= q[0] <= cy[-1]:
+                return ("match", 0.6, qv, f"{cy[0]}..{cy[-1]}")
     # A one-year gap is the usual slip between lists; neither agreement nor contradiction.
-    if any(abs(q[0] - c[0]) <= 1 for _, q in qd for _, c in cd):
-        return None
+    for _, q in qd:
+        for _, c in cd:
+            if -1 <= q[0] - c[0] <= 1:
+                return None
     return ("mismatch", 1.0, qd[0][0], cd[0][0])
 
 
