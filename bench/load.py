@@ -17,8 +17,10 @@ HTTP/1.1 keep-alive client on asyncio (uvloop when installed) that sends
 pre-encoded requests and checks each response's status and body, so it takes
 as little CPU from the server as possible; `--client httpx` uses httpx.AsyncClient
 (~4 ms of CPU per request here, more than the server). The raw client opens its
-connections one by one during the 3 s warm-up (`--ramp`) and keeps them for the
-measured run; the per-worker CPU split shows how the connections spread.
+connections one by one during the 3 s warm-up (`--ramp`; `--ramp 0` opens them in
+one burst) and keeps them for the measured run; the per-worker CPU split shows how the
+connections spread. `VIGIL_REUSEPORT=0 python bench/load.py ...` measures uvicorn's
+shared-socket multiprocess mode instead of vigil's SO_REUSEPORT workers.
 """
 from __future__ import annotations
 
@@ -145,9 +147,10 @@ async def drive_raw(base: str, qs: list[dict], duration: float, concurrency: int
 
     Pass the same `conns` to the warm-up and the measured run so the connections (and the worker
     each one landed on) carry over. `ramp` opens them one after another over that many seconds,
-    as real traffic grows: uvicorn's workers share one listening socket, and connections opened
-    in one burst against idle workers often all land on one worker (seen 16:0), which would then
-    measure one core; opened under load, each goes to the worker that is free to accept it.
+    as real traffic grows: with one shared listening socket (uvicorn's multiprocess mode,
+    VIGIL_REUSEPORT=0), connections opened in one burst against idle workers often all land on
+    one worker (seen 16:0), which would then measure one core; vigil's own workers each have an
+    SO_REUSEPORT socket and the kernel spreads connections by hash either way.
     """
     url = httpx.URL(base)
     host, port = url.host, url.port or 80

@@ -24,7 +24,7 @@ def is_loopback(host: str) -> bool:
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind; anything but loopback requires API keys."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
-    workers: int = typer.Option(1, "--workers", min=1, max=64, help="uvicorn worker processes (one index each)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (one index each); on Linux each has its own SO_REUSEPORT socket."),
     require_auth: bool = typer.Option(False, "--require-auth", help="Require API keys even on loopback (also VIGIL_REQUIRE_AUTH=1)."),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level: critical, error, warning, info, debug."),
     access_log: bool = typer.Option(False, "--access-log/--no-access-log", help="Log every request (slower)."),
@@ -50,6 +50,20 @@ def serve_command(
         os.environ["VIGIL_REQUIRE_AUTH"] = "1"  # worker processes inherit it
     err_console.print(f"vigil API on http://{host}:{port} (docs at /docs, auth {'required' if auth else 'off: loopback only'})",
                       highlight=False)
+    if workers > 1 and os.environ.get("VIGIL_REUSEPORT", "1") not in ("0", "false", "no"):
+        from vigil.api.workers import PortInUse, reuseport_available, supervise
+
+        if reuseport_available():
+            # one SO_REUSEPORT socket per worker: the kernel spreads connections evenly over them
+            uvicorn.Config("vigil.api.app:create_app", factory=True, log_level=log_level)  # sets up logging
+            try:
+                code = supervise(host, port, workers, {"log_level": log_level, "access_log": access_log})
+            except PortInUse:
+                fail(f"port {port} on {host} is already in use (another `vigil serve`?); pick another with --port",
+                     code=1)
+            except OSError as exc:
+                fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", code=1)
+            raise typer.Exit(code)
     uvicorn.run(
         "vigil.api.app:create_app", factory=True, host=host, port=port, workers=workers,
         log_level=log_level, access_log=access_log,
