@@ -104,3 +104,34 @@ def test_postings_are_csr_slices(matcher):
     assert any(index.entities[index.names[n].entity].entity.id == "ofac-10481" for n in plist.tolist())
     assert index.postings("t-no-such-key") is None
     assert index.offsets[-1] == len(index.flat) and len(index.kweight) == len(index.key_ids)
+
+
+@pytest.mark.parametrize(
+    "name, entity_ids",
+    [
+        # Cyrillic: MISHKIN's alias "PETROV, Alexander" (OFAC) / "Alexander PETROV" (UK).
+        ("Александр Петров", {"ofac-26170", "gb-hmt-13744"}),
+        # Arabic script: entries listed only as "ABDULLAH" (Latin aliases).
+        ("عبد الله", {"gb-hmt-14167", "ofac-7826", "ofac-8222", "unsc-QDi.323", "gb-hmt-13089"}),
+        # A word split inside a part, three parts against three (UK: no two-part alias).
+        ("Nikolai Patr ushev", {"gb-hmt-13036"}),
+    ],
+)
+def test_cross_script_and_split_names_found_via_matcher(matcher, name, entity_ids):
+    resp = matcher.match({"schema": "Person", "properties": {"name": [name]}}, limit=50)
+    hits = {r.entity.id for r in resp.results if r.match}
+    assert hits & entity_ids, [(r.entity.id, r.entity.caption, r.score) for r in resp.results[:10]]
+
+
+def test_split_word_joined_in_names_of_equal_length():
+    from vigil.matching import compare
+    from vigil.model import Entity
+
+    def score(a, b):
+        cand = Entity.from_dict({"id": "x", "schema": "Person", "properties": {"name": [b]}})
+        return compare({"schema": "Person", "properties": {"name": [a]}}, cand).score
+
+    assert score("Nikolai Patr ushev", "Nikolai Platonovich Patrushev") >= 0.85
+    assert score("Nikolai Platonovich Patrushev", "Nikolai Patr ushev") >= 0.75
+    # Two words that do not spell the third part stay apart.
+    assert score("Nikolai Petr Ushakov", "Nikolai Platonovich Patrushev") < 0.5

@@ -23,6 +23,7 @@ from .scoring import norm_id
 KEY_FACTORS = {"t": 1.0, "k": 0.8, "a": 0.6, "p": 0.45, "s": 0.45}
 PER_ENTITY = 3
 MAX_POSTINGS = 2500  # keys more common than this rank nothing (used only when alone)
+FAMILY_CAP = 2.0  # one query part's spellings (or skeletons) add up to at most 2x the best of them
 
 
 _TOKEN_KEYS: dict[Token, tuple[str, ...]] = {}
@@ -71,6 +72,7 @@ class NameRecord:
     tokens: tuple[Token, ...]
     weights: tuple[float, ...] = ()  # each part's weight as `scoring.align` computes it (for bounds)
     shape: tuple | None = None  # `bounds.shape(tokens)`, filled in when first needed
+    heads: tuple | None = None  # `matcher._heads(tokens)`, filled in when first needed
 
 
 @dataclass(slots=True)
@@ -106,7 +108,9 @@ class Index:
     tokweight: dict[str, float] = field(default_factory=dict)
     name_len: np.ndarray = field(default_factory=lambda: np.zeros(0))
     name_entity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    name_native: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # a part in a native script
     datasets: frozenset[str] = frozenset()  # every dataset any entity belongs to
+    _tok_ids: dict = field(default_factory=dict, repr=False, compare=False)  # see `_token_ids`
 
     @classmethod
     def build(cls, entities) -> "Index":
@@ -141,6 +145,7 @@ class Index:
         idx.ids = dict(ids)
         idx.name_len = np.asarray([1.0 + 0.15 * max(0, len(n.tokens) - 1) for n in idx.names], dtype=np.float64)
         idx.name_entity = np.asarray([n.entity for n in idx.names], dtype=np.int32)
+        idx.name_native = np.asarray([any(t.script for t in n.tokens) for n in idx.names], dtype=bool)
         idx.tokweight = {k[1:]: min(1.2, max(0.4, v / 8.0)) for k, v in idf.items() if k[0] == "t"}
         for nrec in idx.names:
             nrec.weights = idx.part_weights(nrec.tokens)
@@ -164,48 +169,156 @@ class Index:
         return self.flat[self.offsets[k]:self.offsets[k + 1]]
 
     def candidates(self, queries: list[tuple[Token, ...]], limit: int) -> list[int]:
-        """The `limit` name records with the most (IDF-weighted) keys in common with any query name."""
-        keys: set[str] = set()
+        """The `limit` name records with the most (IDF-weighted) keys in common with any query name.
+
+        The keys of one query part's spellings (the token and its learned variants: `t` keys) that a
+        record carries add up to at most FAMILY_CAP x the best of them, and so do its skeletons'
+        (`k`). Summed without a cap, two parts with long variant lists (Aleksandr: 11 spellings)
+        outweighed a rare family name shared in full (Alexander PETROV); a plain maximum would lose
+        the preference for names sharing two spellings (SULAYMAN, Qasim for قاسم سلیمانی).
+
+        A query with parts in a native script (Arabic, Hebrew, Han ...) also keeps at least
+        `limit // 2` names written in Latin letters, when that many rank: its own-script keys are
+        rare in the lists, so their IDF weights would otherwise fill the pool with the few list
+        entries written in that script (عبد الله).
+        """
         key_ids = self.key_ids
+        tok_ids = self._tok_ids
+        native = False
+        done: set[int] = set()
+        single: list[int] = []  # key ids that count alone
+        families: dict[tuple, list[int]] = {}  # (query part, "t" or "k") -> its key ids
         for tokens in queries:
-            for key in name_keys(tokens):
-                # Prefix/suffix keys only serve tokens the lists do not contain (typos).
-                if key[0] not in "ps":
-                    keys.add(key)
             for tok in tokens:
-                if not tok.weak and "t" + tok.text not in key_ids and len(tok.text) >= 6:
-                    keys.add("p" + tok.text[:4])
-                    keys.add("s" + tok.text[-4:])
-        # Key ids in a fixed order, so the sums below add up the same way in every process.
-        kids = sorted(k for k in map(key_ids.get, keys) if k is not None)
-        if not kids:
+                if tok.weak:
+                    continue
+                native = native or tok.script != ""
+                ids = tok_ids.get(tok)
+                if ids is None:
+                    ids = self._token_ids(tok)
+                for kind, kids in zip("tk", ids[:2]):
+                    for i in kids:
+                        if i not in done:
+                            done.add(i)
+                            families.setdefault((tok, kind), []).append(i)
+                for i in ids[2]:
+                    if i not in done:
+                        done.add(i)
+                        single.append(i)
+            for a, b in zip(tokens, tokens[1:]):
+                if not a.weak and not b.weak:
+                    i = key_ids.get("k" + latin_skeleton(a.text + b.text))
+                    if i is not None and i not in done:
+                        done.add(i)
+                        single.append(i)
+        # Key ids in a fixed order, so the sums below add up the same way in every process: the
+        # families of several keys first (each sorted), then the other keys sorted.
+        order: list[int] = []
+        fam_of: list[int] = []
+        for ids in families.values():
+            if len(ids) > 1:
+                fam_of.extend([fam_of[-1] + 1 if fam_of else 0] * len(ids))
+                order.extend(sorted(ids))
+            else:
+                single.extend(ids)
+        n_multi = len(order)
+        order.extend(sorted(set(single)))
+        if not order:
             return []
-        kid = np.asarray(kids, dtype=np.intp)
+        kid = np.asarray(order, dtype=np.intp)
         starts = self.offsets[kid]
         lens = self.offsets[kid + 1] - starts
         keep = lens <= MAX_POSTINGS
+        fam = np.asarray(fam_of, dtype=np.intp) if n_multi else None
         if not keep.all():
             if not keep.any():
                 # Only very common name parts ("Mohammad Ali"): rank within the rarest of them.
                 keep[int(np.argmin(lens))] = True
             kid, starts, lens = kid[keep], starts[keep], lens[keep]
+            if fam is not None:
+                fam = fam[keep[:n_multi]]
+                n_multi = len(fam)
+                if not n_multi:
+                    fam = None
         flat = self.flat
         if len(kid) == 1:
             idx = flat[int(starts[0]):int(starts[0] + lens[0])]
         else:
             idx = np.concatenate([flat[s:s + n] for s, n in zip(starts.tolist(), lens.tolist())])
         w = np.repeat(self.kweight[kid], lens)
+        n = len(idx)
+        n_names = len(self.names)
+        if fam is not None:
+            # Families of several keys: per record their sum, at most FAMILY_CAP x the best of
+            # them, kept on one of the record's postings in the family (the others weigh 0). One
+            # pass over all of them, indexed by (family, record).
+            m = int(lens[:n_multi].sum())
+            comp = np.repeat(fam * n_names, lens[:n_multi]) + idx[:m]
+            best, total, bmark, positions = _family_scratch(int(fam[-1] + 1) * n_names, m)
+            np.maximum.at(best, comp, w[:m])
+            np.add.at(total, comp, w[:m])
+            bmark[comp] = positions[:m]
+            w[:m] = np.where(bmark[comp] == positions[:m], np.minimum(total[comp], FAMILY_CAP * best[comp]), 0.0)
+            best[comp] = 0.0
+            total[comp] = 0.0
+        mark, positions = _scratch(n_names, n)
         # Sum the key weights per name record over the touched postings only. A scratch array
         # indexed by name record finds the distinct records without sorting all postings: each
         # posting writes its position, and the one position that stays per record picks it.
-        mark, positions = _scratch(len(self.names), len(idx))
-        n = len(idx)
         mark[idx] = positions[:n]
         names = idx[mark[idx] == positions[:n]]
         names.sort()
         mark[names] = positions[:len(names)]
         # Prefer names without extra parts: HIZBALLAH before LEBANESE HIZBALLAH ESO.
         scores = np.bincount(mark[idx], weights=w) / self.name_len[names]
+        out = self._pick(names, scores, limit)
+        if native and len(out) >= limit:
+            # Keep a share of names written in Latin letters (see above), in place of the
+            # lowest-ranked native-script names.
+            nat = self.name_native
+            have = sum(1 for x in out if not nat[x])
+            share = limit // 2
+            if have < share:
+                latin = ~nat[names]
+                natives = [i for i, x in enumerate(out) if nat[x]]
+                drop = set(natives[len(natives) - (share - have):])
+                kept = [x for i, x in enumerate(out) if i not in drop]
+                seen: dict[int, int] = {}
+                for e in self.name_entity[kept].tolist():
+                    seen[e] = seen.get(e, 0) + 1
+                extra = self._pick(names[latin], scores[latin], share - have, seen, set(kept))
+                # (when fewer Latin names rank than the share, the native ones stay)
+                out = kept + extra + [out[i] for i in sorted(drop)][:len(drop) - len(extra)]
+        return out
+
+    def _token_ids(self, tok: Token) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        """The key ids `candidates` looks up for one query part: its spellings (`t`), its skeletons
+        (`k`) and the others (sorted letters; prefix and suffix only for parts the lists do not
+        contain: typos), memoised per index."""
+        key_ids = self.key_ids
+        out: tuple[list[int], list[int], list[int]] = ([], [], [])
+        for key in token_keys(tok):
+            kind = key[0]
+            if kind == "p" or kind == "s":
+                continue
+            i = key_ids.get(key)
+            if i is not None:
+                out[0 if kind == "t" else 1 if kind == "k" else 2].append(i)
+        if "t" + tok.text not in key_ids and len(tok.text) >= 6:
+            for key in ("p" + tok.text[:4], "s" + tok.text[-4:]):
+                i = key_ids.get(key)
+                if i is not None:
+                    out[2].append(i)
+        ids = (tuple(out[0]), tuple(out[1]), tuple(out[2]))
+        if len(self._tok_ids) >= 200_000:
+            self._tok_ids.clear()
+        self._tok_ids[tok] = ids
+        return ids
+
+    def _pick(self, names: np.ndarray, scores: np.ndarray, limit: int, seen: dict | None = None,
+              skip: set | None = None) -> list[int]:
+        """The best-scored `limit` of `names`, at most PER_ENTITY names of one entity (`seen`:
+        names of each entity already taken), none of `skip`."""
         pool = limit * 5
         if len(names) > pool:
             top = np.argpartition(-scores, pool - 1)[:pool]
@@ -215,11 +328,11 @@ class Index:
         # At most PER_ENTITY names of one entity, so an entity with many similar aliases
         # cannot crowd out another entity with the same name.
         out: list[int] = []
-        seen: dict[int, int] = {}
+        seen = {} if seen is None else seen
         chosen = names[top]
         for nidx, e in zip(chosen.tolist(), self.name_entity[chosen].tolist()):
             c = seen.get(e, 0)
-            if c >= PER_ENTITY:
+            if c >= PER_ENTITY or (skip and nidx in skip):
                 continue
             seen[e] = c + 1
             out.append(nidx)
@@ -252,10 +365,25 @@ def _scratch(n_names: int, n_postings: int) -> tuple[np.ndarray, np.ndarray]:
     mark = getattr(_SCRATCH, "mark", None)
     if mark is None or len(mark) < n_names:
         mark = _SCRATCH.mark = np.zeros(n_names, dtype=np.intp)
+    return mark, _positions(n_postings)
+
+
+def _positions(n: int) -> np.ndarray:
     positions = getattr(_SCRATCH, "positions", None)
-    if positions is None or len(positions) < n_postings:
-        positions = _SCRATCH.positions = np.arange(max(n_postings, 65_536), dtype=np.intp)
-    return mark, positions
+    if positions is None or len(positions) < n:
+        positions = _SCRATCH.positions = np.arange(max(n, 65_536), dtype=np.intp)
+    return positions
+
+
+def _family_scratch(size: int, n_postings: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-thread scratch arrays indexed by (key family, name record); `best` and `total` are all
+    zeros between calls."""
+    best = getattr(_SCRATCH, "best", None)
+    if best is None or len(best) < size:
+        best = _SCRATCH.best = np.zeros(size, dtype=np.float64)
+        _SCRATCH.total = np.zeros(size, dtype=np.float64)
+        _SCRATCH.bmark = np.zeros(size, dtype=np.intp)
+    return best, _SCRATCH.total, _SCRATCH.bmark, _positions(n_postings)
 
 
 PART_PROPS = {"first": ("firstName", "middleName"), "last": ("lastName",)}
