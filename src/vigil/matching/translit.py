@@ -109,6 +109,11 @@ def arabic_skeletons(word: str) -> tuple[str, ...]:
             options.append((ARABIC_DIGITS[ch],))
         else:
             options.append(ARABIC_SKEL.get(ch, ("",)))
+    return _expand(options)
+
+
+def _expand(options: list) -> tuple[str, ...]:
+    """Every reading of a word (one choice per letter), collapsed to skeletons, first MAX_SKELETONS kept."""
     out: list[str] = []
     for combo in itertools.product(*options):
         key = _collapse("".join(combo))
@@ -208,14 +213,7 @@ def hebrew_skeletons(word: str) -> tuple[str, ...]:
             options.append(("",))  # final -e / -a (Moshe, Sarah)
         else:
             options.append(HEBREW_SKEL.get(ch, ("",)))
-    out: list[str] = []
-    for combo in itertools.product(*options):
-        key = _collapse("".join(combo))
-        if key and key not in out:
-            out.append(key)
-        if len(out) >= MAX_SKELETONS:
-            break
-    return tuple(out)
+    return _expand(options)
 
 
 # -- Hangul: syllable decomposition + Revised Romanisation and its common variants --------
