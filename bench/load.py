@@ -159,25 +159,38 @@ async def drive_raw(base: str, qs: list[dict], duration: float, concurrency: int
         conns = []
     while len(conns) < concurrency:
         conns.append(RawConnection(host, port))
+
+    async def opening(i: int) -> None:
+        if ramp and conns[i].writer is None:
+            await asyncio.sleep(ramp * i / concurrency)
+
+    async def send(i: int, k: int) -> bool:
+        try:
+            status, body = await conns[i].post(requests[k % len(requests)])
+            return status == 200 and body.startswith(b'{"responses":{"q":{"status":200')
+        except (OSError, ValueError, asyncio.IncompleteReadError):
+            return False
+
+    return await closed_loop(send, duration, concurrency, opening)
+
+
+async def closed_loop(send, duration: float, concurrency: int, opening=None) -> dict:
+    """`concurrency` workers, each awaiting `send(worker, k)` (True when answered well) for its next
+    request k (worker, worker + concurrency, ...) as soon as the last is in, until `duration` is up;
+    `opening(worker)`, if given, is awaited first, outside the timings."""
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + duration
 
     async def worker(i: int) -> None:
         nonlocal errors
-        conn = conns[i]
-        if ramp and conn.writer is None:
-            await asyncio.sleep(ramp * i / concurrency)
+        if opening is not None:
+            await opening(i)
         k = i
         while time.perf_counter() < deadline:
-            request = requests[k % len(requests)]
-            k += concurrency
             t = time.perf_counter()
-            try:
-                status, body = await conn.post(request)
-                ok = status == 200 and body.startswith(b'{"responses":{"q":{"status":200')
-            except (OSError, ValueError, asyncio.IncompleteReadError):
-                ok = False
+            ok = await send(i, k)
+            k += concurrency
             latencies.append(time.perf_counter() - t)
             if not ok:
                 errors += 1
@@ -198,31 +211,16 @@ def summary(latencies: list[float], errors: int, elapsed: float) -> dict:
 
 
 async def drive(base: str, qs: list[dict], duration: float, concurrency: int) -> dict:
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + duration
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        async def worker(i: int) -> None:
-            nonlocal errors
-            k = i
-            while time.perf_counter() < deadline:
-                body = {"queries": {"q": qs[k % len(qs)]}}
-                k += concurrency
-                t = time.perf_counter()
-                try:
-                    r = await client.post("/match/default", json=body)
-                    ok = r.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                latencies.append(time.perf_counter() - t)
-                if not ok:
-                    errors += 1
+        async def send(i: int, k: int) -> bool:
+            try:
+                r = await client.post("/match/default", json={"queries": {"q": qs[k % len(qs)]}})
+                return r.status_code == 200
+            except httpx.HTTPError:
+                return False
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return summary(latencies, errors, elapsed)
+        return await closed_loop(send, duration, concurrency)
 
 
 def batch_timing(base: str, qs: list[dict], rounds: int) -> dict:
