@@ -39,11 +39,12 @@ def code_fingerprint() -> str:
     import vigil.matching
     import vigil.model
 
-    digest = hashlib.sha256(__version__.encode())
+    # Compiled and pure-Python classes pickle differently: the mode is part of the key.
+    digest = hashlib.sha256(f"{__version__}:{vigil.matching.native.MODE}".encode())
     for pkg in (vigil.matching, vigil.model):
         root = Path(pkg.__file__).parent
         for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".yml", ".yaml", ".json", ".txt", ".tsv") and path.is_file():
+            if path.suffix in (".py", ".so", ".pyd", ".yml", ".yaml", ".json", ".txt", ".tsv") and path.is_file():
                 st = path.stat()
                 digest.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]

@@ -143,3 +143,11 @@ def test_screen_table_wide_keeps_one_column_per_field(loaded):
     r = run("Ghasem Soleimani")  # COLUMNS=200 from the fixture
     header = next(line for line in r.stdout.splitlines() if line.startswith("┃"))
     assert [c.strip() for c in header.split("┃")[1:-1]] == ["#", "caption", "id", "datasets", "score", "match", "why"]
+
+
+def test_version_says_which_matching_code_runs():
+    from vigil.matching import native
+
+    r = CliRunner().invoke(app, ["--version"])
+    assert r.exit_code == 0
+    assert r.output.startswith("vigil ") and f"matching code: {native.MODE}" in r.output

@@ -43,6 +43,7 @@ class BenchError(Exception):
 def run_bench(mirror: Path | None = None, only: Iterable[str] | None = None, quick: bool = False,
               prefer_store: bool = True, console: Console | None = None) -> Report:
     from vigil import __version__
+    from vigil.matching import native
 
     selected = list(dict.fromkeys(only or SECTIONS))
     unknown = [s for s in selected if s not in SECTIONS]
@@ -56,6 +57,7 @@ def run_bench(mirror: Path | None = None, only: Iterable[str] | None = None, qui
     ctx.report.meta.update({
         "vigil": __version__, "nomenklatura": anchors.version() or anchors.NOT_INSTALLED,
         "python": platform.python_version(), "quick": quick, "mirror": str(mirror),
+        "matching_code": native.MODE + (f" ({native.REASON})" if native.REASON else ""),
         "sections": [s for s in SECTIONS if s in selected],
     })
     for name in SECTIONS:

@@ -36,7 +36,8 @@ def bench(
     # Off a terminal (piped, CI logs) rich would wrap the wide table at 80 columns.
     out = console if console.is_terminal else Console(width=160)
     out.print(report.table(title=title))
-    out.print(f"nomenklatura: {meta.get('nomenklatura')}; data: {meta.get('mirror')}", highlight=False)
+    out.print(f"matching code: {meta.get('matching_code')}; nomenklatura: {meta.get('nomenklatura')}; "
+              f"data: {meta.get('mirror')}", highlight=False)
     if json_out is not None:
         report.write_json(json_out)
         out.print(f"JSON report written to {json_out}", highlight=False)

@@ -18,7 +18,10 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"vigil {__version__}")
+        from vigil.matching import native
+
+        reason = f" ({native.REASON})" if native.REASON else ""
+        typer.echo(f"vigil {__version__}, matching code: {native.MODE}{reason}")
         raise typer.Exit()
 
 

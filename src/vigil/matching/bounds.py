@@ -25,7 +25,7 @@ The relaxation relies on these facts of `scoring.align`, to be revisited if they
 from __future__ import annotations
 
 from .names import Token, make_token
-from .scoring import DEFAULT_CONFIG, _SIM_CACHE, merge_acronym, merge_compounds, sim_miss
+from .scoring import DEFAULT_CONFIG, merge_acronym, merge_compounds, sim_miss, sim_row
 
 # Config keys `align` / the matcher use as multipliers: the bound assumes each is in [0, 1].
 _FACTORS = ("weak_alias_factor", "unmatched_candidate_factor", "single_token_factor", "swapped_parts_factor",
@@ -46,7 +46,7 @@ def usable(cfg: dict, weights: dict) -> bool:
     return cfg["fuzzy_floor"] > 0.5 and cfg["min_token_score"] > 0.5
 
 
-def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: list[float], wc: list[float], cfg: dict) -> float:
+def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...], wc: tuple[float, ...], cfg: dict) -> float:
     """Upper bound of `scoring.align(q, c, cfg, weigh, org).score` for either `org`; `wq`/`wc`:
     the parts' weights as `align` computes them (0.25 for weak parts, else `weigh`)."""
     nq, nc = len(q), len(c)
@@ -55,23 +55,21 @@ def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: list[float], wc:
     min_tok = cfg["min_token_score"]
     floor = cfg["fuzzy_floor"]
     fall = floor - 0.5
-    cache = _SIM_CACHE if cfg is DEFAULT_CONFIG else {}
-    get = cache.get
     col = [0.0] * nc  # best similarity (after the floor fall-off) of each candidate part
     strong_c_hit = [False] * nc  # candidate part a strong query part can align with
     num_q = 0.0  # sum of query parts' best similarity x weight
     q_left = False  # a strong query part aligns with nothing
     strong_q = 0
     weak_aligns = False  # a weak query part aligns with something (it may take a strong part's partner)
-    hi_q = 0.0  # weight of query parts whose best similarity is >= 1 - f (see below)
     lows: list[tuple[float, float]] = []
     for i, a in enumerate(q):
         short_a = len(a.text) <= 1
         best = 0.0
+        row = sim_row(a, cfg)  # the similarity cache, read inline
         for j, b in enumerate(c):
-            s = get((a, b))
+            s = row.get(b)
             if s is None:
-                s = sim_miss(a, b, cfg)
+                s = sim_miss(a, b, cfg, row)
             if s < min_tok:
                 continue
             if s < floor and not short_a and len(b.text) > 1:

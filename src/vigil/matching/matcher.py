@@ -6,7 +6,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from vigil.model import Entity, SchemaError, model
 
@@ -74,7 +74,8 @@ class MatchResult:
 @dataclass
 class MatchResponse:
     results: list[MatchResult]
-    total: int
+    total: int  # candidates scoring above 0
+    scored: int = 0  # candidates whose names were scored in full (the bounds skip the others)
 
 
 @dataclass(slots=True)
@@ -257,15 +258,17 @@ class Matcher:
         check = filters.ok if filters.active else None
         if algorithm == "ofac":
             results = []
+            n_ofac = 0
             for eidx, names in self._candidates(q, n_cand).items():
                 rec = entities[eidx]
                 if (check is not None and not check(rec)) or not _compatible(qschema, rec.entity.schema.name):
                     continue
                 score, expl = ofac.score_entity(q, rec, names, w)
+                n_ofac += 1
                 if score > 0:
                     results.append(MatchResult(rec.entity, score, score >= threshold, expl))
             results.sort(key=lambda r: (-r.score, r.entity.id or ""))
-            return MatchResponse(results[:limit], len(results))
+            return MatchResponse(results[:limit], len(results), n_ofac)
 
         weigh = self.index.weigh
         prune = getattr(self, "prune", None)
@@ -276,11 +279,12 @@ class Matcher:
         wn = w["name"]
         memo: dict = {}
         scored = []  # (score, entity id, record, best name, qualifier values)
+        n_scored = 0
         for eidx, names in self._candidates(q, n_cand).items():
             rec = entities[eidx]
             if (check is not None and not check(rec)) or not _compatible(qschema, rec.entity.schema.name):
                 continue
-            values = qualifier_values(q, rec, w, memo)
+            values: Sequence[float] = qualifier_values(q, rec, w, memo)
             if prune and names:
                 qsum = sum(values)
                 # The name score must exceed `lam` for the total to be above 0 (the margin covers
@@ -289,6 +293,7 @@ class Matcher:
                 if lam >= 1.0 or (lam >= 0.0 and self._names_at_most(q, rec, names, lam, cfg, memo)):
                     continue
             best = best_name(q, rec, names, cfg, weigh, memo)
+            n_scored += 1
             if best[2] is None and not q.ids:
                 values = ()  # no name scored: qualifiers do not count (see `qualifiers`)
             score = max(0.0, min(1.0, _total(best[0], values, wn)))
@@ -300,7 +305,7 @@ class Matcher:
         for score, _, rec, best in scored[:limit]:
             quals = qualifiers(q, rec, w, best[2] is not None)
             results.append(MatchResult(rec.entity, score, score >= threshold, explain(best, quals, w)))
-        return MatchResponse(results, len(scored))
+        return MatchResponse(results, len(scored), n_scored)
 
     def _names_at_most(self, q: Query, rec: EntityRecord, names: list[NameRecord], lam: float, cfg: dict,
                        memo: dict) -> bool:
@@ -342,16 +347,16 @@ class Matcher:
                     hc = nrec.heads = _heads(ctoks)
                 if not (hq[0] and hc[1] and _split_from(hq, hc)) and not (hc[0] and hq[1] and _split_from(hc, hq)):
                     continue
-                key = ("e", qtoks, ctoks)
-                alts = memo.get(key)
+                ekey = ("e", qtoks, ctoks)
+                alts = memo.get(ekey)
                 if alts is None:
-                    alts = memo[key] = even_joins(qtoks, ctoks, hq, hc)
+                    alts = memo[ekey] = even_joins(qtoks, ctoks, hq, hc)
                 for qt, ct in alts:
                     if bounds.align_bound(qt, ct, part_weights(qt), part_weights(ct), cfg) > most:
                         return False
                 continue
-            key = ("a", qtoks, ctoks, org)
-            alts = memo.get(key)
+            akey = ("a", qtoks, ctoks, org)
+            alts = memo.get(akey)
             if alts is None:
                 sq = memo.get(("s", qtoks))
                 if sq is None:
@@ -359,7 +364,7 @@ class Matcher:
                 sc = nrec.shape
                 if sc is None:
                     sc = nrec.shape = bounds.shape(ctoks)
-                alts = memo[key] = bounds.alternatives(qtoks, ctoks, org, sq, sc)
+                alts = memo[akey] = bounds.alternatives(qtoks, ctoks, org, sq, sc)
             for qt, ct, is_acronym in alts:
                 ub = bounds.align_bound(qt, ct, part_weights(qt), part_weights(ct), cfg)
                 if (ub * acr if is_acronym else ub) > most:
@@ -597,7 +602,7 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
     `memo` (one dict per query) shares name alignments between candidates: the same person on
     several lists often carries the very same names (interned token tuples).
     """
-    best = (0.0, None, None, None)
+    best: tuple[float, Any, Any, Any] = (0.0, None, None, None)
     org = "org" in (q.kind, rec.kind) and "person" not in (q.kind, rec.kind)  # see scoring.align
     check_swap = bool(q.first_keys and q.last_keys and rec.first_keys and rec.last_keys)
     for qname, qtoks in q.names:
@@ -677,8 +682,9 @@ def qualifier_values(q: Query, rec: EntityRecord, w: dict, memo: dict | None = N
             cmp = compare_dates(q.dobs, rec.dobs)
         else:
             key = ("d", *rec.dobs)
-            cmp = memo.get(key, memo)
-            if cmp is memo:
+            if key in memo:  # (None when not comparable)
+                cmp = memo[key]
+            else:
                 cmp = memo[key] = compare_dates(q.dobs, rec.dobs)
         if cmp is not None:
             out.append(cmp[1] * w["dob_match"] if cmp[0] == "match" else w["dob_mismatch"])

@@ -83,7 +83,7 @@ def _deleet(word: str) -> str:
     return word.translate(_LEET).replace("9", "g")
 
 
-_ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th|er|e|eme|ème)")
+_ORDINAL_RE = re.compile(r"(\d+)(?:st|nd|rd|th|er|e|eme|ème)")
 _ROMAN_RE = re.compile(r"(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})")  # 1-39
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 
@@ -351,7 +351,7 @@ class Token:
     role: str = ""
 
 
-_TOKENS: dict[tuple[str, bool], Token] = {}
+_TOKENS: dict[tuple[str, bool | str], Token] = {}  # (word, weak) or (word, role)
 _MAX_TOKENS = 500_000
 
 
@@ -478,8 +478,8 @@ def _numbers(words: list[str]) -> list[str]:
             out.append(str(_NUMBER_WORDS[w]))
         elif w in _ORDINAL_WORDS and w != "second":
             out.append(str(_ORDINAL_WORDS[w]))
-        elif _ORDINAL_RE.fullmatch(w) and not w.endswith("e"):
-            out.append(re.match(r"\d+", w).group(0))
+        elif (ordinal := _ORDINAL_RE.fullmatch(w)) and not w.endswith("e"):
+            out.append(ordinal.group(1))
         elif i > 0 and _ROMAN_RE.fullmatch(w):
             out.append(str(_roman(w)))  # series markers: Fund II = Fund 2 (never the first word: "I", "X")
         else:

@@ -66,28 +66,48 @@ class Explanation:
 
 
 # -- token and name similarity -----------------------------------------------------------
-_SIM_CACHE: dict[tuple[Token, Token], float] = {}
+# Similarities under the default config: a row per token (`a` -> `b` -> similarity). Rows rather
+# than (a, b) tuple keys: a query reads one row per query part, and the cache holds a few thousand
+# dicts instead of several hundred thousand tuples for the garbage collector to walk.
+_SIM_CACHE: dict[Token, dict[Token, float]] = {}
+_SIM_ENTRIES = 0
+_SIM_MAX_ENTRIES = 500_000
+
+
+def sim_row(a: Token, cfg: dict[str, float]) -> dict[Token, float]:
+    """The cached similarities of `a` for hot loops to read inline (`row.get(b)`, then `sim_miss`
+    on None). Requests with their own config get an empty throwaway row, so they never see or
+    spoil another's values."""
+    if cfg is not DEFAULT_CONFIG:
+        return {}
+    row = _SIM_CACHE.get(a)
+    if row is None:
+        row = _SIM_CACHE[a] = {}
+    return row
 
 
 def token_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
     """Similarity of two name parts in [0, 1]. Cached (tokens are interned) for the default
-    config only, so requests with their own config never see or spoil another's values."""
-    if cfg is not DEFAULT_CONFIG:
-        return _token_sim(a, b, cfg)
-    hit = _SIM_CACHE.get((a, b))
+    config only."""
+    row = sim_row(a, cfg)
+    hit = row.get(b)
     if hit is not None:
         return hit
-    return sim_miss(a, b, cfg)
+    return sim_miss(a, b, cfg, row)
 
 
-def sim_miss(a: Token, b: Token, cfg: dict[str, float]) -> float:
-    """`token_sim` for a pair the caller already looked up in `_SIM_CACHE` (hot loops read the
-    cache inline: a miss need not look again)."""
+def sim_miss(a: Token, b: Token, cfg: dict[str, float], row: dict[Token, float]) -> float:
+    """`token_sim` for a pair not in `row` (= `sim_row(a, cfg)`): computed and kept there."""
+    global _SIM_ENTRIES
     val = _token_sim(a, b, cfg)
     if cfg is DEFAULT_CONFIG:
-        if len(_SIM_CACHE) > 500_000:
+        if _SIM_ENTRIES >= _SIM_MAX_ENTRIES:
+            # Bounded: a long-running server meets new query words forever. (`row` is then a
+            # detached dict, filled in vain until the caller's loop ends.)
             _SIM_CACHE.clear()
-        _SIM_CACHE[(a, b)] = val
+            _SIM_ENTRIES = 0
+        _SIM_ENTRIES += 1
+    row[b] = val
     return val
 
 
@@ -255,12 +275,12 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         return Alignment(0.0, [], len(q), len(c))
     min_tok = cfg["min_token_score"]
     cands = []
-    cache = _SIM_CACHE if cfg is DEFAULT_CONFIG else {}  # token_sim's cache, read inline (hot loop)
     for i, a in enumerate(q):
+        row = sim_row(a, cfg)  # token_sim's cache, read inline (hot loop)
         for j, b in enumerate(c):
-            s = cache.get((a, b))
+            s = row.get(b)
             if s is None:
-                s = sim_miss(a, b, cfg)
+                s = sim_miss(a, b, cfg, row)
             if s >= min_tok:
                 cands.append((s, -abs(i - j), i, j))
     cands.sort(reverse=True)

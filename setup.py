@@ -1,0 +1,32 @@
+"""Build script: everything else is in pyproject.toml.
+
+The matching hot path (name analysis, token similarity, upper bounds, candidate index, matcher) is
+compiled to C with mypyc when it can be: about 1.6x as many screening queries per CPU-second, with
+identical results (tests/matching/test_native.py). Without mypyc or a C compiler, or with
+VIGIL_PURE_PYTHON=1 set at install time, vigil installs and runs as pure Python.
+"""
+import os
+
+from setuptools import setup
+
+NATIVE = ["names", "scoring", "bounds", "index", "matcher"]  # see vigil/matching/native.py
+
+
+def native_extensions() -> list:
+    if os.environ.get("VIGIL_PURE_PYTHON", "") not in ("", "0"):
+        return []
+    try:
+        from mypyc.build import mypycify
+    except ImportError:
+        print("vigil: mypyc not available, installing the pure-Python matcher")
+        return []
+    # The build environment lacks vigil's dependencies (numpy ...): their types are Any to mypyc.
+    options = ["--ignore-missing-imports", "--follow-imports=silent"]
+    paths = [f"src/vigil/matching/{m}.py" for m in NATIVE]
+    exts = mypycify(options + paths, opt_level="3", group_name="vigil_matching")
+    for ext in exts:
+        ext.optional = True  # no C compiler: install the pure-Python code instead of failing
+    return exts
+
+
+setup(ext_modules=native_extensions())

@@ -1,0 +1,78 @@
+"""Compiled or pure Python: which matching code this process runs.
+
+`setup.py` compiles the modules in NATIVE with mypyc, next to their sources (in place, for an
+editable install). Python then loads a compiled module even after its `.py` changed, so an edit
+would silently not count. `select()` runs before any of them is imported (from the package's
+`__init__`) and loads all of them from source when
+* VIGIL_PURE_PYTHON is set (to 1, yes or true): profiling, debugging, monkeypatching;
+* any compiled module is older than its source (edited or checked out since the last build:
+  a warning says how to rebuild);
+* some are compiled and some are not (a partly failed build).
+Never a mix: compiled modules call each other directly, not through `sys.modules`.
+"""
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
+import sys
+import warnings
+from pathlib import Path
+
+NATIVE = ("names", "scoring", "bounds", "index", "matcher")  # keep in step with setup.py
+_HERE = Path(__file__).parent
+_PACKAGE = __name__.rpartition(".")[0]
+
+MODE = "pure Python"  # or "compiled": what `select()` chose
+REASON = ""  # why pure Python, for `vigil bench` and warnings
+
+
+def _compiled_file(name: str) -> Path | None:
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = _HERE / f"{name}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def _pure_requested() -> bool:
+    return os.environ.get("VIGIL_PURE_PYTHON", "").strip().lower() in ("1", "yes", "true", "on")
+
+
+class _FromSource(importlib.abc.MetaPathFinder):
+    """Finds the NATIVE modules' `.py` files ahead of the compiled ones beside them."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        package, _, name = fullname.rpartition(".")
+        if package == _PACKAGE and name in NATIVE:
+            return importlib.util.spec_from_file_location(fullname, _HERE / f"{name}.py")
+        return None
+
+
+def select() -> str:
+    """Decide once per process, before the first NATIVE import; returns MODE."""
+    global MODE, REASON
+    if any(f"{_PACKAGE}.{n}" in sys.modules for n in NATIVE) or any(isinstance(f, _FromSource) for f in sys.meta_path):
+        return MODE  # already decided (and imported)
+    compiled = {n: _compiled_file(n) for n in NATIVE}
+    sources = {n: _HERE / f"{n}.py" for n in NATIVE}
+    if not any(compiled.values()):
+        MODE, REASON = "pure Python", "not compiled at install time (mypyc or a C compiler missing)"
+        return MODE
+    if not all(p.is_file() for p in sources.values()):
+        MODE, REASON = "compiled", ""  # installed without sources: nothing else to run
+        return MODE
+    stale = [n for n in NATIVE if compiled[n] is None or sources[n].stat().st_mtime > compiled[n].stat().st_mtime]
+    if _pure_requested():
+        REASON = "VIGIL_PURE_PYTHON is set"
+    elif stale:
+        REASON = f"the compiled code is older than {', '.join(n + '.py' for n in stale)}"
+        warnings.warn(f"vigil: {REASON}; running the pure-Python matcher (slower). "
+                      "Rebuild with: pip install -e .", RuntimeWarning, stacklevel=2)
+    else:
+        MODE, REASON = "compiled", ""
+        return MODE
+    MODE = "pure Python"
+    sys.meta_path.insert(0, _FromSource())
+    return MODE
