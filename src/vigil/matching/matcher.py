@@ -154,6 +154,18 @@ class Matcher:
         # same results, slower; kept to check the bounds against (tests/matching/test_bounds.py).
         self.prune = prune
 
+    @classmethod
+    def from_index(cls, index: Index, prune: bool | None = None) -> "Matcher":
+        """A Matcher over an index built before (unpickled: see `__reduce__`)."""
+        matcher = cls((), prune)
+        matcher.index = index
+        return matcher
+
+    def __reduce__(self):
+        # Pickled (the index cache) as its index: the compiled class cannot be created without
+        # running __init__, which wants the entities.
+        return (Matcher.from_index, (self.index, self.prune))
+
     def __len__(self) -> int:
         return len(self.index.entities)
 

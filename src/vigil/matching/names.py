@@ -350,6 +350,11 @@ class Token:
     # characters read as Japanese/Korean (carries those readings in `syn`); "" otherwise.
     role: str = ""
 
+    def __reduce__(self):
+        # Rebuilt through the constructor: a frozen class cannot take its fields back one by one,
+        # and the compiled class has no generated __setstate__ for it.
+        return (Token, (self.key, self.text, self.skels, self.vkey, self.syn, self.weak, self.script, self.role))
+
 
 _TOKENS: dict[tuple[str, bool | str], Token] = {}  # (word, weak) or (word, role)
 _MAX_TOKENS = 500_000
