@@ -1,7 +1,7 @@
 """Build script: everything else is in pyproject.toml.
 
 The matching hot path (name analysis, token similarity, upper bounds, candidate index, matcher) is
-compiled to C with mypyc when it can be: about 1.6x as many screening queries per CPU-second, with
+compiled to C with mypyc when it can be: about 1.35x as many screening queries per CPU-second, with
 identical results (tests/matching/test_native.py). Without mypyc or a C compiler, or with
 VIGIL_PURE_PYTHON=1 set at install time, vigil installs and runs as pure Python.
 """
