@@ -5,7 +5,10 @@ compiled to C with mypyc when it can be: about 1.35x as many screening queries p
 identical results (tests/matching/test_native.py). Without mypyc or a C compiler, or with
 VIGIL_PURE_PYTHON=1 set at install time, vigil installs and runs as pure Python.
 """
+import hashlib
+import json
 import os
+from pathlib import Path
 
 from setuptools import setup
 
@@ -20,6 +23,7 @@ def native_extensions() -> list:
     except ImportError:
         print("vigil: mypyc not available, installing the pure-Python matcher")
         return []
+    _stamp_sources()
     # The build environment lacks vigil's dependencies (numpy ...): their types are Any to mypyc.
     options = ["--ignore-missing-imports", "--follow-imports=silent"]
     paths = [f"src/vigil/matching/{m}.py" for m in NATIVE]
@@ -27,6 +31,14 @@ def native_extensions() -> list:
     for ext in exts:
         ext.optional = True  # no C compiler: install the pure-Python code instead of failing
     return exts
+
+
+def _stamp_sources() -> None:
+    """Record what the compiled modules are built from: at run time a source that no longer matches
+    (edited since the build) makes vigil run the Python code instead (vigil/matching/native.py)."""
+    here = Path(__file__).parent / "src" / "vigil" / "matching"
+    digests = {m: hashlib.sha256((here / f"{m}.py").read_bytes()).hexdigest() for m in NATIVE}
+    (here / "native_build.json").write_text(json.dumps(digests, indent=1) + "\n")
 
 
 setup(ext_modules=native_extensions())

@@ -51,7 +51,10 @@ def main() -> int:
     for source, sub in (("ofac", "ofac_sdn"), ("un", "un"), ("uk", "uk_ofsi")):
         entities.extend(parse(source, DATA / sub).entities)
     matcher = Matcher(entities)
-    print(f"lists: {len(entities)} entities, matcher built in {time.perf_counter() - t:.1f}s")
+    from vigil.matching import native
+
+    print(f"lists: {len(entities)} entities, matcher built in {time.perf_counter() - t:.1f}s "
+          f"(matching code: {native.MODE})")
     t = time.perf_counter()
     gaz = gazetteer_for(matcher)
     print(f"gazetteer: {gaz.size} names in {time.perf_counter() - t:.1f}s")

@@ -1,20 +1,23 @@
 """Compiled or pure Python: which matching code this process runs.
 
 `setup.py` compiles the modules in NATIVE with mypyc, next to their sources (in place, for an
-editable install). Python then loads a compiled module even after its `.py` changed, so an edit
-would silently not count. `select()` runs before any of them is imported (from the package's
-`__init__`) and loads all of them from source when
+editable install), and records each source's SHA-256 in `native_build.json`. Python loads a compiled
+module even after its `.py` changed, so an edit would silently not count. `select()` runs before
+any of them is imported (from the package's `__init__`) and loads all of them from source when
 * VIGIL_PURE_PYTHON is set (to 1, yes or true): profiling, debugging, monkeypatching;
-* any compiled module is older than its source (edited or checked out since the last build:
-  a warning says how to rebuild);
+* a source no longer matches what was compiled (edited or checked out since the last build: a
+  warning says how to rebuild). Content, not timestamps: installing a wheel gives files arbitrary
+  modification times;
 * some are compiled and some are not (a partly failed build).
 Never a mix: compiled modules call each other directly, not through `sys.modules`.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import json
 import os
 import sys
 import warnings
@@ -34,6 +37,16 @@ def _compiled_file(name: str) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def _changed_since_build() -> list[str]:
+    """The NATIVE modules whose source differs from the one compiled."""
+    try:
+        built = json.loads((_HERE / "native_build.json").read_text())
+    except (OSError, ValueError):
+        return []  # no record (built by hand): nothing to compare, trust the compiled code
+    return [n for n in NATIVE
+            if n in built and hashlib.sha256((_HERE / f"{n}.py").read_bytes()).hexdigest() != built[n]]
 
 
 def _pure_requested() -> bool:
@@ -63,11 +76,14 @@ def select() -> str:
     if not all(p.is_file() for p in sources.values()):
         MODE, REASON = "compiled", ""  # installed without sources: nothing else to run
         return MODE
-    stale = [n for n in NATIVE if compiled[n] is None or sources[n].stat().st_mtime > compiled[n].stat().st_mtime]
     if _pure_requested():
         REASON = "VIGIL_PURE_PYTHON is set"
-    elif stale:
-        REASON = f"the compiled code is older than {', '.join(n + '.py' for n in stale)}"
+    elif missing := [n for n in NATIVE if compiled[n] is None]:
+        REASON = f"a partial build: {', '.join(missing)} not compiled"
+        warnings.warn(f"vigil: {REASON}; running the pure-Python matcher (slower). "
+                      "Rebuild with: pip install -e .", RuntimeWarning, stacklevel=2)
+    elif stale := _changed_since_build():
+        REASON = f"{', '.join(n + '.py' for n in stale)} changed since the code was compiled"
         warnings.warn(f"vigil: {REASON}; running the pure-Python matcher (slower). "
                       "Rebuild with: pip install -e .", RuntimeWarning, stacklevel=2)
     else:
