@@ -1,8 +1,12 @@
-"""Where vigil keeps its data: `VIGIL_HOME` (default ~/.vigil) and `VIGIL_DATABASE_URL`."""
+"""Where vigil keeps its data: `VIGIL_HOME` (default ~/.vigil) and `VIGIL_DATABASE_URL`; shared settings."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+# Terminal width (columns) from which tables keep all their columns; below it the CLI tables fold
+# secondary columns into the main ones and the scan report prints one block per entity.
+WIDE_TERMINAL = 120
 
 
 def home() -> Path:

@@ -6,6 +6,8 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 
+from vigil.config import WIDE_TERMINAL
+
 console = Console()
 err_console = Console(stderr=True)
 
@@ -14,13 +16,10 @@ EXIT_MATCH = 1  # screening found a match and --fail-on-match was given
 EXIT_BAD_INPUT = 2
 
 
-# Below this width the tables fold secondary columns into the main ones so the explanation keeps room;
-# ids and scores are never wrapped or cut (an analyst copies them).
-WIDE_TABLE = 120
-
-
 def is_wide() -> bool:
-    return console.width >= WIDE_TABLE
+    """Below `WIDE_TERMINAL` columns the tables fold secondary columns into the main ones so the
+    explanation keeps room; ids and scores are never wrapped or cut (an analyst copies them)."""
+    return console.width >= WIDE_TERMINAL
 
 
 def key_column(table, header: str, values, justify: str = "left") -> None:

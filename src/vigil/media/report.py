@@ -11,6 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from vigil.config import WIDE_TERMINAL
 from vigil.media.scan import ScanResult
 
 CONTEXT_STYLE = {"designated": "bold red", "called_for": "bold yellow", "delisted": "bold green",
@@ -41,7 +42,7 @@ def render_terminal(result: ScanResult, console: Console) -> None:
     if result.entities:
         rows = [_entity_row(le, a.date) for le in result.entities]
         title = f"Listed entities named in the article ({len(result.entities)})"
-        if console.width < NARROW:
+        if console.width < WIDE_TERMINAL:  # one block per entity instead of a five-column table
             _print_blocks(console, title, rows)
         else:
             table = Table(title=title, show_lines=True)
@@ -72,9 +73,6 @@ def render_terminal(result: ScanResult, console: Console) -> None:
         names = ", ".join(f"{p.name}" + (f" [{CONTEXT_LABEL[p.context]}]" if p.context != "mentioned" else "")
                           for p in others)
         console.print(Group(Text("Other named parties, not on any list: ", style="bold"), Text(names)))
-
-
-NARROW = 120  # below this many columns, one block per entity instead of a five-column table
 
 
 def _esc(s: str) -> str:
