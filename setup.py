@@ -16,7 +16,7 @@ NATIVE = ["names", "scoring", "bounds", "index", "matcher"]  # see vigil/matchin
 
 
 def native_extensions() -> list:
-    if os.environ.get("VIGIL_PURE_PYTHON", "") not in ("", "0"):
+    if os.environ.get("VIGIL_PURE_PYTHON", "").strip().lower() in ("1", "yes", "true", "on"):
         return []
     try:
         from mypyc.build import mypycify

@@ -357,3 +357,27 @@ def test_memoised_date_comparison_agrees_with_the_plain_one(list_entities, share
         assert got == _plain_compare_dates(q, c), (q, c)
         kinds.add(got and got[:2])
     assert len(pairs) > 10_000 and {("match", 1.0), ("match", 0.6), ("mismatch", 1.0), None} <= kinds
+
+
+def test_the_similarity_cache_is_bounded_and_changes_no_value(monkeypatch):
+    """A long-running server meets new words forever: the cache empties itself at its bound, and a
+    value read from it equals a fresh computation (also across the emptying)."""
+    from vigil.matching import scoring
+    from vigil.matching.names import name_tokens
+
+    words = name_tokens("Mohammad Muhammad Mehmet Ahmed Ahmad Hossein Husayn Hassan Soleimani Sulaymani "
+                        "Alavi Alawi Qasem Ghasem Kasim Mahmoud Mahmood Ali Aliyev Petrov Petrova", "person")
+    fresh = {(a, b): scoring._token_sim(a, b, scoring.DEFAULT_CONFIG) for a in words for b in words}
+    monkeypatch.setattr(scoring, "_SIM_CACHE", {})
+    monkeypatch.setattr(scoring, "_SIM_ENTRIES", 0)
+    monkeypatch.setattr(scoring, "_SIM_MAX_ENTRIES", 100)
+    for _ in range(2):
+        for (a, b), value in fresh.items():
+            assert scoring.token_sim(a, b, scoring.DEFAULT_CONFIG) == value
+            assert sum(len(row) for row in scoring._SIM_CACHE.values()) <= 100
+    assert len(fresh) > 300 and scoring._SIM_CACHE  # it was emptied and filled again
+    # Another config's values are never cached.
+    custom = {**scoring.DEFAULT_CONFIG, "skeleton_score": 0.5}
+    before = scoring._SIM_ENTRIES
+    scoring.token_sim(words[0], words[1], custom)
+    assert scoring._SIM_ENTRIES == before

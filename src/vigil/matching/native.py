@@ -50,6 +50,7 @@ def _changed_since_build() -> list[str]:
 
 
 def _pure_requested() -> bool:
+    # (setup.py reads the variable the same way at install time)
     return os.environ.get("VIGIL_PURE_PYTHON", "").strip().lower() in ("1", "yes", "true", "on")
 
 
@@ -71,24 +72,25 @@ def select() -> str:
     compiled = {n: _compiled_file(n) for n in NATIVE}
     sources = {n: _HERE / f"{n}.py" for n in NATIVE}
     if not any(compiled.values()):
-        MODE, REASON = "pure Python", "not compiled at install time (mypyc or a C compiler missing)"
+        MODE, REASON = "pure Python", "not compiled at install (VIGIL_PURE_PYTHON, or no mypyc or C compiler)"
         return MODE
     if not all(p.is_file() for p in sources.values()):
         MODE, REASON = "compiled", ""  # installed without sources: nothing else to run
         return MODE
     if _pure_requested():
         REASON = "VIGIL_PURE_PYTHON is set"
-    elif missing := [n for n in NATIVE if compiled[n] is None]:
-        REASON = f"a partial build: {', '.join(missing)} not compiled"
-        warnings.warn(f"vigil: {REASON}; running the pure-Python matcher (slower). "
-                      "Rebuild with: pip install -e .", RuntimeWarning, stacklevel=2)
-    elif stale := _changed_since_build():
-        REASON = f"{', '.join(n + '.py' for n in stale)} changed since the code was compiled"
-        warnings.warn(f"vigil: {REASON}; running the pure-Python matcher (slower). "
-                      "Rebuild with: pip install -e .", RuntimeWarning, stacklevel=2)
     else:
-        MODE, REASON = "compiled", ""
-        return MODE
+        missing = [n for n in NATIVE if compiled[n] is None]
+        stale = _changed_since_build()
+        if missing:
+            REASON = f"a partial build: {', '.join(missing)} not compiled"
+        elif stale:
+            REASON = f"{', '.join(n + '.py' for n in stale)} changed since the code was compiled"
+        else:
+            MODE, REASON = "compiled", ""
+            return MODE
+        warnings.warn(f"vigil: {REASON}; running the pure-Python matcher (slower). "
+                      "Rebuild with: pip install -e .", RuntimeWarning, stacklevel=2)
     MODE = "pure Python"
     sys.meta_path.insert(0, _FromSource())
     return MODE
