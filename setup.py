@@ -15,7 +15,14 @@ from setuptools import setup
 NATIVE = ["names", "scoring", "bounds", "index", "matcher"]  # see vigil/matching/native.py
 
 
+SRC = Path(__file__).parent / "src"
+MATCHING = SRC / "vigil" / "matching"
+
+
 def native_extensions() -> list:
+    # Whatever an earlier build left in the source tree (editable installs build in place) goes
+    # first: a failed or skipped build must not leave older compiled code looking current.
+    _forget_build()
     if os.environ.get("VIGIL_PURE_PYTHON", "").strip().lower() in ("1", "yes", "true", "on"):
         return []
     try:
@@ -23,22 +30,31 @@ def native_extensions() -> list:
     except ImportError:
         print("vigil: mypyc not available, installing the pure-Python matcher")
         return []
-    _stamp_sources()
     # The build environment lacks vigil's dependencies (numpy ...): their types are Any to mypyc.
     options = ["--ignore-missing-imports", "--follow-imports=silent"]
     paths = [f"src/vigil/matching/{m}.py" for m in NATIVE]
-    exts = mypycify(options + paths, opt_level="3", group_name="vigil_matching")
+    try:
+        exts = mypycify(options + paths, opt_level="3", group_name="vigil_matching")
+    except (Exception, SystemExit) as exc:  # mypy's type check failed: say so, install pure Python
+        print(f"vigil: WARNING: mypyc could not compile the matcher (see above: {exc!r}); installing the pure-Python code")
+        return []
     for ext in exts:
         ext.optional = True  # no C compiler: install the pure-Python code instead of failing
+    _stamp_sources()
     return exts
+
+
+def _forget_build() -> None:
+    for path in [MATCHING / "native_build.json", *SRC.glob("vigil_matching__mypyc*"),
+                 *(p for m in NATIVE for p in MATCHING.glob(f"{m}.*") if p.suffix in (".so", ".pyd"))]:
+        path.unlink(missing_ok=True)
 
 
 def _stamp_sources() -> None:
     """Record what the compiled modules are built from: at run time a source that no longer matches
     (edited since the build) makes vigil run the Python code instead (vigil/matching/native.py)."""
-    here = Path(__file__).parent / "src" / "vigil" / "matching"
-    digests = {m: hashlib.sha256((here / f"{m}.py").read_bytes()).hexdigest() for m in NATIVE}
-    (here / "native_build.json").write_text(json.dumps(digests, indent=1) + "\n")
+    digests = {m: hashlib.sha256((MATCHING / f"{m}.py").read_bytes()).hexdigest() for m in NATIVE}
+    (MATCHING / "native_build.json").write_text(json.dumps(digests, indent=1) + "\n")
 
 
 setup(ext_modules=native_extensions())

@@ -1,12 +1,13 @@
 """Joined parts in names of equal length (Nikolai Patr ushev / Nikolai Platonovich Patrushev):
-`matcher.pair_alignment` tries them, and the matcher's bounds cover them (same results with and
-without pruning)."""
+`matcher.name_alignment` tries them, and the bounds cover them through `bounds.alternatives` (same
+results with and without pruning)."""
 from __future__ import annotations
 
 import json
 
 from vigil.matching import bounds
-from vigil.matching.matcher import even_joins, pair_alignment
+from vigil.matching.bounds import even_joins
+from vigil.matching.matcher import name_alignment
 from vigil.matching.names import name_tokens
 from vigil.matching.scoring import DEFAULT_CONFIG
 
@@ -28,7 +29,9 @@ def test_even_joins_found_and_bounded(matcher):
         alts = even_joins(q, c)
         joined += bool(alts)
         for org in (False, True):
-            s = pair_alignment(q, c, DEFAULT_CONFIG, index.weigh, org)[1]
+            s = name_alignment(q, c, DEFAULT_CONFIG, index.weigh, org)[1]
+            listed = bounds.alternatives(q, c, org)
+            assert [(qt, ct) for qt, ct, _ in listed] == alts and not any(acr for *_, acr in listed)
             ub = max([bounds.align_bound(q, c, index.part_weights(q), index.part_weights(c), DEFAULT_CONFIG)]
                      + [bounds.align_bound(qt, ct, index.part_weights(qt), index.part_weights(ct), DEFAULT_CONFIG)
                         for qt, ct in alts])

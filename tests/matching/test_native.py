@@ -102,3 +102,10 @@ def test_an_edited_source_runs_pure_python_and_says_so(tmp_path):
     stale = _mode(root)
     assert stale.stdout.strip() == "pure Python | scoring.py"  # all of them from source, not only bounds
     assert "bounds.py changed since the code was compiled" in stale.stderr and "pip install -e ." in stale.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("CI"), reason="only CI insists on the compiled build")
+def test_ci_runs_the_compiled_code():
+    # setup.py installs pure Python rather than fail when mypyc cannot compile (a type error in a
+    # compiled module, no C compiler): CI must notice, as the speed targets assume compiled code.
+    assert native.MODE == "compiled", native.REASON

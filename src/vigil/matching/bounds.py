@@ -148,11 +148,16 @@ def shape(toks: tuple[Token, ...]) -> tuple:
     more, whether a joined part's length is uncertain (not ASCII letters and digits: joined parts
     are analysed again by `make_token`), whether a part joins by skeleton (no vowel-shape key:
     Arabic script ...), the parts' initials, and the strong alphabetic parts of two to six
-    letters (what `merge_acronym` may read as an acronym)."""
+    letters (what `merge_acronym` may read as an acronym); and what `_split_from` reads: (first two
+    letters, last letter, joined length) of each adjacent pair of Latin-letter parts, and (first two
+    letters, last letter, length) of each Latin-letter part of five letters or more."""
     lens = []
     odd = skel = False
     initials = []
     strong = []
+    pairs = []
+    long = []
+    prev = None  # the previous part, when a Latin-letter strong part
     for t in toks:  # (one plain loop: a name's shape is computed for every new name tuple)
         x = t.text
         n = len(x)
@@ -161,9 +166,17 @@ def shape(toks: tuple[Token, ...]) -> tuple:
             odd = True
         initials.append(x[:1])
         if t.weak:
+            prev = None
             continue
         if t.vkey is None:
             skel = True
+            prev = None
+        else:
+            if prev is not None:
+                pairs.append((prev.text[:2], x[-1:], len(prev.text) + n))
+            if n >= 5:
+                long.append((x[:2], x[-1:], n))
+            prev = t
         if 2 <= n <= 6 and x.isalpha():
             strong.append(x)  # (`merge_acronym` reads no other part as an acronym)
     k = len(lens)
@@ -176,6 +189,8 @@ def shape(toks: tuple[Token, ...]) -> tuple:
         skel,
         "".join(initials),
         tuple(strong),
+        tuple(pairs),
+        tuple(long),
     )
 
 
@@ -232,14 +247,14 @@ def acronym_possible(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
 
 def alternatives(q: tuple[Token, ...], c: tuple[Token, ...], org: bool, sq: tuple | None = None,
                  sc: tuple | None = None):
-    """The other token tuples `matcher.name_alignment` may align (for names of different lengths),
-    each with whether it is an acronym (scored x acronym_factor): joined compounds and acronyms.
-    `sq`, `sc`: the names' `shape`, when known."""
-    out: list = []
-    if len(q) == len(c):
-        return out
+    """The other token tuples `matcher.name_alignment` may align, each with whether it is an acronym
+    (scored x acronym_factor): for names of different lengths joined compounds and acronyms, for
+    names of as many parts `even_joins`. `sq`, `sc`: the names' `shape`, when known."""
     sq = sq or _shape(q)
     sc = sc or _shape(c)
+    if len(q) == len(c):
+        return [(qt, ct, False) for qt, ct in even_joins(q, c, sq, sc)]
+    out: list = []
     if _compound_possible(sq, sc):
         qt = merge_compounds(q, c, make_token)
         if qt is not None:
@@ -256,4 +271,45 @@ def alternatives(q: tuple[Token, ...], c: tuple[Token, ...], org: bool, sq: tupl
         qt = merge_acronym(c, q, make_token, not org)
         if qt is not None:
             out.append((qt, c, True))
+    return out
+
+
+def even_joins(q: tuple[Token, ...], c: tuple[Token, ...], sq: tuple | None = None,
+               sc: tuple | None = None) -> list[tuple[tuple[Token, ...], tuple[Token, ...]]]:
+    """For two names with as many parts, the (query, candidate) token tuples with two adjacent parts
+    of one side joined to spell a part of the other, which then has a part more: a word split inside
+    one name (Nikolai Patr ushev / Nikolai Platonovich Patrushev). `sq`, `sc`: the names' `shape`."""
+    sq = sq or _shape(q)
+    sc = sc or _shape(c)
+    out = [(qt, c) for qt in _joins_even(q, c)] if _split_from(sq, sc) else []
+    if _split_from(sc, sq):
+        out += [(q, ct) for ct in _joins_even(c, q)]
+    return out
+
+
+def _split_from(sa: tuple, sb: tuple) -> bool:
+    """Whether two adjacent parts of a name may spell one part of another (their `shape`s): Latin
+    letters, the same first two and last letters, and the joined length within 20 % of a part of five
+    letters or more (as `scoring._joins` needs)."""
+    long = sb[9]
+    if long:
+        for head, tail, n in sa[8]:
+            for t_head, t_tail, m in long:
+                if t_head == head and t_tail == tail and abs(n - m) <= 0.2 * (n if n > m else m):
+                    return True
+    return False
+
+
+def _joins_even(a: tuple[Token, ...], b: tuple[Token, ...]) -> list[tuple[Token, ...]]:
+    """`merge_compounds(a, b)` for names of equal length: adjacent parts of `a` joined to match a
+    part of `b`, tried against `b` less each one of its parts (merge_compounds wants `a` longer)."""
+    out: list[tuple[Token, ...]] = []
+    if len(a) < 2:
+        return out
+    for j in range(len(b)):
+        rest = b[:j] + b[j + 1:]
+        if compound_possible(a, rest):
+            joined = merge_compounds(a, rest, make_token)
+            if joined is not None and joined not in out:
+                out.append(joined)
     return out

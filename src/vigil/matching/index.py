@@ -72,7 +72,6 @@ class NameRecord:
     tokens: tuple[Token, ...]
     weights: tuple[float, ...] = ()  # each part's weight as `scoring.align` computes it (for bounds)
     shape: tuple | None = None  # `bounds.shape(tokens)`, filled in when first needed
-    heads: tuple | None = None  # `matcher._heads(tokens)`, filled in when first needed
 
 
 @dataclass(slots=True)

@@ -322,11 +322,12 @@ class Matcher:
     def _names_at_most(self, q: Query, rec: EntityRecord, names: list[NameRecord], lam: float, cfg: dict,
                        memo: dict) -> bool:
         """True when no name of the candidate can score above `lam` against any query name
-        (upper bounds from `bounds`; alternatives of names of different lengths included)."""
+        (upper bounds from `bounds`, the alternatives `name_alignment` may try included: a superset,
+        e.g. the joins of names of as many parts whether or not a part is left over)."""
         org = "org" in (q.kind, rec.kind) and "person" not in (q.kind, rec.kind)
         waf = cfg["weak_alias_factor"]
         part_weights = self.index.part_weights
-        uneven = []  # alternatives (joined parts, acronyms) checked last (costlier)
+        later = []  # alternatives (joined parts, acronyms) checked last (costlier)
         for _, qtoks in q.names:
             wq = memo.get(("w", qtoks))
             if wq is None:
@@ -344,29 +345,10 @@ class Matcher:
                     ub = memo[key] = bounds.align_bound(qtoks, ctoks, wq, nrec.weights, cfg)
                 if ub > most:
                     return False
-                uneven.append((qtoks, nrec, most))
+                later.append((qtoks, nrec, most))
         acr = cfg["acronym_factor"]
-        for qtoks, nrec, most in uneven:
+        for qtoks, nrec, most in later:
             ctoks = nrec.tokens
-            if len(qtoks) == len(ctoks):
-                # (`pair_alignment` tries these only when a part is left over: bounding them all
-                # is a superset)
-                hq = memo.get(("h", qtoks))
-                if hq is None:
-                    hq = memo[("h", qtoks)] = _heads(qtoks)
-                hc = nrec.heads
-                if hc is None:
-                    hc = nrec.heads = _heads(ctoks)
-                if not (hq[0] and hc[1] and _split_from(hq, hc)) and not (hc[0] and hq[1] and _split_from(hc, hq)):
-                    continue
-                ekey = ("e", qtoks, ctoks)
-                alts = memo.get(ekey)
-                if alts is None:
-                    alts = memo[ekey] = even_joins(qtoks, ctoks, hq, hc)
-                for qt, ct in alts:
-                    if bounds.align_bound(qt, ct, part_weights(qt), part_weights(ct), cfg) > most:
-                        return False
-                continue
             akey = ("a", qtoks, ctoks, org)
             alts = memo.get(akey)
             if alts is None:
@@ -513,10 +495,19 @@ class _Filters:
 
 def name_alignment(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], cfg: dict, weigh, org: bool):
     """(best alignment, its score) of one query name and one candidate name, trying joined
-    compounds (Nasr Allah / Nasrallah) and acronyms (IRGC; for persons initials: JP)."""
+    compounds (Nasr Allah / Nasrallah) and acronyms (IRGC; for persons initials: JP), and for names
+    with as many parts, when a query part is left over, a word split in one of them (Nikolai
+    Patr ushev / Nikolai Platonovich Patrushev: `bounds.even_joins`). `bounds.alternatives` lists
+    every name this may try, for the bounds."""
     al = align(qtoks, ctoks, cfg, weigh, org)
     s = al.score
-    if len(qtoks) != len(ctoks) and s < 0.99:
+    if len(qtoks) == len(ctoks):
+        if s < 0.99 and al.q_unmatched:
+            for jq, jc in bounds.even_joins(qtoks, ctoks):
+                alt = align(jq, jc, cfg, weigh, org)
+                if alt.score > s:
+                    al, s = alt, alt.score
+    elif s < 0.99:
         # (the cheap checks of `bounds` skip the merges that would find nothing)
         for qt, ct in ((merge_compounds(qtoks, ctoks, make_token) if compound_possible(qtoks, ctoks) else None, ctoks),
                        (qtoks, merge_compounds(ctoks, qtoks, make_token) if compound_possible(ctoks, qtoks) else None)):
@@ -536,78 +527,6 @@ def name_alignment(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], cfg: dict
     return al, s
 
 
-def pair_alignment(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], cfg: dict, weigh, org: bool):
-    """`name_alignment`, and for two names with as many parts, when a part is left over, the
-    same names with two adjacent parts of one joined (`even_joins`): a word split inside one
-    part while the other name has a part more (Nikolai Patr ushev / Nikolai Platonovich
-    Patrushev). What `best_name` scores; the matcher bounds the joins itself (`_names_at_most`),
-    as `bounds.alternatives` covers only names of different lengths."""
-    al, s = name_alignment(qtoks, ctoks, cfg, weigh, org)
-    if s < 0.99 and len(qtoks) == len(ctoks) and al.q_unmatched:
-        for qt, ct in even_joins(qtoks, ctoks):
-            alt = align(qt, ct, cfg, weigh, org)
-            if alt.score > s:
-                al, s = alt, alt.score
-    return al, s
-
-
-def _heads(toks: tuple[Token, ...]) -> tuple:
-    """What `_split_possible` reads of a name: (first two letters, last letter, joined length) of
-    each adjacent pair of Latin-letter parts, and (first two letters, last letter, length) of each
-    part of five letters or more."""
-    pairs = tuple((x.text[:2], y.text[-1:], len(x.text) + len(y.text)) for x, y in zip(toks, toks[1:])
-                  if not (x.weak or y.weak or x.vkey is None or y.vkey is None))
-    long = tuple((t.text[:2], t.text[-1:], len(t.text)) for t in toks
-                 if len(t.text) >= 5 and not t.weak and t.vkey is not None)
-    return pairs, long
-
-
-def _split_from(ha: tuple, hb: tuple) -> bool:
-    long = hb[1]
-    if long:
-        for head, tail, n in ha[0]:
-            for t_head, t_tail, m in long:
-                if t_head == head and t_tail == tail and abs(n - m) <= 0.2 * (n if n > m else m):
-                    return True
-    return False
-
-
-def _split_possible(a: tuple[Token, ...], b: tuple[Token, ...], ha: tuple | None = None,
-                    hb: tuple | None = None) -> bool:
-    """Whether two adjacent parts of `a` may spell one part of `b`: Latin-letter parts, the
-    same first two and last letters, and the joined length within 20 % of a part of five letters
-    or more (as `scoring._joins` needs). Cheap, and part of what `even_joins` means (the bounds
-    use it too). `ha`, `hb`: the names' `_heads`, when known."""
-    return _split_from(ha or _heads(a), hb or _heads(b))
-
-
-def _joins_even(a: tuple[Token, ...], b: tuple[Token, ...], check: bool = True) -> list[tuple[Token, ...]]:
-    """`merge_compounds(a, b)` for names of equal length: adjacent parts of `a` joined to match a
-    part of `b`, tried against `b` less each one of its parts (merge_compounds wants `a` longer)."""
-    out: list[tuple[Token, ...]] = []
-    if len(a) < 2 or (check and not _split_possible(a, b)):
-        return out
-    for j in range(len(b)):
-        rest = b[:j] + b[j + 1:]
-        if compound_possible(a, rest):
-            joined = merge_compounds(a, rest, make_token)
-            if joined is not None and joined not in out:
-                out.append(joined)
-    return out
-
-
-def even_joins(q: tuple[Token, ...], c: tuple[Token, ...], hq: tuple | None = None,
-               hc: tuple | None = None) -> list[tuple[tuple[Token, ...], tuple[Token, ...]]]:
-    """The (query, candidate) token tuples `pair_alignment` also aligns for two names with as
-    many parts: either side with two adjacent parts joined. `hq`, `hc`: the names' `_heads`."""
-    hq = hq or _heads(q)
-    hc = hc or _heads(c)
-    out = [(qt, c) for qt in _joins_even(q, c, False)] if _split_from(hq, hc) else []
-    if _split_from(hc, hq):
-        out += [(q, ct) for ct in _joins_even(c, q, False)]
-    return out
-
-
 def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, weigh, memo: dict | None = None):
     """(name score, query name, candidate name record, alignment) of the best name pair.
 
@@ -620,12 +539,12 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
     for qname, qtoks in q.names:
         for nrec in names:
             if memo is None:
-                al, s = pair_alignment(qtoks, nrec.tokens, cfg, weigh, org)
+                al, s = name_alignment(qtoks, nrec.tokens, cfg, weigh, org)
             else:
                 key = (qtoks, nrec.tokens, org)
                 hit = memo.get(key)
                 if hit is None:
-                    hit = memo[key] = pair_alignment(qtoks, nrec.tokens, cfg, weigh, org)
+                    hit = memo[key] = name_alignment(qtoks, nrec.tokens, cfg, weigh, org)
                 al, s = hit
             if s <= 0:
                 continue

@@ -40,13 +40,14 @@ def _compiled_file(name: str) -> Path | None:
 
 
 def _changed_since_build() -> list[str]:
-    """The NATIVE modules whose source differs from the one compiled."""
+    """The NATIVE modules whose source differs from the one compiled (all of them when the build
+    left no record: nothing to compare, so nothing to trust)."""
     try:
         built = json.loads((_HERE / "native_build.json").read_text())
     except (OSError, ValueError):
-        return []  # no record (built by hand): nothing to compare, trust the compiled code
+        return list(NATIVE)
     return [n for n in NATIVE
-            if n in built and hashlib.sha256((_HERE / f"{n}.py").read_bytes()).hexdigest() != built[n]]
+            if hashlib.sha256((_HERE / f"{n}.py").read_bytes()).hexdigest() != built.get(n)]
 
 
 def _pure_requested() -> bool:
