@@ -41,15 +41,24 @@ def ingest(
     request: Request,
     source: str = PathParam(..., max_length=20, description="ofac | ofac-cons | un | uk | eu | ftm"),
     files: list[UploadFile] = File(..., description="One file, or the files of one list (e.g. sdn.csv, add.csv, alt.csv)"),
+    dataset: str | None = Query(None, max_length=100, description="ftm only: load just the entities of this "
+                                "dataset of a multi-dataset file and store them under its name (`--dataset`)"),
+    store_as: str | None = Query(None, alias="as", max_length=100, description="ftm only: store the snapshot "
+                                 "under this dataset name (`--as`)"),
     caller: Caller = Depends(require_admin),
 ):
-    """Same as `vigil ingest SOURCE PATH` (audited, monitored books rescreened), then a reload: the new snapshot
-    is served at once."""
+    """Same as `vigil ingest SOURCE PATH [--dataset NAME] [--as NAME]` (audited, monitored books rescreened),
+    then a reload: the new snapshot is served at once."""
     from vigil.monitor.hooks import acting_as, attach
     from vigil.sources import SOURCES, IngestError
+    from vigil.store import StoreError
 
     if source not in SOURCES:
         raise HTTPException(404, f"unknown source {source!r}; choose one of: {', '.join(SOURCES)}")
+    options = {k: v for k, v in (("dataset", dataset), ("store_as", store_as)) if v is not None}
+    if options and source != "ftm":
+        raise HTTPException(400, f"dataset and as apply to /ingest/ftm only; {source} is always stored as "
+                                 f"{SOURCES[source].dataset}")
     if not files:
         raise HTTPException(400, "no file uploaded")
     state = state_of(request)
@@ -70,9 +79,11 @@ def ingest(
         attach(store)  # the CLI's hook (cli.common.open_store): audit the ingest, rescreen books on a change
         try:
             with acting_as(caller.name or "anonymous"):
-                result = store.ingest_file(source, path)
+                result = store.ingest_file(source, path, **options)
         except IngestError as exc:
             raise HTTPException(400, f"cannot ingest: {exc}".replace(str(folder) + "/", "")) from None
+        except StoreError as exc:
+            raise HTTPException(503, str(exc)) from None
     swapped = state.try_reload()
     summary = result.to_dict() if hasattr(result, "to_dict") else {}
     return JSONBytes({"status": "ok", "reloaded": swapped, "result": summary})
