@@ -103,6 +103,11 @@ def test_an_edited_source_runs_pure_python_and_says_so(tmp_path):
     assert stale.stdout.strip() == "pure Python | scoring.py"  # all of them from source, not only bounds
     assert "bounds.py changed since the code was compiled" in stale.stderr and "pip install -e ." in stale.stderr
 
+    # Compiled modules without the build's record of their sources are not trusted either.
+    (root / "vigil" / "matching" / "native_build.json").unlink()
+    unknown = _mode(root)
+    assert unknown.stdout.strip() == "pure Python | scoring.py" and "no record of what was compiled" in unknown.stderr
+
 
 @pytest.mark.skipif(not os.environ.get("CI"), reason="only CI insists on the compiled build")
 def test_ci_runs_the_compiled_code():

@@ -39,13 +39,13 @@ def _compiled_file(name: str) -> Path | None:
     return None
 
 
-def _changed_since_build() -> list[str]:
-    """The NATIVE modules whose source differs from the one compiled (all of them when the build
-    left no record: nothing to compare, so nothing to trust)."""
+def _changed_since_build() -> list[str] | None:
+    """The NATIVE modules whose source differs from the one compiled; None when the build left no
+    record (nothing to compare with, so nothing to trust)."""
     try:
         built = json.loads((_HERE / "native_build.json").read_text())
     except (OSError, ValueError):
-        return list(NATIVE)
+        return None
     return [n for n in NATIVE
             if hashlib.sha256((_HERE / f"{n}.py").read_bytes()).hexdigest() != built.get(n)]
 
@@ -85,6 +85,8 @@ def select() -> str:
         stale = _changed_since_build()
         if missing:
             REASON = f"a partial build: {', '.join(missing)} not compiled"
+        elif stale is None:
+            REASON = "no record of what was compiled (native_build.json)"
         elif stale:
             REASON = f"{', '.join(n + '.py' for n in stale)} changed since the code was compiled"
         else:
