@@ -11,11 +11,10 @@ from typing import Any, Iterable, Sequence
 from vigil.model import Entity, SchemaError, model
 
 from . import bounds, ofac
-from .bounds import acronym_possible, compound_possible
 from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord, query_keys
-from .names import Token, kind_of, make_token, name_tokens
+from .names import Token, kind_of, name_tokens
 from .scoring import (
-    DEFAULT_CONFIG, DEFAULT_WEIGHTS, Explanation, align, compare_dates, merge_acronym, merge_compounds, norm_id,
+    DEFAULT_CONFIG, DEFAULT_WEIGHTS, Explanation, align, compare_dates, norm_id,
 )
 
 MAX_NAME_LEN = 1000
@@ -501,29 +500,15 @@ def name_alignment(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], cfg: dict
     every name this may try, for the bounds."""
     al = align(qtoks, ctoks, cfg, weigh, org)
     s = al.score
-    if len(qtoks) == len(ctoks):
-        if s < 0.99 and al.q_unmatched:
-            for jq, jc in bounds.even_joins(qtoks, ctoks):
-                alt = align(jq, jc, cfg, weigh, org)
-                if alt.score > s:
-                    al, s = alt, alt.score
-    elif s < 0.99:
-        # (the cheap checks of `bounds` skip the merges that would find nothing)
-        for qt, ct in ((merge_compounds(qtoks, ctoks, make_token) if compound_possible(qtoks, ctoks) else None, ctoks),
-                       (qtoks, merge_compounds(ctoks, qtoks, make_token) if compound_possible(ctoks, qtoks) else None)):
-            if qt is not None and ct is not None:
-                alt = align(qt, ct, cfg, weigh, org)
-                if alt.score > s:
-                    al, s = alt, alt.score
-        if s < cfg["acronym_factor"]:
-            for qt, ct in (
-                (qtoks, merge_acronym(qtoks, ctoks, make_token, not org) if acronym_possible(qtoks, ctoks) else None),
-                (merge_acronym(ctoks, qtoks, make_token, not org) if acronym_possible(ctoks, qtoks) else None, ctoks),
-            ):
-                if qt is not None and ct is not None:
-                    alt = align(qt, ct, cfg, weigh, org)
-                    if alt.score * cfg["acronym_factor"] > s:
-                        al, s = alt, alt.score * cfg["acronym_factor"]
+    if s < 0.99 and (len(qtoks) != len(ctoks) or al.q_unmatched):
+        acr = cfg["acronym_factor"]
+        for qt, ct, is_acronym in bounds.alternatives(qtoks, ctoks, org):
+            if is_acronym and s >= acr:
+                continue  # (listed after the compounds) an acronym scores at most acronym_factor
+            alt = align(qt, ct, cfg, weigh, org)
+            score = alt.score * acr if is_acronym else alt.score
+            if score > s:
+                al, s = alt, score
     return al, s
 
 
