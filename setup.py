@@ -5,25 +5,25 @@ compiled to C with mypyc when it can be: about 1.35x as many screening queries p
 identical results (tests/matching/test_native.py). Without mypyc or a C compiler, or with
 VIGIL_PURE_PYTHON=1 set at install time, vigil installs and runs as pure Python.
 """
-import hashlib
 import json
-import os
+import runpy
 from pathlib import Path
 
 from setuptools import setup
 
-NATIVE = ["names", "scoring", "bounds", "index", "matcher"]  # see vigil/matching/native.py
-
-
 SRC = Path(__file__).parent / "src"
 MATCHING = SRC / "vigil" / "matching"
+# What is compiled and how a build is recorded, from the module that reads them at run time
+# (standard library only: it runs without vigil's dependencies).
+native = runpy.run_path(str(MATCHING / "native.py"))
+NATIVE = native["NATIVE"]
 
 
 def native_extensions() -> list:
     # Whatever an earlier build left in the source tree (editable installs build in place) goes
     # first: a failed or skipped build must not leave older compiled code looking current.
     _forget_build()
-    if os.environ.get("VIGIL_PURE_PYTHON", "").strip().lower() in ("1", "yes", "true", "on"):
+    if native["pure_requested"]():
         return []
     try:
         from mypyc.build import mypycify
@@ -45,7 +45,7 @@ def native_extensions() -> list:
 
 
 def _forget_build() -> None:
-    for path in [MATCHING / "native_build.json", *SRC.glob("vigil_matching__mypyc*"),
+    for path in [MATCHING / native["BUILD_RECORD"], *SRC.glob("vigil_matching__mypyc*"),
                  *(p for m in NATIVE for p in MATCHING.glob(f"{m}.*") if p.suffix in (".so", ".pyd"))]:
         path.unlink(missing_ok=True)
 
@@ -53,8 +53,8 @@ def _forget_build() -> None:
 def _stamp_sources() -> None:
     """Record what the compiled modules are built from: at run time a source that no longer matches
     (edited since the build) makes vigil run the Python code instead (vigil/matching/native.py)."""
-    digests = {m: hashlib.sha256((MATCHING / f"{m}.py").read_bytes()).hexdigest() for m in NATIVE}
-    (MATCHING / "native_build.json").write_text(json.dumps(digests, indent=1) + "\n")
+    record = MATCHING / native["BUILD_RECORD"]
+    record.write_text(json.dumps(native["source_digests"](MATCHING), indent=1) + "\n")
 
 
 setup(ext_modules=native_extensions())

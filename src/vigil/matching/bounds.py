@@ -25,7 +25,7 @@ The relaxation relies on these facts of `scoring.align`, to be revisited if they
 from __future__ import annotations
 
 from .names import Token, make_token
-from .scoring import DEFAULT_CONFIG, merge_acronym, merge_compounds, sim_miss, sim_row
+from .scoring import merge_acronym, merge_compounds, sim_miss, sim_row
 
 # Config keys `align` / the matcher use as multipliers: the bound assumes each is in [0, 1].
 _FACTORS = ("weak_alias_factor", "unmatched_candidate_factor", "single_token_factor", "swapped_parts_factor",

@@ -23,7 +23,8 @@ import sys
 import warnings
 from pathlib import Path
 
-NATIVE = ("names", "scoring", "bounds", "index", "matcher")  # keep in step with setup.py
+NATIVE = ("names", "scoring", "bounds", "index", "matcher")  # (setup.py reads this module)
+BUILD_RECORD = "native_build.json"  # written by setup.py: each compiled module's source digest
 _HERE = Path(__file__).parent
 _PACKAGE = __name__.rpartition(".")[0]
 
@@ -39,19 +40,24 @@ def _compiled_file(name: str) -> Path | None:
     return None
 
 
+def source_digests(folder: Path = _HERE) -> dict[str, str]:
+    """SHA-256 of each NATIVE module's source: what setup.py records, and `select()` compares."""
+    return {n: hashlib.sha256((folder / f"{n}.py").read_bytes()).hexdigest() for n in NATIVE}
+
+
 def _changed_since_build() -> list[str] | None:
     """The NATIVE modules whose source differs from the one compiled; None when the build left no
     record (nothing to compare with, so nothing to trust)."""
     try:
-        built = json.loads((_HERE / "native_build.json").read_text())
+        built = json.loads((_HERE / BUILD_RECORD).read_text())
     except (OSError, ValueError):
         return None
-    return [n for n in NATIVE
-            if hashlib.sha256((_HERE / f"{n}.py").read_bytes()).hexdigest() != built.get(n)]
+    now = source_digests()
+    return [n for n in NATIVE if now[n] != built.get(n)]
 
 
-def _pure_requested() -> bool:
-    # (setup.py reads the variable the same way at install time)
+def pure_requested() -> bool:
+    """VIGIL_PURE_PYTHON set to 1, yes, true or on (read by setup.py at install time too)."""
     return os.environ.get("VIGIL_PURE_PYTHON", "").strip().lower() in ("1", "yes", "true", "on")
 
 
@@ -78,7 +84,7 @@ def select() -> str:
     if not all(p.is_file() for p in sources.values()):
         MODE, REASON = "compiled", ""  # installed without sources: nothing else to run
         return MODE
-    if _pure_requested():
+    if pure_requested():
         REASON = "VIGIL_PURE_PYTHON is set"
     else:
         missing = [n for n in NATIVE if compiled[n] is None]
