@@ -63,9 +63,7 @@ def parse_params(request: Request) -> MatchParams:
     try:
         return MatchParams.model_validate(raw)
     except ValidationError as exc:  # FastAPI's 422 shape: loc ("query", name)
-        raise RequestValidationError(
-            [{**e, "loc": ("query", *e["loc"])} for e in exc.errors(include_url=False)]
-        ) from None
+        raise _invalid(exc.errors(include_url=False), "query") from None
 
 
 def _openapi_parameters() -> list[dict[str, Any]]:
