@@ -64,12 +64,7 @@ def bind_sockets(host: str, port: int, count: int, backlog: int = 2048) -> list[
     family = _family(host)
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # ignore TIME_WAIT, like uvicorn
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise PortInUse(exc.errno, f"{host}:{port} is already in use") from None
-            raise
+        _bind(probe, host, port)
     sockets: list[socket.socket] = []
     try:
         for _ in range(count):
@@ -79,12 +74,7 @@ def bind_sockets(host: str, port: int, count: int, backlog: int = 2048) -> list[
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             if family == socket.AF_INET6:
                 sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            try:
-                sock.bind((host, port))
-            except OSError as exc:  # taken between the probe and here
-                if exc.errno == errno.EADDRINUSE:
-                    raise PortInUse(exc.errno, f"{host}:{port} is already in use") from None
-                raise
+            _bind(sock, host, port)  # (PortInUse also if taken between the probe and here)
             sock.listen(backlog)
             sock.set_inheritable(True)
     except BaseException:
@@ -92,6 +82,15 @@ def bind_sockets(host: str, port: int, count: int, backlog: int = 2048) -> list[
             sock.close()
         raise
     return sockets
+
+
+def _bind(sock: socket.socket, host: str, port: int) -> None:
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUse(exc.errno, f"{host}:{port} is already in use") from None
+        raise
 
 
 class Worker:
