@@ -14,8 +14,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from vigil.settings import current as current_settings
-from vigil.cli.common import console, err_console, fail, key_column, open_store
+from vigil.cli.common import console, err_console, examples, fail, key_column, open_store, settings
 from vigil.sources import SOURCES, IngestError
 from vigil.store import IngestResult, NotFound, StoreError
 from vigil.store.update import UPDATE_ORDER, DownloadError, Skip, download, mirror_path
@@ -127,7 +126,7 @@ def update(
     if mirror is not None and not mirror.is_dir():
         fail(f"{mirror}: mirror folder not found")
     store = open_store()
-    downloads = current_settings().ensure_home() / "downloads"
+    downloads = settings().ensure_home() / "downloads"
     report: list[dict] = []
     failed = False
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
@@ -279,9 +278,20 @@ def _help(command) -> str:
     return "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(command.__doc__).split("\n\n"))
 
 
+EXAMPLES = {
+    "ingest": ("vigil ingest ofac ../shared/data/ofac_sdn", "vigil ingest un ../shared/data/un/consolidated.xml --json",
+               "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions"),
+    "update": ("vigil update --mirror ../shared/data", "vigil update --only ofac --only un",
+               "vigil update --mirror ../shared/data --force --json"),
+    "lists": ("vigil lists", "vigil lists --json"),
+    "diff": ("vigil diff us_ofac_sdn", "vigil diff un_sc_sanctions --from 3 --to 7 --limit 20",
+             "vigil diff gb_hmt_sanctions --json"),
+    "export": ("vigil export --dataset us_ofac_sdn > sdn.ftm.json", "vigil export -d un_sc_sanctions -o un.ftm.json"),
+}
+
+
 def register(app: typer.Typer) -> None:
-    app.command("ingest", help=_help(ingest))(ingest)
-    app.command("update", help=_help(update))(update)
-    app.command("lists")(lists)
-    app.command("diff")(diff)
-    app.command("export")(export)
+    app.command("ingest", help=_help(ingest), epilog=examples(*EXAMPLES["ingest"]))(ingest)
+    app.command("update", help=_help(update), epilog=examples(*EXAMPLES["update"]))(update)
+    for name, command in (("lists", lists), ("diff", diff), ("export", export)):
+        app.command(name, epilog=examples(*EXAMPLES[name]))(command)

@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import Engine, and_, create_engine, event, func, insert, make_url, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from vigil.settings import current as current_settings
+from vigil.settings import Settings
 from vigil.model import Entity, SchemaError
 from vigil.sources.base import IngestError, Publication, checksum_files
 
@@ -70,9 +70,11 @@ def _create_engine(url: str) -> Engine:
 class Store:
     """The versioned entity store. `Store()` opens (and creates) the configured database."""
 
-    def __init__(self, url: str | None = None, *, engine: Engine | None = None):
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None, settings: Settings | None = None):
+        """`url` wins; else `settings.database_url` (the front end's Settings; read from the environment
+        when none is given, for library use)."""
         if url is None:
-            settings = current_settings()
+            settings = settings or Settings.from_env()
             if settings.database_url == settings.default_database_url:
                 settings.ensure_home()  # the default SQLite file lives there
             url = settings.database_url

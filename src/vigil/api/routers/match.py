@@ -13,10 +13,9 @@ from vigil.api.auth import Caller, caller_for, require_screen
 from vigil.api.deps import JSONBytes, loaded_index
 from vigil.api.models import ERRORS, EntityMatchQuery, EntityMatchResponse
 from vigil.service.screening import (
-    DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, MAX_QUERIES, QueryError, ScreenOptions,
-    check_options, query_entity, resolve_datasets, screen, top_ids,
+    DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, MAX_QUERIES, QueryError, ScreenOptions, Screener,
+    check_options, resolve_datasets,
 )
-from vigil.service.screening_log import ScreeningEntry
 
 MAX_DATASET_NAME = 100
 
@@ -153,25 +152,21 @@ def run_match(request: Request, dataset: str, body: EntityMatchQuery, params: Ma
             topics=list(params.topics) or None,
         )
     )
+    screener = Screener(index.matcher, recorder=request.app.state.recorder)
     # Build every query first so one bad query fails the request before any work is done.
     queries = {}
     for key, example in body.queries.items():
         try:
-            queries[key] = query_entity(example.schema_, example.properties, example.id)
+            queries[key] = screener.query_from_example(example.schema_, example.properties, example.id)
         except QueryError as exc:
             raise QueryError(f"query {key!r}: {exc}") from None
-    responses = {}
+    screenings = {}
     cutoff = params.cutoff
     for key, query in queries.items():
-        resp = screen(index.matcher, query, opts)
+        screening = screener.screen(query, opts)
         if cutoff > 0:
-            resp["results"] = [r for r in resp["results"] if r["score"] >= cutoff]
-        responses[key] = resp
-    recorder = request.app.state.recorder
-    if recorder is not None:  # queued, all or none, before the answer leaves (RecorderFull: 503)
-        endpoint = f"/match/{dataset}"
-        recorder.add_many(
-            ScreeningEntry(endpoint=endpoint, key_name=caller.name, query=resp["query"], top_ids=top_ids(resp))
-            for resp in responses.values()
-        )
-    return JSONBytes({"responses": responses, "limit": params.limit})
+            screening.entry["results"] = [r for r in screening.results if r["score"] >= cutoff]
+        screenings[key] = screening
+    # Recorded all or none before the answer leaves (RecorderFull: 503).
+    screener.record(f"/match/{dataset}", screenings.values(), key_name=caller.name)
+    return JSONBytes({"responses": {key: s.entry for key, s in screenings.items()}, "limit": params.limit})

@@ -86,7 +86,7 @@ def alert_page(request: Request, alert_id: int, user: UIUser = Depends(need("ana
                status_code: int = 200, reason: str = ""):
     from vigil.monitor import AlertNotFound, get_alert
     from vigil.monitor.decisions import decisions_for
-    from vigil.service.screening import explain
+    from vigil.service.screening import explain, reasons
 
     engine = _engine(request)
     try:
@@ -98,12 +98,7 @@ def alert_page(request: Request, alert_id: int, user: UIUser = Depends(need("ana
     index = request.app.state.index.current
     current = index.matcher.get(alert.entity_id) if index is not None else None
     names = webtext.group_names(Entity.from_dict({**entity, "schema": entity.get("schema") or "LegalEntity"}))
-    why = []
-    for feature, e in (alert.explanations or {}).items():
-        if isinstance(e, dict) and float(e.get("score") or 0):
-            why.append({"feature": webtext.feature_label(feature), "score": float(e.get("score") or 0),
-                        "detail": e.get("detail") or "", "query": e.get("query") or "",
-                        "candidate": e.get("candidate") or ""})
+    why = [r.to_dict() for r in reasons({"explanations": alert.explanations})]  # the CLI's wording
     return page(request, "alert.html", status_code=status_code, title=f"Alert {alert.id} — vigil", alert=alert,
                 customer=customer, entity=entity, names=names, compare=_side_by_side(customer, entity), why=why,
                 summary=explain({"explanations": alert.explanations}), decisions=decisions_for(engine, alert_id),
