@@ -14,7 +14,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from vigil.cli.common import console, err_console, examples, fail, key_column, open_store, settings
+from vigil.cli.common import console, err_console, examples, fail, is_wide, key_column, open_store, settings
 from vigil.sources import SOURCES, IngestError
 from vigil.store import IngestResult, NotFound, StoreError
 from vigil.store.update import UPDATE_ORDER, DownloadError, Skip, download, mirror_path
@@ -220,20 +220,34 @@ def diff(
     if result.empty:
         return
     shown = [*result.added[:limit], *result.removed[:limit], *result.changed[:limit]]
-    table = Table(show_lines=False)
-    key_column(table, "change", ["removed"])
-    key_column(table, "id", [ref.id for ref in shown])  # ids are never wrapped or cut
-    table.add_column("name", overflow="fold")
-    table.add_column("details", overflow="fold")
+    rows = []  # (change markup, id, name, details)
     for kind, refs, style in (("added", result.added, "green"), ("removed", result.removed, "red")):
         for ref in refs[:limit]:
-            table.add_row(f"[{style}]{kind}[/]", Text(ref.id), Text(ref.caption), ref.schema)
+            rows.append((f"[{style}]{kind}[/]", ref.id, ref.caption, ref.schema))
     for ch in result.changed[:limit]:
         details = "; ".join(
             f"{prop}: " + ", ".join([f"+{v}" for v in c["added"]] + [f"-{v}" for v in c["removed"]])
             for prop, c in ch.properties.items()
         )
-        table.add_row("[yellow]changed[/]", Text(ch.id), Text(ch.caption), Text(details))
+        rows.append(("[yellow]changed[/]", ch.id, ch.caption, details))
+    table = Table(show_lines=not is_wide())
+    key_column(table, "change", ["removed"])
+    if is_wide():
+        key_column(table, "id", [ref.id for ref in shown])  # ids are never wrapped or cut
+        table.add_column("name", overflow="fold")
+        table.add_column("details", overflow="fold")
+        for change, id_, name, details in rows:
+            table.add_row(change, Text(id_), Text(name), Text(details))
+    else:
+        # Narrow terminals: long ids (OpenSanctions, EU journal) left no room for two more columns, so the
+        # name and the details go under the id in one cell; the id keeps its own whole line.
+        table.add_column("id / name / details", overflow="fold", min_width=max((len(r.id) for r in shown), default=2))
+        for change, id_, name, details in rows:
+            cell = Text(id_, style="bold")
+            cell.append(f"\n{name}")
+            if details:
+                cell.append(f"\n{details}", style="dim")
+            table.add_row(change, cell)
     console.print(table)
     hidden = sum(max(0, len(x) - limit) for x in (result.added, result.removed, result.changed))
     if hidden:

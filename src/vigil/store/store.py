@@ -1,7 +1,6 @@
 """`Store`: publications in, snapshots, current entities, history and diffs out."""
 from __future__ import annotations
 
-import re
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from vigil.settings import Settings
 from vigil.model import Entity, SchemaError
-from vigil.sources.base import IngestError, Publication, checksum_files
+from vigil.sources.base import DATASET_NAME, IngestError, Publication, checksum_files  # one name rule for both
 
 from . import tables as t
 from .results import (
@@ -21,7 +20,6 @@ from .results import (
 )
 from .versions import decode_entity, encode, property_changes, stored_dict, version_hash
 
-DATASET_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,99}$")
 CHUNK = 5000  # bound parameters per IN (...) query; below SQLite's and PostgreSQL's limits
 
 
