@@ -72,8 +72,9 @@ def test_screen_result_shows_score_bar_badges_flag_and_explanation(ui):
 def test_screen_filters_narrow_and_bad_input_is_a_clear_400(ui):
     r = ui.get("/", params={"q": "Soleimani", "schema": "Organization"}, headers={"X-Vigil-Partial": "1"})
     assert "ofac-10481" not in result_ids(r)
-    bad = ui.get("/", params={"q": "Soleimani", "dob": "11/03/1957"})
-    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text
+    bad = ui.get("/", params={"q": "Soleimani", "dob": "11/03/1957"})  # the CLI's rule and text (issue 14)
+    assert bad.status_code == 400 and "is ambiguous" in bad.text and "1957-03-11" in bad.text
+    assert ui.get("/", params={"q": "Soleimani", "dob": "11.03.1957"}).status_code == 200
     bad = ui.get("/", params={"q": "Soleimani", "country": "Atlantis"})
     assert bad.status_code == 400 and "unknown country" in bad.text
     assert ui.get("/", params={"q": "x", "schema": "Sandwich"}).status_code == 400

@@ -24,8 +24,9 @@ def _flag_type(self: TyperOption, ctx: click.Context) -> str | None:
     return _typer_display_type(self, ctx)
 
 
-_typer_display_type = TyperOption.display_type_rich
-TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
+_typer_display_type = getattr(TyperOption, "display_type_rich", None)
+if _typer_display_type is not None:  # typer versions that print a type column (older ones show flags plainly)
+    TyperOption.display_type_rich = _flag_type  # type: ignore[method-assign]
 
 
 def input_errors() -> tuple[type[BaseException], ...]:
