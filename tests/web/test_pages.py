@@ -286,3 +286,18 @@ def test_auth_asks_for_a_key_and_respects_scopes(ui_auth, keys):
 def test_login_never_redirects_off_site(ui_auth, keys):
     r = ui_auth.post("/ui/login", data={"key": keys["screen"], "next": "//evil.example/"}, follow_redirects=False)
     assert r.headers["location"] == "/"
+
+
+def test_alert_page_words_reasons_as_the_cli_does(ui):
+    """One explanation text source (issue 14): the alert page shows the CLI's words ("birth date matches",
+    "country matches"/"countries differ"), not "customer ir ≈ listed ir"."""
+    from vigil.service.screening import reasons
+
+    href = _open_alert(ui, "Mahmoud Alavi")
+    page = doc(ui.get(href))
+    shown = [" ".join(li.text_content().split()) for li in page.xpath("//ul[@class='why']/li")]
+    assert any("birth date matches" in s for s in shown) and any("country matches" in s for s in shown), shown
+    assert not any("≈ listed ir" in s for s in shown), shown
+    mismatch = {"country_mismatch": {"score": 1.0, "weight": -0.1, "detail": "countries differ",
+                                     "query": "ir", "candidate": "ru"}}
+    assert [r.text for r in reasons({"explanations": mismatch})] == ["countries differ"]
