@@ -266,14 +266,13 @@ def query_from_example(schema: str | None, properties: Mapping[str, Any] | None,
         for value in values:
             if isinstance(value, (dict, list)):
                 raise QueryError(f"property {prop!r}: values must be strings, got {type(value).__name__}")
-            if isinstance(value, bool):
-                continue
-            if parse is not None:
-                try:
-                    value = parse(str(value))
-                except QueryError as exc:
-                    raise QueryError(f"{prop}: {exc}") from None
-            entity.add(prop, value, strict=False)
+        values = [v for v in values if not isinstance(v, bool)]
+        if parse is not None:
+            try:
+                values = [parse(str(v)) for v in values]
+            except QueryError as exc:
+                raise QueryError(f"{prop}: {exc}") from None
+        entity.add(prop, values, strict=False)  # one call per property: this is /match's hot path
     if not entity.names and not entity.get_type("identifier"):
         raise QueryError("a query needs at least one name (name, alias ...) or identifier")
     return entity
