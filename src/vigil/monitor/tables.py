@@ -178,6 +178,8 @@ def add_missing_columns(engine: Engine) -> list[str]:
     added = []
     inspector = inspect(engine)
     for table in metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue  # create_all makes it whole
         present = {c["name"] for c in inspector.get_columns(table.name)}
         for column in table.columns:
             if column.name in present or not column.nullable:
