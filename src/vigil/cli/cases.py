@@ -153,13 +153,17 @@ def history(
 
         _json(steps)
         return
+    from vigil.cli.common import key_column
+
+    rows = [(s["at"][:16].replace("T", " "), s["by"] + (f" (for {s['on_behalf_of']})" if s.get("on_behalf_of") else ""),
+             describe_step(s), s["reason"], str(s["audit_seq"] or "")) for s in steps]
     table = Table()
-    for header in ("when", "who", "step", "reason", "audit seq"):
-        table.add_column(header, overflow="fold")
-    for s in steps:
-        who = s["by"] + (f" (for {s['on_behalf_of']})" if s.get("on_behalf_of") else "")
-        table.add_row(s["at"][:19].replace("T", " "), who, describe_step(s), s["reason"],
-                      str(s["audit_seq"] or ""))
+    for i, header in enumerate(("when", "who", "step")):  # whole, never cut: the reason folds instead
+        key_column(table, header, [r[i] for r in rows])
+    table.add_column("reason", overflow="fold")
+    key_column(table, "audit", [r[4] for r in rows], justify="right")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
     if not steps:
         err_console.print(f"no case work on alert {alert} yet")

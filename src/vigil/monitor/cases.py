@@ -264,7 +264,7 @@ def history(engine: Engine, alert_id: int) -> list[dict[str, Any]]:
                             .order_by(t.decisions.c.id)).all()
     out = []
     for r in rows:
-        item = dict(r._mapping)
+        item = {str(k): v for k, v in r._mapping.items()}  # plain str keys (JSON encoders refuse quoted_name)
         item["action"] = item.get("action") or "decided"
         out.append(item)
     return out
