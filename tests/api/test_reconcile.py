@@ -154,3 +154,13 @@ def test_with_keys_required_the_manifest_is_public_and_queries_need_a_key(index_
         key = create_key(index_state.store.engine, "openrefine-test", "screen")
         res = http.post("/reconcile", data=batch, headers={"X-API-Key": key})
         assert res.status_code == 200 and res.json()["q"]["result"][0]["id"] == "ofac-30422"
+
+
+def test_empty_and_odd_bodies(client):
+    assert client.post("/reconcile", json=None).status_code in (400, 422)
+    assert client.post("/reconcile", content=b"null", headers={"content-type": "application/json"}).status_code == 400
+    assert client.post("/reconcile", content=b"{oops", headers={"content-type": "application/json"}).status_code == 400
+    as_text = client.post("/reconcile", json={"queries": '{"q": {"query": "Mahmoud Alavi"}}'})
+    assert as_text.status_code == 200 and as_text.json()["q"]["result"][0]["id"] == "ofac-30422"
+    assert client.post("/reconcile", data={"other": "x"}).status_code == 400
+    assert client.post("/reconcile", content=b"x", headers={"content-type": "text/plain"}).status_code == 400

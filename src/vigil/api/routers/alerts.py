@@ -14,7 +14,7 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from vigil.api.auth import Caller, caller_for
+from vigil.api.auth import Caller, caller_for, require_admin
 from vigil.api.deps import NO_NUL, JSONBytes, state_of
 from vigil.monitor.alerts import MAX_ID
 
@@ -25,10 +25,6 @@ ID = Path(..., ge=1, le=MAX_ID)
 
 def require_analyst(request: Request) -> Caller:
     return caller_for(request, "analyst")
-
-
-def require_admin(request: Request) -> Caller:
-    return caller_for(request, "admin")
 
 
 def identity(caller: Caller) -> str:

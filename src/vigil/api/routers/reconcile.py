@@ -222,7 +222,9 @@ async def _batch_from(request: Request) -> Any:
                 raise QueryError(f"the body is not valid JSON: {exc}") from None
             if isinstance(data, dict) and set(data) == {"queries"}:
                 data = data["queries"]
-            return orjson.loads(data) if isinstance(data, str) else data
+            if not isinstance(data, str):
+                return data
+            raw = data  # {"queries": "<JSON text>"}: decoded below
         elif raw is None:
             raise QueryError("send queries as a form field 'queries' (application/x-www-form-urlencoded) or a JSON body")
     if raw is None:
@@ -235,6 +237,8 @@ async def _batch_from(request: Request) -> Any:
 
 async def _reconcile(request: Request, dataset: str):
     batch = await _batch_from(request)
+    if batch is None and request.method == "POST":
+        raise QueryError("the request has no queries: send the form field 'queries' (JSON) or a JSON body")
     if batch is None:  # GET without queries: the manifest (public: OpenRefine reads it before asking for a key)
         _check_dataset(request, dataset)
         return JSONBytes(manifest(request, dataset), headers=CORS)
