@@ -123,15 +123,19 @@ def test_policy_changes_are_audited_and_apply(store, raised):
 def test_assignment_and_queues_by_owner_list_and_age(store, raised):
     engine = store.engine
     ids = {pair: a.id for pair, a in raised.items()}
-    mine = assign(engine, ids[("C1", "ofac-10481")], "ana", "lead")
-    assert (mine.assignee, mine.version) == ("ana", 1), "assignment does not invalidate what analysts looked at"
+    mine = assign(engine, ids[("C1", "ofac-10481")], "ana", "lead", expected_version=1)
+    assert (mine.assignee, mine.version) == ("ana", 2), "one history row per (alert, version)"
+    with pytest.raises(DecisionConflict, match="changed since"):
+        decide(engine, mine.id, "escalate", "looked at it before the assignment", "ben", expected_version=1)
     with pytest.raises(DecisionConflict, match="already assigned"):
         assign(engine, ids[("C1", "ofac-10481")], "ana", "lead")
     assign(engine, ids[("C4", "ofac-30422")], "ben", "lead")
     assert [a.id for a in list_alerts(engine, assignee="ana")[0]] == [ids[("C1", "ofac-10481")]]
     assert {a.id for a in list_alerts(engine, assignee="-")[0]} == {ids[("C5", "ofac-4697")]}
     assert assign(engine, ids[("C4", "ofac-30422")], None, "ben").assignee is None
-    assert [s["action"] for s in history(engine, ids[("C4", "ofac-30422")])] == ["assigned", "unassigned"]
+    steps = history(engine, ids[("C4", "ofac-30422")])
+    assert [s["action"] for s in steps] == ["assigned", "unassigned"]
+    assert [s["alert_version"] for s in steps] == [1, 2], "each step is one alert version"
     assert [e.payload["assignee"] for e in audit.entries(engine, action="alert.assigned")] == ["ana", "ben"]
 
     # by list: every alert here is on us_ofac_sdn; no alert is on the UN list

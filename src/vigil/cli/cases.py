@@ -155,13 +155,14 @@ def history(
         return
     from vigil.cli.common import key_column
 
-    rows = [(s["at"][:16].replace("T", " "), s["by"] + (f" (for {s['on_behalf_of']})" if s.get("on_behalf_of") else ""),
-             describe_step(s), s["reason"], str(s["audit_seq"] or "")) for s in steps]
+    rows = [(s["at"][:16].replace("T", " ") + (f"\naudit #{s['audit_seq']}" if s.get("audit_seq") else ""),
+             s["by"] + (f" (for {s['on_behalf_of']})" if s.get("on_behalf_of") else ""), describe_step(s), s["reason"])
+            for s in steps]
     table = Table()
-    for i, header in enumerate(("when", "who", "step")):  # whole, never cut: the reason folds instead
-        key_column(table, header, [r[i] for r in rows])
-    table.add_column("reason", overflow="fold")
-    key_column(table, "audit", [r[4] for r in rows], justify="right")
+    key_column(table, "when", ["2026-01-01 00:00"])  # whole, never cut; the other columns fold
+    table.add_column("who", overflow="fold", min_width=8)
+    table.add_column("step", overflow="fold", min_width=12)
+    table.add_column("reason", overflow="fold", min_width=12, ratio=1)
     for row in rows:
         table.add_row(*row)
     console.print(table)

@@ -232,14 +232,14 @@ def reopen(engine: Engine, alert_id: int, reason: str, by: str, expected_version
     return get_alert(engine, alert_id)
 
 
-def assign(engine: Engine, alert_id: int, assignee: str | None, by: str, on_behalf_of: str | None = None) -> Alert:
-    """Give an open alert an owner (`assignee=None`: unassign). Does not change the alert's version: ownership is
-    not part of what a decision was based on."""
+def assign(engine: Engine, alert_id: int, assignee: str | None, by: str, on_behalf_of: str | None = None,
+           expected_version: int | None = None) -> Alert:
+    """Give an open alert an owner (`assignee=None`: unassign). Like every step it moves the alert's version, so
+    each history row is one (alert, version) and a page loaded before the assignment is told it changed."""
     by = _text(by, "the acting user", limit=MAX_NAME)
     owner = _text(assignee, "the assignee", required=False, limit=MAX_NAME) or None
     note = _text(on_behalf_of, "on behalf of", required=False, limit=MAX_NAME) or None
-    t.ensure_tables(engine)
-    current = get_alert(engine, alert_id)
+    current, version = _load(engine, alert_id, expected_version)
     if current.status in FINAL_STATUSES:
         raise DecisionConflict(f"alert {alert_id} is closed ({current.status.replace('_', ' ')}); reopen it to assign it")
     if current.assignee == owner:
@@ -247,11 +247,10 @@ def assign(engine: Engine, alert_id: int, assignee: str | None, by: str, on_beha
     stamp = t.now()
     action = "assigned" if owner else "unassigned"
     with engine.begin() as conn:
-        conn.execute(update(t.alerts).where(t.alerts.c.id == alert_id)
-                     .values(assignee=owner, assigned_at=stamp if owner else None, updated_at=stamp))
+        _move(conn, alert_id, version, stamp=stamp, assignee=owner, assigned_at=stamp if owner else None)
         reason = f"assigned to {owner}" if owner else f"unassigned from {current.assignee}"
-        _record(conn, current, action=action, status=current.status, reason=reason, by=by,
-                version=current.version, stamp=stamp, on_behalf_of=note, event=f"alert.{action}",
+        _record(conn, current, action=action, status=current.status, reason=reason, by=by, version=version,
+                stamp=stamp, on_behalf_of=note, event=f"alert.{action}",
                 extra={"assignee": owner, "previous": current.assignee})
     return get_alert(engine, alert_id)
 

@@ -61,6 +61,7 @@ class AssignBody(BaseModel):
 
     assignee: Optional[str] = Field(..., max_length=200, pattern=NO_NUL, description="null to unassign")
     by: Optional[str] = Field(None, max_length=200, pattern=NO_NUL)
+    version: Optional[int] = Field(None, ge=1, le=MAX_ID, description="The alert version you looked at")
 
 
 class PolicyBody(BaseModel):
@@ -185,4 +186,5 @@ def post_reopen(request: Request, body: ReopenBody, alert_id: int = ID, caller: 
 def post_assign(request: Request, body: AssignBody, alert_id: int = ID, caller: Caller = Depends(require_analyst)):
     from vigil.monitor import assign
 
-    return _act(assign, _engine(request), alert_id, body.assignee, identity(caller), on_behalf_of=body.by)
+    return _act(assign, _engine(request), alert_id, body.assignee, identity(caller), on_behalf_of=body.by,
+                expected_version=body.version)
