@@ -150,7 +150,9 @@ def test_lists_page_and_diff(page):
 def test_scan_uploaded_article_highlights_mentions(page, shared_articles):
     page.goto("/ui/scan")
     page.set_input_files("input[type=file]", str(shared_articles / "mois_oped_2018.txt"))
-    page.locator("#scan-form button[type=submit]").click()
+    # the first scan loads spaCy and builds the gazetteer: on a busy machine that outlasts click()'s 30 s
+    # wait for the navigation, so wait for the result page instead
+    page.locator("#scan-form button[type=submit]").click(no_wait_after=True)
     page.wait_for_selector(".article-text", timeout=180000)
     mentions = page.locator(".article-text a.mention")
     assert mentions.count() > 10
