@@ -39,8 +39,9 @@ def help_text(*args: str) -> str:
 
 def examples_in(text: str) -> list[str]:
     lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == "Examples"), None)
-    return [] if start is None else [line.strip() for line in lines[start + 1:] if line.strip().startswith("vigil ")]
+    start = next((i for i, line in enumerate(lines) if line.strip().strip("│ ") in ("Examples", "Examples:")), None)
+    found = [line.strip().strip("│").strip() for line in lines[start + 1:]] if start is not None else []
+    return [line for line in found if line.startswith("vigil ")]
 
 
 @pytest.mark.parametrize("name", sorted(commands()))

@@ -58,6 +58,15 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
+def print_json(data: Any) -> None:
+    """JSON on stdout, indented (dates and other objects as strings)."""
+    import sys
+
+    import orjson
+
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
+
+
 def examples(*lines: str) -> str:
     """A command's `--help` epilog: its examples, one per line (shown verbatim, brackets included)."""
     return "[bold]Examples[/]\n" + "\n".join(f"  {escape(line)}" for line in lines)

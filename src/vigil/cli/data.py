@@ -145,7 +145,8 @@ def update(
                         progress.update(bar, description=f"{source}: {name}", completed=done, total=total)
 
                     try:
-                        path = download(source, downloads, timeout=timeout, on_progress=on_progress)
+                        path = download(source, downloads, timeout=timeout, on_progress=on_progress,
+                                        eu_token=settings().eu_fsf_token)
                     finally:
                         progress.remove_task(bar)
                 entry["path"] = str(path)
