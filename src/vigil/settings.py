@@ -21,6 +21,12 @@ from typing import Mapping
 # constant, not an environment variable; here so the CLI and media/ share it without importing each other.
 WIDE_TERMINAL = 120
 
+# The score at which a result counts as a match unless the caller gives a threshold (`vigil screen
+# --threshold`, `/match?threshold=`, batch, monitoring, the UI, the matcher's own default). Written once,
+# here, because every layer from the matcher to the CLI's option defaults needs it and this module is
+# the one they may all import cheaply.
+DEFAULT_THRESHOLD = 0.7
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off", ""})
 

@@ -84,11 +84,11 @@ def test_openapi_documents_every_parameter_and_the_body(client):
 @pytest.mark.parametrize("name", ["Qasem Soleimani", "قاسم سلیمانی"])
 def test_answer_is_the_screening_function_s(client, index_state, name):
     """The handler adds nothing of its own: one entry per query, as `screen()` returns it."""
-    from vigil.service.screening import ScreenOptions, check_options, query_entity, screen
+    from vigil.service.screening import ScreenOptions, check_options, query_from_example, screen
 
     body = {"queries": {"a": {"schema": "Person", "properties": {"name": [name]}}}}
     got = client.post("/match/default?limit=3", json=body).json()["responses"]["a"]
-    want = screen(index_state.current.matcher, query_entity("Person", {"name": [name]}),
+    want = screen(index_state.current.matcher, query_from_example("Person", {"name": [name]}),
                   check_options(ScreenOptions(limit=3, datasets=index_state.current.dataset_names)))
     assert [r["id"] for r in got["results"]] == [r["id"] for r in want["results"]]
     assert got["query"] == want["query"] and got["total"] == want["total"]

@@ -13,7 +13,7 @@ from vigil.cli.main import app
 from vigil.service.screening import ScreenOptions, check_options
 
 LISTED = [  # (name, dob, nationality, expected id)
-    ("Ghasem Soleimani", "11/03/1957", "Iran", "ofac-10481"),
+    ("Ghasem Soleimani", "11.03.1957", "Iran", "ofac-10481"),  # 11/03/1957 would be refused as ambiguous
     ("Mahmoud Alavi", "1954-04-24", "Iran", "ofac-30422"),
     ("ISLAMIC REVOLUTIONARY GUARD CORPS", "", "Iran", None),
 ]

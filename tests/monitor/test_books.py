@@ -104,10 +104,12 @@ def test_bad_rows_are_reported_with_their_number_and_skipped(store, tmp_path):
     path.write_text("id,name,dob,country\n1,Ali Khamenei,1939-04-19,Iran\n2,Jane Roe,sometime,\n3,,1970,\n"
                     "4,John Roe,1970,Utopia\n5,Extra Field,1970,fr,oops\n")
     result = import_book("x", path, engine=store.engine)
-    assert result.added == 2
+    assert result.added == 1
     assert any(p.startswith("row 3:") and "date of birth" in p for p in result.skipped)
+    # an unknown country is the same error as in `vigil screen --country` and batch (issue 14), not dropped
+    assert any(p.startswith("row 5:") and "unknown country 'Utopia'" in p for p in result.skipped)
     assert any(p.startswith("row 4:") and "no name" in p for p in result.skipped)
     assert any(p.startswith("row 6:") and "fields" in p for p in result.skipped)
     rows = _customers(store.engine)
     assert json.loads(rows["1"].data)["properties"]["country"] == ["ir"]
-    assert "country" not in json.loads(rows["4"].data)["properties"]  # unknown country ignored, as in batch
+    assert "4" not in rows

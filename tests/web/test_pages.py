@@ -72,8 +72,9 @@ def test_screen_result_shows_score_bar_badges_flag_and_explanation(ui):
 def test_screen_filters_narrow_and_bad_input_is_a_clear_400(ui):
     r = ui.get("/", params={"q": "Soleimani", "schema": "Organization"}, headers={"X-Vigil-Partial": "1"})
     assert "ofac-10481" not in result_ids(r)
-    bad = ui.get("/", params={"q": "Soleimani", "dob": "11/03/1957"})
-    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text
+    bad = ui.get("/", params={"q": "Soleimani", "dob": "11/03/1957"})  # the CLI's rule and text (issue 14)
+    assert bad.status_code == 400 and "is ambiguous" in bad.text and "1957-03-11" in bad.text
+    assert ui.get("/", params={"q": "Soleimani", "dob": "11.03.1957"}).status_code == 200
     bad = ui.get("/", params={"q": "Soleimani", "country": "Atlantis"})
     assert bad.status_code == 400 and "unknown country" in bad.text
     assert ui.get("/", params={"q": "x", "schema": "Sandwich"}).status_code == 400
@@ -285,3 +286,18 @@ def test_auth_asks_for_a_key_and_respects_scopes(ui_auth, keys):
 def test_login_never_redirects_off_site(ui_auth, keys):
     r = ui_auth.post("/ui/login", data={"key": keys["screen"], "next": "//evil.example/"}, follow_redirects=False)
     assert r.headers["location"] == "/"
+
+
+def test_alert_page_words_reasons_as_the_cli_does(ui):
+    """One explanation text source (issue 14): the alert page shows the CLI's words ("birth date matches",
+    "country matches"/"countries differ"), not "customer ir ≈ listed ir"."""
+    from vigil.service.screening import reasons
+
+    href = _open_alert(ui, "Mahmoud Alavi")
+    page = doc(ui.get(href))
+    shown = [" ".join(li.text_content().split()) for li in page.xpath("//ul[@class='why']/li")]
+    assert any("birth date matches" in s for s in shown) and any("country matches" in s for s in shown), shown
+    assert not any("≈ listed ir" in s for s in shown), shown
+    mismatch = {"country_mismatch": {"score": 1.0, "weight": -0.1, "detail": "countries differ",
+                                     "query": "ir", "candidate": "ru"}}
+    assert [r.text for r in reasons({"explanations": mismatch})] == ["countries differ"]

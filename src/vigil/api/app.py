@@ -11,17 +11,23 @@ import signal
 import threading
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 
 from vigil import __version__
-from vigil.settings import current as current_settings
-from vigil.api.auth import KeyVerifier, auth_required_by_env
+from vigil.settings import Settings
+from vigil.api.auth import KeyVerifier
 from vigil.api.routers import admin, alerts, catalog, entities, health, match, reconcile, scan, search
 from vigil.api.state import IndexState
-from vigil.service.screening import QueryError, UnknownDatasetError
+from vigil.errors import QueryError
+from vigil.service.screening import UnknownDatasetError
 from vigil.service.screening_log import RecorderFull, ScreeningRecorder
+
+# Swagger UI and ReDoc (GET /docs, /redoc) load their scripts from here, served from the fastapi-offline
+# package: the docs work offline and the pages fetch nothing from a CDN.
+DOCS_ASSETS = "/docs-assets"
 
 log = logging.getLogger(__name__)
 
@@ -45,21 +51,26 @@ def _watch(state: IndexState, interval: float, stop: threading.Event) -> None:
 def create_app(
     state: IndexState | None = None,
     *,
+    settings: Settings | None = None,
     require_auth: bool | None = None,
     background_load: bool = False,
     watch_interval: float | None = None,
     record: bool = True,
-) -> FastAPI:
-    """Build the app around an `IndexState` (a fresh one over `Store()` by default).
+):
+    """Build the app around an `IndexState` (a fresh one over the settings' store by default).
 
-    The index loads at start-up unless `state` is already loaded; `background_load`
-    lets the server answer /healthz (and /readyz with 503) while it loads.
+    `settings`: the front end's (`vigil serve` hands its own to the worker processes, whose factory
+    call reads them back from the environment once, here). `require_auth` and `watch_interval`
+    override `settings.require_auth` and `settings.reload_interval`. The index loads at start-up
+    unless `state` is already loaded; `background_load` lets the server answer /healthz (and
+    /readyz with 503) while it loads.
     """
-    state = state or IndexState()
+    settings = settings or Settings.from_env()
+    state = state or IndexState(settings=settings)
     if require_auth is None:
-        require_auth = auth_required_by_env()
+        require_auth = settings.require_auth
     if watch_interval is None:
-        watch_interval = current_settings().reload_interval
+        watch_interval = settings.reload_interval
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -75,7 +86,7 @@ def create_app(
             else:
                 await asyncio.to_thread(state.try_reload)
         if record:
-            app.state.recorder = ScreeningRecorder(state.store.engine)
+            app.state.recorder = ScreeningRecorder(state.store.engine, spill_dir=settings.home)
         if watch_interval > 0:
             threading.Thread(target=_watch, args=(state, watch_interval, stop), daemon=True,
                              name="vigil-store-watch").start()
@@ -97,7 +108,8 @@ def create_app(
                 app.state.recorder.close()
                 app.state.recorder = None
 
-    app = FastAPI(
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS,
         title="vigil",
         version=__version__,
         description=DESCRIPTION,
@@ -106,6 +118,7 @@ def create_app(
         license_info={"name": "MIT"},
     )
     app.state.index = state
+    app.state.settings = settings
     app.state.require_auth = require_auth
     app.state.recorder = None
     app.state.verify_key = KeyVerifier(lambda: state.store.engine)

@@ -24,12 +24,6 @@ class Caller:
     scope: str | None
 
 
-def auth_required_by_env() -> bool:
-    from vigil.settings import current
-
-    return current().require_auth
-
-
 def key_from_request(request: Request) -> str | None:
     key = request.headers.get("x-api-key")
     if key:

@@ -73,12 +73,13 @@ WARM_UP_NAMES = ("Maria Warmup", "محمد علي حسن", "Иван Петро�
 
 def _warm_up(matcher: Any) -> None:
     """Screen a few names with a freshly loaded matcher before it serves anyone."""
-    from vigil.service.screening import ScreenOptions, check_options, query_entity, screen
+    from vigil.service.screening import Fields, ScreenOptions, Screener, check_options
 
     try:
         opts = check_options(ScreenOptions(limit=1))
+        screener = Screener(matcher)  # no recorder: warm-up queries are nobody's screening
         for name in WARM_UP_NAMES:
-            screen(matcher, query_entity("Person", {"name": [name], "birthDate": ["1970"]}), opts)
+            screener.screen(screener.query(Fields(name=name, dob="1970")), opts)
     except Exception:  # a warm-up must never stop a reload
         log.exception("index warm-up query failed")
 
@@ -86,9 +87,11 @@ def _warm_up(matcher: Any) -> None:
 class IndexState:
     """Holds the current `LoadedIndex`; `reload()` swaps in a fresh one when the store changed."""
 
-    def __init__(self, store: Any = None, store_url: str | None = None, use_cache: bool = True):
+    def __init__(self, store: Any = None, store_url: str | None = None, use_cache: bool = True,
+                 settings: Any = None):
         self._store = store
         self._store_url = store_url
+        self.settings = settings  # the front end's Settings (None: read from the environment when needed)
         self.use_cache = use_cache
         self.current: LoadedIndex | None = None
         self.error: str | None = None  # why the last load failed, for /readyz
@@ -100,7 +103,7 @@ class IndexState:
         if self._store is None:
             from vigil.store import Store
 
-            self._store = Store(self._store_url)
+            self._store = Store(self._store_url, settings=self.settings)
         return self._store
 
     @property
@@ -123,7 +126,7 @@ class IndexState:
             if not infos:
                 self.error = "no lists in the store yet: run `vigil update --mirror ../shared/data` or `vigil ingest`"
                 return False
-            matcher, fingerprint = load_matcher(store, use_cache=self.use_cache)
+            matcher, fingerprint = load_matcher(store, use_cache=self.use_cache, settings=self.settings)
             _warm_up(matcher)
             new = LoadedIndex(matcher=matcher, datasets=tuple(_meta(i) for i in infos), fingerprint=fingerprint)
             self.current = new  # the atomic swap

@@ -62,9 +62,7 @@ def bind_sockets(host: str, port: int, count: int, backlog: int = 2048) -> list[
     """
     host = host.strip("[]")
     family = _family(host)
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # ignore TIME_WAIT, like uvicorn
-        _bind(probe, host, port)
+    probe_port(host, port)
     sockets: list[socket.socket] = []
     try:
         for _ in range(count):
@@ -82,6 +80,14 @@ def bind_sockets(host: str, port: int, count: int, backlog: int = 2048) -> list[
             sock.close()
         raise
     return sockets
+
+
+def probe_port(host: str, port: int) -> None:
+    """PortInUse (or another OSError) now if host:port cannot be listened on, before anything slow starts."""
+    host = host.strip("[]")
+    with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # ignore TIME_WAIT, like uvicorn
+        _bind(probe, host, port)
 
 
 def _bind(sock: socket.socket, host: str, port: int) -> None:

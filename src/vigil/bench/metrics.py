@@ -5,7 +5,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Iterable, Sequence
 
-DEFAULT_THRESHOLD = 0.7  # vigil's and nomenklatura's default match threshold
+from vigil.settings import DEFAULT_THRESHOLD  # vigil's (and nomenklatura's) default match threshold
 
 
 @dataclass(frozen=True)

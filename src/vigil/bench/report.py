@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -77,10 +78,11 @@ class Report:
             status = {True: "[green]PASS[/]", False: "[bold red]FAIL[/]", None: ""}[row.passed]
             section = row.section if row.section != previous else ""
             previous = row.section
-            table.add_row(section, row.metric + (f" [dim]({row.note})[/]" if row.note else ""),
-                          *(row.cell(c) for c in COLUMNS), row.target, status)
+            # cells are text, not markup: "not installed (pip install -e .[bench])" keeps its [bench]
+            table.add_row(section, escape(row.metric) + (f" [dim]({escape(row.note)})[/]" if row.note else ""),
+                          *(escape(str(row.cell(c))) for c in COLUMNS), escape(str(row.target)), status)
         for section, message in self.errors.items():
-            table.add_row(section, f"[red]not run: {message}[/]", *("" for _ in COLUMNS), "", "")
+            table.add_row(section, f"[red]not run: {escape(message)}[/]", *("" for _ in COLUMNS), "", "")
         return table
 
     def to_dict(self) -> dict[str, Any]:

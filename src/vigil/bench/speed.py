@@ -19,7 +19,7 @@ from typing import Any
 
 from .context import BenchContext
 from .evalsets import load_entity_checks, load_name_bench, load_negatives, load_un_pairs
-from .metrics import percentile
+from .metrics import DEFAULT_THRESHOLD, percentile
 from .queries import name_entity, person_entity, props_entity
 from .report import NOT_COMPARABLE, Row
 
@@ -44,14 +44,14 @@ def run(ctx: BenchContext) -> None:
     positives = [treated for treated, _ in load_un_pairs(ctx.mirror)]
     queries = [person_entity(r) for r in ctx.sample(negatives + positives, quick_n=400 + WARMUP)]
     for query in queries[:WARMUP]:
-        matcher.match(query, limit=5, threshold=0.7)
+        matcher.match(query, limit=5, threshold=DEFAULT_THRESHOLD)
     timed = queries[WARMUP:]
     latencies, cpu_latencies = [], []
     cpu_started = time.process_time()
     started = time.perf_counter()
     for query in timed:
         t0, c0 = time.perf_counter(), time.thread_time()
-        matcher.match(query, limit=5, threshold=0.7)
+        matcher.match(query, limit=5, threshold=DEFAULT_THRESHOLD)
         latencies.append(time.perf_counter() - t0)
         cpu_latencies.append(time.thread_time() - c0)
     total = time.perf_counter() - started

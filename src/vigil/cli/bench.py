@@ -7,7 +7,9 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from vigil.cli.common import console, fail
+from rich.markup import escape
+
+from vigil.cli.common import console, examples, fail
 
 
 def bench(
@@ -36,12 +38,14 @@ def bench(
     # Off a terminal (piped, CI logs) rich would wrap the wide table at 80 columns.
     out = console if console.is_terminal else Console(width=160)
     out.print(report.table(title=title))
-    out.print(f"matching code: {meta.get('matching_code')}; nomenklatura: {meta.get('nomenklatura')}; "
-              f"data: {meta.get('mirror')}", highlight=False)
+    # escape: "pip install -e .[bench]" is text, not rich markup (the [bench] would vanish)
+    out.print(escape(f"matching code: {meta.get('matching_code')}; nomenklatura: {meta.get('nomenklatura')}; "
+                     f"data: {meta.get('mirror')}"), highlight=False)
     if json_out is not None:
         report.write_json(json_out)
         out.print(f"JSON report written to {json_out}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
-    app.command("bench")(bench)
+    app.command("bench", epilog=examples("vigil bench", "vigil bench --quick --only speed",
+                                         "vigil bench --mirror ../shared/data --json bench.json"))(bench)

@@ -37,7 +37,7 @@ def act(fn, alert: int, *args, version: int | None = None, by: str | None = None
 
 def print_alert(result, as_json: bool) -> None:
     if as_json:
-        from vigil.cli.monitor import _json
+        from vigil.cli.common import print_json as _json
 
         _json(result.to_dict())
         return
@@ -149,7 +149,7 @@ def history(
         fail(str(exc))
     steps = steps_of(engine, alert)
     if as_json:
-        from vigil.cli.monitor import _json
+        from vigil.cli.common import print_json as _json
 
         _json(steps)
         return
@@ -184,7 +184,7 @@ def policy_show(as_json: bool = typer.Option(False, "--json", help="Print JSON."
 
     policy = get_policy(open_store().engine)
     if as_json:
-        from vigil.cli.monitor import _json
+        from vigil.cli.common import print_json as _json
 
         _json(policy.to_dict())
         return

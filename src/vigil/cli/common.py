@@ -1,12 +1,13 @@
-"""Shared CLI plumbing: consoles, the exit-code contract, store access."""
+"""Shared CLI plumbing: consoles, the exit-code contract, settings and store access, help examples."""
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from vigil.settings import WIDE_TERMINAL
+from vigil.settings import WIDE_TERMINAL, Settings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -14,6 +15,29 @@ err_console = Console(stderr=True)
 EXIT_OK = 0
 EXIT_MATCH = 1  # screening found a match and --fail-on-match was given
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3  # a bug or an environment problem vigil did not foresee (the message says which)
+EMPTY_STORE = "no lists loaded yet: run `vigil update --mirror ../shared/data` (or `vigil ingest SOURCE PATH`) first"
+
+# Per invocation: the root callback resets it, so one process running several commands (tests, a shell)
+# reads the environment afresh for each, and each command reads it once.
+_invocation: dict[str, Any] = {}
+_stores: dict[str, Any] = {}  # one Store per database URL per process (cold start counts)
+
+
+def new_invocation(debug: bool = False) -> None:
+    _invocation.clear()
+    _invocation["debug"] = debug
+
+
+def debug() -> bool:
+    return bool(_invocation.get("debug"))
+
+
+def settings() -> Settings:
+    """The settings of this command, read from the environment once (SettingsError: exit 2, one line)."""
+    if "settings" not in _invocation:
+        _invocation["settings"] = Settings.from_env()
+    return _invocation["settings"]
 
 
 def is_wide() -> bool:
@@ -30,19 +54,65 @@ def key_column(table, header: str, values, justify: str = "left") -> None:
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print one clear line on stderr and exit (2 = bad input, per the CLI contract)."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
-def open_store():
-    """The configured store (VIGIL_DATABASE_URL or SQLite under VIGIL_HOME); a clear error if it cannot be opened."""
+def print_json(data: Any) -> None:
+    """JSON on stdout, indented (dates and other objects as strings)."""
+    import sys
+
+    import orjson
+
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
+
+
+def examples(*lines: str) -> str:
+    """A command's `--help` epilog: its examples, one per line (shown verbatim, brackets included)."""
+    return "[bold]Examples[/]\n" + "\n".join(f"  {escape(line)}" for line in lines)
+
+
+def store(with_hooks: bool = True):
+    """The configured store (VIGIL_DATABASE_URL or SQLite under VIGIL_HOME); a clear error if it cannot be opened.
+    With hooks, ingests are audited and monitored books rescreened after them."""
     from vigil.store import Store, StoreError
 
-    try:
-        store = Store()
-    except StoreError as exc:
-        fail(str(exc))
-    from vigil.monitor.hooks import attach  # ingests are audited and rescreen monitored books
+    cfg = settings()
+    if _stores.get("url") != cfg.database_url:
+        try:
+            _stores.update(url=cfg.database_url, store=Store(settings=cfg))
+        except StoreError as exc:
+            fail(str(exc))
+    opened = _stores["store"]
+    if with_hooks:
+        from vigil.monitor.hooks import attach
 
-    attach(store)
-    return store
+        attach(opened, settings=cfg)
+    return opened
+
+
+def open_store():
+    return store(with_hooks=True)
+
+
+def loaded_datasets() -> list[str]:
+    """Names of the datasets with entities; a clear message (exit 2) when the store is empty."""
+    names = [d.name for d in store(with_hooks=False).datasets() if d.entity_count]
+    if not names:
+        fail(EMPTY_STORE)
+    return names
+
+
+def open_matcher() -> tuple[Any, list[str]]:
+    """The Matcher over the current store (from the on-disk cache when fresh) and the loaded dataset names."""
+    from vigil.service.index_cache import load_matcher
+
+    names = loaded_datasets()
+    matcher, _ = load_matcher(store(with_hooks=False), settings=settings())
+    return matcher, names
+
+
+def actor(by: str | None) -> str:
+    from vigil.service.keys import default_actor
+
+    return (by or "").strip() or default_actor()

@@ -14,8 +14,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from vigil.settings import current as current_settings
-from vigil.cli.common import console, err_console, fail, key_column, open_store
+from vigil.cli.common import console, err_console, examples, fail, is_wide, key_column, open_store, settings
 from vigil.sources import SOURCES, IngestError
 from vigil.store import IngestResult, NotFound, StoreError
 from vigil.store.update import UPDATE_ORDER, DownloadError, Skip, download, mirror_path
@@ -127,7 +126,7 @@ def update(
     if mirror is not None and not mirror.is_dir():
         fail(f"{mirror}: mirror folder not found")
     store = open_store()
-    downloads = current_settings().ensure_home() / "downloads"
+    downloads = settings().ensure_home() / "downloads"
     report: list[dict] = []
     failed = False
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
@@ -146,7 +145,8 @@ def update(
                         progress.update(bar, description=f"{source}: {name}", completed=done, total=total)
 
                     try:
-                        path = download(source, downloads, timeout=timeout, on_progress=on_progress)
+                        path = download(source, downloads, timeout=timeout, on_progress=on_progress,
+                                        eu_token=settings().eu_fsf_token)
                     finally:
                         progress.remove_task(bar)
                 entry["path"] = str(path)
@@ -221,20 +221,34 @@ def diff(
     if result.empty:
         return
     shown = [*result.added[:limit], *result.removed[:limit], *result.changed[:limit]]
-    table = Table(show_lines=False)
-    key_column(table, "change", ["removed"])
-    key_column(table, "id", [ref.id for ref in shown])  # ids are never wrapped or cut
-    table.add_column("name", overflow="fold")
-    table.add_column("details", overflow="fold")
+    rows = []  # (change markup, id, name, details)
     for kind, refs, style in (("added", result.added, "green"), ("removed", result.removed, "red")):
         for ref in refs[:limit]:
-            table.add_row(f"[{style}]{kind}[/]", Text(ref.id), Text(ref.caption), ref.schema)
+            rows.append((f"[{style}]{kind}[/]", ref.id, ref.caption, ref.schema))
     for ch in result.changed[:limit]:
         details = "; ".join(
             f"{prop}: " + ", ".join([f"+{v}" for v in c["added"]] + [f"-{v}" for v in c["removed"]])
             for prop, c in ch.properties.items()
         )
-        table.add_row("[yellow]changed[/]", Text(ch.id), Text(ch.caption), Text(details))
+        rows.append(("[yellow]changed[/]", ch.id, ch.caption, details))
+    table = Table(show_lines=not is_wide())
+    key_column(table, "change", ["removed"])
+    if is_wide():
+        key_column(table, "id", [ref.id for ref in shown])  # ids are never wrapped or cut
+        table.add_column("name", overflow="fold")
+        table.add_column("details", overflow="fold")
+        for change, id_, name, details in rows:
+            table.add_row(change, Text(id_), Text(name), Text(details))
+    else:
+        # Narrow terminals: long ids (OpenSanctions, EU journal) left no room for two more columns, so the
+        # name and the details go under the id in one cell; the id keeps its own whole line.
+        table.add_column("id / name / details", overflow="fold", min_width=max((len(r.id) for r in shown), default=2))
+        for change, id_, name, details in rows:
+            cell = Text(id_, style="bold")
+            cell.append(f"\n{name}")
+            if details:
+                cell.append(f"\n{details}", style="dim")
+            table.add_row(change, cell)
     console.print(table)
     hidden = sum(max(0, len(x) - limit) for x in (result.added, result.removed, result.changed))
     if hidden:
@@ -279,9 +293,20 @@ def _help(command) -> str:
     return "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(command.__doc__).split("\n\n"))
 
 
+EXAMPLES = {
+    "ingest": ("vigil ingest ofac ../shared/data/ofac_sdn", "vigil ingest un ../shared/data/un/consolidated.xml --json",
+               "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions"),
+    "update": ("vigil update --mirror ../shared/data", "vigil update --only ofac --only un",
+               "vigil update --mirror ../shared/data --force --json"),
+    "lists": ("vigil lists", "vigil lists --json"),
+    "diff": ("vigil diff us_ofac_sdn", "vigil diff un_sc_sanctions --from 3 --to 7 --limit 20",
+             "vigil diff gb_hmt_sanctions --json"),
+    "export": ("vigil export --dataset us_ofac_sdn > sdn.ftm.json", "vigil export -d un_sc_sanctions -o un.ftm.json"),
+}
+
+
 def register(app: typer.Typer) -> None:
-    app.command("ingest", help=_help(ingest))(ingest)
-    app.command("update", help=_help(update))(update)
-    app.command("lists")(lists)
-    app.command("diff")(diff)
-    app.command("export")(export)
+    app.command("ingest", help=_help(ingest), epilog=examples(*EXAMPLES["ingest"]))(ingest)
+    app.command("update", help=_help(update), epilog=examples(*EXAMPLES["update"]))(update)
+    for name, command in (("lists", lists), ("diff", diff), ("export", export)):
+        app.command(name, epilog=examples(*EXAMPLES[name]))(command)

@@ -11,23 +11,19 @@ import orjson
 import typer
 from rich.table import Table
 
-from vigil.cli.common import console, err_console, fail, open_store
+from vigil.cli.common import console, err_console, examples, fail, open_store, print_json, settings
+from vigil.settings import DEFAULT_THRESHOLD
 
 book_app = typer.Typer(help="Customer books: import and list the customers vigil monitors.", no_args_is_help=True)
 monitor_app = typer.Typer(help="Rescreen books against list changes.", no_args_is_help=True)
 audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 
 
-def _json(data) -> None:
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2, default=str).decode() + "\n")
+_json = print_json
 
 
 def _engine():
-    store = open_store()
-    from vigil.monitor.hooks import attach
-
-    attach(store)
-    return store
+    return open_store()  # with the monitoring hooks attached
 
 
 def _user(by: str | None) -> str:
@@ -39,7 +35,10 @@ def _user(by: str | None) -> str:
         return "unknown"
 
 
-@book_app.command("import")
+@book_app.command("import", epilog=examples(
+    "vigil book import retail customers.csv",
+    "vigil book import retail customers.xlsx --id-col \"Client No\" --name-col \"Client\" --by alice",
+    "vigil book import vendors vendors.jsonl --json"))
 def book_import(
     name: str = typer.Argument(..., help="Book name, e.g. retail-customers."),
     file: Path = typer.Argument(..., help="CSV, XLSX or JSON lines; one customer per row."),
@@ -49,6 +48,7 @@ def book_import(
     dob_col: Optional[str] = typer.Option(None, "--dob-col", help="Column with the birth date."),
     country_col: Optional[str] = typer.Option(None, "--country-col", help="Column with country / nationality."),
     idnum_col: Optional[str] = typer.Option(None, "--idnum-col", help="Column with an ID or passport number."),
+    gender_col: Optional[str] = typer.Option(None, "--gender-col", help="Column with the gender (male, female, other)."),
     by: Optional[str] = typer.Option(None, "--by", help="Who imports (audit log); default: the OS user."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
@@ -56,7 +56,7 @@ def book_import(
     from vigil.monitor import BookError, ColumnMapping, import_book
 
     mapping = ColumnMapping(id=id_col, name=name_col, schema=schema_col, dob=dob_col, country=country_col,
-                            id_number=idnum_col)
+                            id_number=idnum_col, gender=gender_col)
     store = _engine()
     try:
         result = import_book(name, file, mapping, engine=store.engine, actor=_user(by))
@@ -76,7 +76,7 @@ def book_import(
         err_console.print(f"[yellow]... and {len(result.skipped) - 10} more skipped rows[/]")
 
 
-@book_app.command("list")
+@book_app.command("list", epilog=examples("vigil book list", "vigil book list --json"))
 def book_list(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
     """Books with their customer counts, pending rescreens and open alerts."""
     from vigil.monitor import list_books
@@ -102,7 +102,9 @@ def book_list(as_json: bool = typer.Option(False, "--json", help="Print JSON ins
     console.print(table)
 
 
-@monitor_app.command("run")
+@monitor_app.command("run", epilog=examples(
+    "vigil monitor run", "vigil monitor run --webhook https://hooks.example.org/vigil --by cron",
+    "vigil monitor run --full --threshold 0.8 --json"))
 def monitor_run(
     notify_cmd: Optional[str] = typer.Option(None, "--notify-cmd", help="Command fed the new alerts as JSON on stdin "
                                              "(or VIGIL_NOTIFY_CMD)."),
@@ -110,7 +112,7 @@ def monitor_run(
                                           "(or VIGIL_WEBHOOK_URL)."),
     full: bool = typer.Option(False, "--full", help="Screen every customer against all lists (slow; normally only "
                               "the changes are screened)."),
-    threshold: float = typer.Option(0.7, "--threshold", min=0.0, max=1.0, help="Score that raises an alert."),
+    threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0, help="Score that raises an alert."),
     by: Optional[str] = typer.Option(None, "--by", help="Who runs it (audit log)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
 ) -> None:
@@ -118,8 +120,8 @@ def monitor_run(
     from vigil.monitor import Monitor, Notifier, deliver
 
     store = _engine()
-    report = Monitor(store, threshold=threshold).run(actor=_user(by), full=full)
-    notifier = Notifier.from_env(notify_cmd, webhook)
+    report = Monitor(store, threshold=threshold, settings=settings()).run(actor=_user(by), full=full)
+    notifier = Notifier.from_settings(settings(), notify_cmd, webhook)
     delivery = deliver(store.engine, notifier)
     if as_json:
         _json({"run": report.to_dict(), "notifications": delivery.to_dict()})
@@ -163,9 +165,7 @@ def alerts(
 
       vigil alerts --open --oldest-first
 
-      vigil alerts --status pending_review          # the review queue
-
-      vigil alerts --mine --overdue
+      vigil alerts --status pending_review          # the review queue (--mine --overdue: yours, past the SLA)
 
       vigil alerts --owner - --list us_ofac_sdn --older-than 3
     """
@@ -273,7 +273,7 @@ def decide(
     print_alert(act(do_decide, alert, decision, reason, version=version, by=by), as_json)
 
 
-@audit_app.command("verify")
+@audit_app.command("verify", epilog=examples("vigil audit verify", "vigil audit verify --json"))
 def audit_verify(as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """Check the hash chain; exit 1 and name the first bad row if anything was edited, deleted or reordered."""
     from vigil.service import audit
@@ -289,7 +289,7 @@ def audit_verify(as_json: bool = typer.Option(False, "--json", help="Print the r
         raise typer.Exit(1)
 
 
-@audit_app.command("export")
+@audit_app.command("export", epilog=examples("vigil audit export -o audit.jsonl", "vigil audit export | head"))
 def audit_export(output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default stdout).")
                  ) -> None:
     """Write the audit log as JSON lines (all stored fields, so the chain can be re-checked elsewhere)."""
@@ -316,5 +316,5 @@ def register(app: typer.Typer) -> None:
     app.add_typer(book_app, name="book")
     app.add_typer(monitor_app, name="monitor")
     app.add_typer(audit_app, name="audit")
-    app.command("alerts")(alerts)
+    app.command("alerts")(alerts)  # examples in the docstrings
     app.command("decide")(decide)

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from vigil.cli.common import console, fail
+from vigil.cli.common import EMPTY_STORE, console, examples, fail, settings, store
 
 
 def scan_command(
@@ -19,32 +19,28 @@ def scan_command(
                                         "$VIGIL_SPACY_MODEL)."),
 ) -> None:
     """Find listed entities named in news articles and classify the sanction context."""
-    from vigil.cli.screen import EMPTY_STORE
-    from vigil.service.index_cache import load_matcher
-    from vigil.store import Store, StoreError
     from vigil.media.article import ArticleError, expand_paths, load_article
     from vigil.media.ner import ModelError, get_pipeline
     from vigil.media.report import render_html, render_terminal, to_json
     from vigil.media.scan import gazetteer_for, scan_articles
+    from vigil.service.index_cache import load_matcher
 
     try:
         paths = expand_paths(articles)
         loaded = [load_article(p) for p in paths]  # all inputs checked before any work or output
     except ArticleError as exc:
         fail(str(exc))
-    if html_out is not None and len(loaded) > 1 and html_out.exists() and not html_out.is_dir():
-        fail(f"{html_out}: with several articles --html needs a directory")
+    if html_out is not None:
+        _check_html_target(html_out, several=len(loaded) > 1)
+    model = model or settings().spacy_model
     try:
         get_pipeline(model)  # also with --no-ner: the context rules use the model's parser
     except ModelError as exc:
         fail(str(exc))
-    try:
-        store = Store()
-        if not any(d.entity_count for d in store.datasets()):
-            fail(EMPTY_STORE)
-    except StoreError as exc:
-        fail(str(exc))
-    matcher, fingerprint = load_matcher(store)
+    opened = store(with_hooks=False)
+    if not any(d.entity_count for d in opened.datasets()):
+        fail(EMPTY_STORE)
+    matcher, fingerprint = load_matcher(opened, settings=settings())
     gazetteer_for(matcher, fingerprint)  # from the on-disk cache when the lists have not changed
     # Several articles go through the batched path (one NER/parser pass per batch, shared screening).
     results = scan_articles(loaded, matcher, ner=not no_ner, model=model, fingerprint=fingerprint)
@@ -67,5 +63,23 @@ def scan_command(
             console.print(f"HTML report written to {html_out}")
 
 
+def _check_html_target(target: Path, several: bool) -> None:
+    """--html can be written where asked; checked before any article is scanned."""
+    import os
+
+    if several:
+        if target.exists() and not target.is_dir():
+            fail(f"{target}: with several articles --html needs a directory")
+        parent = target if target.is_dir() else target.resolve().parent
+    else:
+        parent = target if target.is_dir() else target.resolve().parent
+    if not parent.is_dir():
+        fail(f"cannot write the HTML report to {target}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        fail(f"cannot write the HTML report to {target}: permission denied")
+
+
 def register(app: typer.Typer) -> None:
-    app.command("scan")(scan_command)
+    app.command("scan", epilog=examples("vigil scan ../shared/articles/mois_oped_2018.txt",
+                                        "vigil scan article.html --json",
+                                        "vigil scan news/ --html reports/ --no-ner"))(scan_command)

@@ -1,49 +1,18 @@
-"""`vigil screen NAME` and `vigil batch INPUT --out OUTPUT`."""
+"""`vigil screen NAME` and `vigil batch INPUT --out OUTPUT`: thin front ends over `vigil.service`."""
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import typer
 
-from vigil.cli.common import EXIT_MATCH, err_console, fail
+from vigil.cli.common import (
+    EMPTY_STORE, EXIT_MATCH, actor, err_console, examples, fail, loaded_datasets, open_matcher, store,
+)
+from vigil.settings import DEFAULT_THRESHOLD
 
-EMPTY_STORE = "no lists loaded yet: run `vigil update --mirror ../shared/data` (or `vigil ingest SOURCE PATH`) first"
-
-
-def _store():
-    from vigil.settings import current
-    from vigil.store import Store, StoreError
-
-    url = current().database_url
-    if _stores.get("url") != url:  # one Store per process and database (cold start counts)
-        try:
-            _stores.update(url=url, store=Store(url))
-        except StoreError as exc:
-            fail(str(exc))
-    return _stores["store"]
-
-
-_stores: dict[str, Any] = {}
-
-
-def loaded_datasets() -> list[str]:
-    """Names of the datasets with entities; a clear message (exit 2) when the store is empty."""
-    names = [d.name for d in _store().datasets() if d.entity_count]
-    if not names:
-        fail(EMPTY_STORE)
-    return names
-
-
-def open_matcher() -> tuple[Any, list[str]]:
-    """The Matcher over the current store (from the on-disk cache when fresh) and the loaded dataset names."""
-    from vigil.service.index_cache import load_matcher
-
-    names = loaded_datasets()
-    matcher, _ = load_matcher(_store())
-    return matcher, names
+__all__ = ["EMPTY_STORE", "open_matcher", "loaded_datasets"]  # used by `vigil scan` and tests
 
 
 def _options(limit: int, threshold: float, algorithm: Optional[str], dataset: str, loaded: list[str]):
@@ -103,14 +72,25 @@ def _table(response: dict[str, Any], name: str):
     return table
 
 
+SCREEN_EXAMPLES = examples(
+    'vigil screen "Qasem Soleimani" --dob 1957-03-11 --country Iran',
+    'vigil screen "قاسم سلیمانی" --json --limit 3',
+    'vigil screen "IRGC" --schema Organization --fail-on-match',
+)
+
+
 def screen_command(
     name: str = typer.Argument(..., help="The name to screen, in any script."),
-    schema: Optional[str] = typer.Option(None, "--schema", help="Person, Organization, Company, LegalEntity, Vessel, Airplane (default: LegalEntity, or Person with --dob/--gender)."),
-    dob: Optional[str] = typer.Option(None, "--dob", help="Date of birth: 1957, 1957-03 or 1957-03-11."),
-    country: Optional[str] = typer.Option(None, "--country", help="Country or nationality (ISO code or name)."),
+    schema: Optional[str] = typer.Option(None, "--schema", help="Person, Organization, Company, LegalEntity, Vessel, "
+                                         "Airplane (any case; default: LegalEntity, or Person with --dob/--gender)."),
+    dob: Optional[str] = typer.Option(None, "--dob", help="Date of birth: 1957, 1957-03, 1957-03-11, 11.03.1957 or "
+                                      "11 Mar 1957 (03/11/1957 is refused as ambiguous; 13/03/1957 is read)."),
+    country: Optional[str] = typer.Option(None, "--country", help="Country or nationality: ISO code (ir, irn), "
+                                          "name (Iran) or demonym (Iranian)."),
     id_number: Optional[str] = typer.Option(None, "--id", help="Passport, national ID, registration or IMO number."),
-    gender: Optional[str] = typer.Option(None, "--gender", help="male / female / other."),
-    threshold: float = typer.Option(0.7, "--threshold", min=0.0, max=1.0, help="Score at which a result counts as a match."),
+    gender: Optional[str] = typer.Option(None, "--gender", help="male, female or other."),
+    threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0,
+                                    help="Score at which a result counts as a match."),
     limit: int = typer.Option(5, "--limit", min=1, max=500, help="Results to show."),
     dataset: str = typer.Option("default", "--dataset", help="One dataset (e.g. us_ofac_sdn) or `default` for all."),
     algorithm: Optional[str] = typer.Option(None, "--algorithm", help="Matching algorithm (see the API's /algorithms)."),
@@ -119,156 +99,159 @@ def screen_command(
     by: Optional[str] = typer.Option(None, "--by", help="Who screens (audit log); default: the OS user."),
 ) -> None:
     """Screen one name (plus DOB, country, ID) against all loaded lists, with the reasons for every score."""
-    from vigil.service.screening import QueryError, UnknownDatasetError, query_from_fields, screen
+    from vigil.service.screening import Fields, QueryError, Screener, UnknownDatasetError
+    from vigil.service.screening_log import DirectRecorder, RecordError
 
     if not name.strip():
         fail("NAME is empty")
-    if dob:
-        from vigil.sources.dates import parse_date
-
-        dates = parse_date(dob)
-        if not dates:
-            fail(f"unreadable date of birth {dob!r}: use 1957, 1957-03 or 1957-03-11")
-        dob = dates[0]
-    if country:
-        from vigil.sources.countries import to_code
-
-        code = to_code(country)
-        if code is None:
-            fail(f"unknown country {country!r}: use an ISO code (ir) or an English name (Iran)")
-        country = code
+    fields = Fields(name=name, schema=schema, dob=dob, country=country, id_number=id_number, gender=gender)
     try:
+        query = Screener.query(fields)  # bad input fails before the store or the index is opened
         opts = _options(limit, threshold, algorithm, dataset, loaded_datasets())
-        query = query_from_fields(name, schema=schema, dob=dob, country=country, id_number=id_number, gender=gender)
-        matcher, _ = open_matcher()  # after the checks: bad input fails fast
-        response = screen(matcher, query, opts)
+        screener = Screener(matcher=lambda: open_matcher()[0], recorder=DirectRecorder(store(False).engine))
+        result = screener.screen(query, opts)
+        screener.record(f"cli:screen/{dataset}", [result], actor=actor(by))
     except (QueryError, UnknownDatasetError) as exc:
         fail(str(exc.args[0] if exc.args else exc))
-    _audit_screen(response, dataset, by)
+    except RecordError as exc:
+        fail(f"{exc}; the result is withheld: every screening must be on record")
     if as_json:
-        typer.echo(json.dumps(response, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(result.entry, ensure_ascii=False, indent=2))
     else:
         from vigil.cli.common import console
 
-        console.print(_table(response, name))
-    if fail_on_match and any(r["match"] for r in response["results"]):
+        console.print(_table(result.entry, name))
+    if fail_on_match and result.matched:
         raise typer.Exit(EXIT_MATCH)
 
 
+class _ProgressBar:
+    """`vigil batch`'s progress bar (rows, rate, ETA) on stderr; batch itself only reports (done, total)."""
+
+    def __init__(self) -> None:
+        self.progress = None
+        self.task = None
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.progress is None:
+            self._start(done, total)
+        else:
+            self.progress.update(self.task, completed=done)
+
+    def _start(self, done: int, total: int | None) -> None:
+        from rich.progress import (
+            BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+        from rich.text import Text
+
+        class Rate(TextColumn):
+            def __init__(self):
+                super().__init__("")
+
+            def render(self, task):  # rows per second over this run (resumed rows excluded)
+                speed = task.finished_speed or task.speed
+                return Text(f"{speed:,.0f} rows/s" if speed else "… rows/s", style="cyan")
+
+        self.progress = Progress(
+            TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(), Rate(),
+            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err_console, transient=False,
+        )
+        self.task = self.progress.add_task("screening", total=total, completed=done)
+        self.progress.start()
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+BATCH_EXAMPLES = examples(
+    "vigil batch customers.csv --out screened.csv",
+    "vigil batch book.xlsx --out book-screened.xlsx --name-col \"Client\" --dob-col Born --fail-on-match",
+    "vigil batch export.txt --out screened.txt --restart   # Excel 'Unicode Text' (UTF-16, tabs) works too",
+)
+
+
 def batch_command(
-    input: Path = typer.Argument(..., help="CSV, XLSX or JSON-lines file, one party per row."),
+    input: Path = typer.Argument(..., help="CSV/TSV (any common encoding), XLSX or JSON-lines file, one party per row."),
     out: Path = typer.Option(..., "--out", "-o", help="Output file (same format as the input)."),
     name_col: Optional[str] = typer.Option(None, "--name-col", help="Column with the name (default: auto-detect)."),
     dob_col: Optional[str] = typer.Option(None, "--dob-col", help="Column with the date of birth."),
     country_col: Optional[str] = typer.Option(None, "--country-col", help="Column with the country / nationality."),
     id_col: Optional[str] = typer.Option(None, "--id-col", help="Column with an ID / passport number."),
+    gender_col: Optional[str] = typer.Option(None, "--gender-col", help="Column with the gender."),
     schema_col: Optional[str] = typer.Option(None, "--schema-col", help="Column with a per-row schema."),
     schema: Optional[str] = typer.Option(None, "--schema", help="Schema for every row (default: LegalEntity, Person when a DOB is given)."),
-    threshold: float = typer.Option(0.7, "--threshold", min=0.0, max=1.0),
+    threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0,
+                                    help="Score at which a result counts as a match."),
     limit: int = typer.Option(5, "--limit", min=1, max=50, help="Results per row (their ids go in top_ids)."),
-    dataset: str = typer.Option("default", "--dataset"),
-    algorithm: Optional[str] = typer.Option(None, "--algorithm"),
+    dataset: str = typer.Option("default", "--dataset", help="One dataset (e.g. us_ofac_sdn) or `default` for all."),
+    algorithm: Optional[str] = typer.Option(None, "--algorithm", help="Matching algorithm (see the API's /algorithms)."),
     restart: bool = typer.Option(False, "--restart", help="Ignore earlier progress and start over."),
     fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit 1 when any row matches."),
     by: Optional[str] = typer.Option(None, "--by", help="Who screens (audit log); default: the OS user."),
 ) -> None:
-    """Screen a file of customers; resumable (Ctrl-C, then run the same command again to continue)."""
-    from vigil.service.batch import BatchError, Columns, open_input, run_batch
-    from vigil.service.screening import QueryError, UnknownDatasetError
+    """Screen a file of customers; resumable (Ctrl-C, then run the same command again to continue).
 
-    columns = Columns(name=name_col, dob=dob_col, country=country_col, id=id_col, schema=schema_col)
+    Rows are parsed exactly as `vigil screen` parses its options; a row that cannot be screened gets its
+    reason in the `error` column. Exit 2 when the file cannot be read or every row is malformed.
+    """
+    from vigil.service.batch import Columns, open_input, run_batch
+    from vigil.service.fields import parse_schema
+    from vigil.service.screening import QueryError, Screener, UnknownDatasetError
+    from vigil.service.tabular import TabularError
+
+    columns = Columns(name=name_col, dob=dob_col, country=country_col, id=id_col, schema=schema_col, gender=gender_col)
     opts = None
+    bar = _ProgressBar()
     try:
-        open_input(input, out, columns)  # bad input fails fast, before the index loads
+        open_input(input, out, columns)  # bad input and an unwritable output fail fast, before the index loads
+        parse_schema(schema)  # --schema checked once, before any row
         loaded = loaded_datasets()
         opts = _options(limit, threshold, algorithm, dataset, loaded)
-        matcher, _ = open_matcher()
-        summary = run_batch(input, out, matcher, opts, columns=columns, schema=schema, restart=restart,
-                            progress=True)
-    except (BatchError, QueryError, UnknownDatasetError) as exc:
+        screener = Screener(matcher=lambda: open_matcher()[0])
+        summary = run_batch(input, out, screener, opts, columns=columns, schema=schema, restart=restart,
+                            progress=bar)
+    except (TabularError, QueryError, UnknownDatasetError) as exc:
         fail(str(exc.args[0] if exc.args else exc))
     except KeyboardInterrupt:
+        bar.stop()
         if opts is not None:
-            _audit_batch(input, out, opts, by, status="interrupted")
+            _record_batch(input, out, opts, by, "interrupted")
         err_console.print("[yellow]interrupted[/]: progress is saved; run the same command again to continue")
         raise typer.Exit(130)
-    _audit_batch(input, out, opts, by, status="complete", summary=summary)
+    finally:
+        bar.stop()
+    _record_batch(input, out, opts, by, "complete", summary)
     err_console.print(
         f"screened {summary.rows} rows ({summary.resumed} from an earlier run) in {summary.seconds:.1f} s: "
         f"{summary.matched} with a match, {len(summary.errors)} malformed; wrote {out}",
         highlight=False,
     )
     for row, message in summary.errors[:20]:
-        err_console.print(f"  row {row}: {message}", highlight=False)
+        err_console.print(f"  row {row}: {message}", highlight=False, markup=False)
     if len(summary.errors) > 20:
-        err_console.print(f"  ... and {len(summary.errors) - 20} more (see the error column in {out})")
+        err_console.print(f"  ... and {len(summary.errors) - 20} more (see the error column in {out})", markup=False)
+    if summary.all_malformed:
+        row, message = summary.errors[0]
+        fail(f"every row of {input} is malformed ({summary.rows} rows; row {row}: {message}); "
+             "is it the file you meant, with a header row?")
     if fail_on_match and summary.matched:
         raise typer.Exit(EXIT_MATCH)
 
 
-def _actor(by: Optional[str]) -> str:
-    from vigil.service.keys import default_actor
-
-    return (by or "").strip() or default_actor()
-
-
-def _audit_screen(response: dict[str, Any], dataset: str, by: Optional[str]) -> None:
-    """One screening-log row and one audit event per `vigil screen` call, in one transaction."""
-    from vigil.service.screening import top_ids
-    from vigil.service.screening_log import ScreeningEntry, ensure_table, record_screening
-
-    engine = _store().engine
-    with _audit_errors("the result is withheld: every screening must be on record"):
-        ensure_table(engine)
-        record_screening(engine, [ScreeningEntry(
-            endpoint=f"cli:screen/{dataset}", query=response["query"], top_ids=top_ids(response), actor=_actor(by),
-        )])
-
-
-@contextmanager
-def _audit_errors(consequence: str) -> Iterator[None]:
-    """A database that refuses the audit row is a clear error (exit 2), not a traceback."""
+def _record_batch(input: Path, out: Path, opts: Any, by: Optional[str], status: str, summary: Any = None) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from vigil.service.batch import record_run
+
     try:
-        yield
+        record_run(store(False).engine, actor(by), input, out, opts, status, summary)
     except SQLAlchemyError as exc:
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
-        fail(f"could not write the audit log ({reason}); {consequence}")
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _audit_batch(input: Path, out: Path, opts: Any, by: Optional[str], status: str, summary: Any = None) -> None:
-    """One audit event per `vigil batch` run: the input file (name and SHA-256), the options and the counts."""
-    from vigil.service import audit
-    from vigil.service.batch import progress_path
-
-    payload: dict[str, Any] = {
-        "endpoint": "cli:batch", "status": status, "input": input.name, "input_sha256": _sha256(input),
-        "output": out.name, "threshold": opts.threshold, "limit": opts.limit, "algorithm": opts.algorithm,
-        "datasets": opts.datasets,
-    }
-    if summary is not None:
-        payload.update(rows=summary.rows, resumed=summary.resumed, matched=summary.matched,
-                       errors=len(summary.errors), seconds=round(summary.seconds, 3))
-    else:  # interrupted: the progress file holds the finished rows (after its one header line)
-        side = progress_path(out)
-        if side.exists():
-            with open(side, "rb") as fh:
-                payload["rows"] = max(0, sum(1 for line in fh if line.strip()) - 1)
-    with _audit_errors(f"{out.name} was written, but this run is not on record"):
-        audit.append(_actor(by), "screening.batch", payload, engine=_store().engine)
+        fail(f"could not write the audit log ({reason}); {out.name} was written, but this run is not on record")
 
 
 def register(app: typer.Typer) -> None:
-    app.command("screen")(screen_command)
-    app.command("batch")(batch_command)
+    app.command("screen", epilog=SCREEN_EXAMPLES)(screen_command)
+    app.command("batch", epilog=BATCH_EXAMPLES)(batch_command)

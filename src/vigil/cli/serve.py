@@ -8,8 +8,7 @@ from typing import Optional
 
 import typer
 
-from vigil.settings import current as current_settings
-from vigil.cli.common import console, err_console, fail, open_store
+from vigil.cli.common import console, err_console, examples, fail, open_store, settings as cli_settings
 
 keys_app = typer.Typer(help="API keys for `vigil serve` (stored hashed; shown once at creation).", no_args_is_help=True)
 
@@ -34,13 +33,20 @@ def serve_command(
     """Run the HTTP API: POST /match, GET /search, /entities, /catalog ... (yente-compatible). SIGHUP reloads."""
     import uvicorn
 
+    from vigil.api.workers import PortInUse, probe_port
     from vigil.service.keys import any_active_key
     from vigil.store import Store, StoreError
 
-    settings = current_settings()
+    try:  # before the store and the index: a taken port is known in milliseconds
+        probe_port(host, port)
+    except PortInUse:
+        fail(f"port {port} on {host} is already in use (another `vigil serve`?); pick another with --port", code=1)
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", code=1)
+    settings = cli_settings()
     auth = require_auth or not is_loopback(host) or settings.require_auth
     try:
-        store = Store()
+        store = Store(settings=settings)
         if not any(d.entity_count for d in store.datasets()):
             err_console.print("[yellow]warning:[/] no lists loaded yet; /readyz answers 503 until "
                               "`vigil update --mirror ../shared/data` and POST /updatez (or SIGHUP)")
@@ -57,7 +63,7 @@ def serve_command(
     err_console.print(f"vigil API on http://{host}:{port} (docs at /docs, auth {'required' if auth else 'off: loopback only'})",
                       highlight=False)
     if workers > 1 and settings.reuseport:
-        from vigil.api.workers import PortInUse, reuseport_available, supervise
+        from vigil.api.workers import reuseport_available, supervise
 
         if reuseport_available():
             # one SO_REUSEPORT socket per worker: the kernel spreads connections evenly over them
@@ -79,7 +85,9 @@ def serve_command(
     )
 
 
-@keys_app.command("create")
+@keys_app.command("create", epilog=examples("vigil keys create --name crm --scope screen",
+                                            "vigil keys create --name ana --scope analyst --by lead",
+                                            "vigil keys create --name ops --scope admin"))
 def keys_create(
     name: str = typer.Option(..., "--name", help="Who or what uses the key (shown in the screening log)."),
     scope: str = typer.Option(
@@ -100,8 +108,8 @@ def keys_create(
     typer.echo(key)
 
 
-@keys_app.command("list")
-def keys_list(as_json: bool = typer.Option(False, "--json")) -> None:
+@keys_app.command("list", epilog=examples("vigil keys list", "vigil keys list --json"))
+def keys_list(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
     """List API keys (names, scopes, dates; never the keys)."""
     import json
 
@@ -124,7 +132,7 @@ def keys_list(as_json: bool = typer.Option(False, "--json")) -> None:
     console.print(table)
 
 
-@keys_app.command("revoke")
+@keys_app.command("revoke", epilog=examples("vigil keys revoke crm", "vigil keys revoke crm --by lead"))
 def keys_revoke(
     name: str = typer.Argument(..., help="The key's name."),
     by: Optional[str] = typer.Option(None, "--by", help="Who revokes it (audit log); default: the OS user."),
@@ -140,5 +148,6 @@ def keys_revoke(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("serve")(serve_command)
+    app.command("serve", epilog=examples("vigil serve", "vigil serve --port 8080 --workers 2",
+                                         "vigil serve --host 0.0.0.0 --require-auth --access-log"))(serve_command)
     app.add_typer(keys_app, name="keys")

@@ -8,7 +8,8 @@ from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from vigil.model import Entity, SchemaError, model
-from vigil.settings import current as current_settings
+from vigil.errors import QueryError
+from vigil.settings import DEFAULT_THRESHOLD
 
 from . import bounds, ofac
 from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord, query_keys
@@ -47,11 +48,7 @@ ALGORITHMS: dict[str, dict[str, Any]] = {
 
 _DEFAULT_USABLE = bounds.usable(DEFAULT_CONFIG, DEFAULT_WEIGHTS)
 FREEZE_MIN_NAMES = 10_000  # small (delta, test) indexes are not worth a global side effect
-PRUNE_DEFAULT = current_settings().match_prune
-
-
-class QueryError(ValueError):
-    """A screening query that cannot be run; the message is meant for the API user."""
+PRUNE_DEFAULT = True  # for Matcher(prune=None); front ends pass Settings.match_prune (VIGIL_MATCH_PRUNE)
 
 
 @dataclass
@@ -149,7 +146,7 @@ class Matcher:
         finally:
             if enabled:
                 gc.enable()
-        # prune=False (or VIGIL_MATCH_PRUNE=0 when not given) scores every candidate in full: the
+        # prune=False (VIGIL_MATCH_PRUNE=0, passed by the front ends) scores every candidate in full: the
         # same results, slower; kept to check the bounds against (tests/matching/test_bounds.py).
         self.prune = prune
 
@@ -225,7 +222,7 @@ class Matcher:
         self,
         query_entity: Entity | dict,
         limit: int = 5,
-        threshold: float = 0.7,
+        threshold: float = DEFAULT_THRESHOLD,
         algorithm: str = "vigil",
         weights: dict | None = None,
         config: dict | None = None,
@@ -427,7 +424,7 @@ def compare(
     query: Entity | dict,
     candidate: Entity,
     algorithm: str = "vigil",
-    threshold: float = 0.7,
+    threshold: float = DEFAULT_THRESHOLD,
     weights: dict | None = None,
     config: dict | None = None,
 ) -> MatchResult:

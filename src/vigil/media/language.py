@@ -31,6 +31,8 @@ STOPWORDS: dict[str, frozenset[str]] = {
 }
 
 _PERSIAN_LETTERS = set("پچژگکی")
+SHORT_TEXT = 40  # words: below this, Latin-script text is English unless another language is plain
+MIN_FOREIGN_HITS = 3  # ... i.e. has at least this many of its stop words, and twice as many as English
 
 
 def _script(ch: str) -> str | None:
@@ -64,6 +66,10 @@ def detect_language(text: str, sample: int = 20000) -> tuple[str, float]:
         return "und", 0.0
     hits = {lang: sum(1 for w in words if w in stops) for lang, stops in STOPWORDS.items()}
     lang, best = max(hits.items(), key=lambda kv: kv[1])
+    if len(words) < SHORT_TEXT and lang != "en" and (best < MIN_FOREIGN_HITS or best < 2 * hits["en"]):
+        # A line or two of Latin script: names plus a few short words ("met", "in") that another
+        # language also has. English (what the NER model reads) unless the other language is plain.
+        return "en", min(1.0, (hits["en"] + 1) / (best + 1)) * 0.5
     ratio = best / len(words)
     # English prose has ~40% stop words from this list; a few percent means names or a word list.
     if ratio < 0.08:

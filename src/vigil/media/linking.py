@@ -13,8 +13,9 @@ people who are not the listed namesake (victims, journalists, politicians):
   ("supreme leader" ~ "Supreme Leader of Iran"), or an entity it is linked to in the list
   remarks being linked in the same article — or name score >= PERSON_ROLE_LINK with a
   role or link corroboration (a role in the text is stronger than a shared country);
-* anything at name score >= POSSIBLE that is not linked is reported as
-  "possible, below threshold" with the reason.
+* anything at name score >= POSSIBLE that is not linked is reported as "possible, not linked" with
+  the exact reason (the score rule it missed, or the corroboration it lacked: even an exact list
+  name of a person is not linked without it).
 """
 from __future__ import annotations
 
@@ -163,7 +164,7 @@ def decide(
         if best.score >= ORG_LINK:
             return with_other_lists(Decision(cluster, best, [], evidence, "organisation name matches a list entry"),
                                     cands, ORG_LINK)
-        return not_linked(f"best name score {best.score:.2f} below {ORG_LINK}")
+        return not_linked(f"name score {best.score:.2f} is below {ORG_LINK:.2f}, the least an organisation is linked at")
 
     full_names = [n for n in cluster.names if len(n.split()) >= 2]
     if not full_names:
@@ -189,5 +190,18 @@ def decide(
         return with_other_lists(Decision(cluster, best, [], evidence, "name matches and a listed role or link is named nearby"),
                                 cands, PERSON_ROLE_LINK)
     if best.score >= PERSON_LINK:
-        return not_linked("name matches but nothing in the article corroborates it (country, role, links)")
-    return not_linked(f"best name score {best.score:.2f} below {PERSON_LINK} without role or link evidence")
+        return not_linked(f"the name matches ({best.score:.2f}), but a person is linked only with corroboration "
+                          f"and the article has none: {_missing_corroboration(best.entity, article_countries)}")
+    if best.score >= PERSON_ROLE_LINK:
+        return not_linked(f"name score {best.score:.2f} is below {PERSON_LINK:.2f}, and below that a person is linked "
+                          f"only with a listed role or linked party named nearby: neither is in the article")
+    return not_linked(f"name score {best.score:.2f} is below {PERSON_ROLE_LINK:.2f}, the least a person is linked at")
+
+
+def _missing_corroboration(entity: Entity, article_countries: set[str]) -> str:
+    """What linking looked for and did not find, in words (the "why not linked" of a full-name match)."""
+    listed = sorted(entity_countries(entity))
+    named = sorted(article_countries)
+    countries = (f"the listing's countries ({', '.join(listed)}) are not named in it"
+                 + (f" (it names {', '.join(named)})" if named else "")) if listed else "the listing gives no country"
+    return f"{countries}; no listed role or title is named next to the name; no party it is listed as linked to is named"

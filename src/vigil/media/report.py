@@ -59,7 +59,7 @@ def render_terminal(result: ScanResult, console: Console) -> None:
         console.print("No listed entity is named in the article.")
     possible = [p for p in result.unlinked if p.possible]
     if possible:
-        t = Table(title="Possible, below threshold (not linked)")
+        t = Table(title="Possible matches, not linked")
         t.add_column("Named in article")
         t.add_column("Closest list entry")
         t.add_column("Score", justify="right")
@@ -208,7 +208,7 @@ def render_html(result: ScanResult) -> str:
 <body><header><h1>{esc(a.title or a.source)}</h1><p>{esc(meta)}</p></header>
 <main><article>{''.join(parts)}</article>
 <aside>{alerts}<h2>Listed entities named in the article</h2>{''.join(cards) or '<p>None.</p>'}
-{('<h2>Possible, below threshold</h2><table>' + ''.join(near) + '</table>') if near else ''}
+{('<h2>Possible matches, not linked</h2><table>' + ''.join(near) + '</table>') if near else ''}
 {('<h2>Other named parties (not listed)</h2><p>' + esc(', '.join(others)) + '</p>') if others else ''}
 </aside></main></body></html>
 """

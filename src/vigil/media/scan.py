@@ -173,7 +173,7 @@ class NamedParty:
             "context_evidence": self.context_evidence,
             "possible_matches": [
                 {"id": c.entity.id, "caption": c.entity.caption, "datasets": list(c.entity.datasets),
-                 "score": round(c.score, 3), "status": "possible, below threshold"} for c in self.possible
+                 "score": round(c.score, 3), "status": "possible, not linked"} for c in self.possible
             ],
             "mentions": [m.to_dict() for m in self.mentions],
         }

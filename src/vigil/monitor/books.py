@@ -19,10 +19,9 @@ from vigil.service import audit
 from vigil.model import Entity, SchemaError
 from vigil.monitor import tables as t
 from vigil.monitor.alerts import OPEN_STATUSES
-from vigil.monitor.columns import ColumnError, ColumnMapping, read_rows
-from vigil.service.screening import query_from_fields
-from vigil.sources.countries import to_code
-from vigil.sources.dates import parse_date
+from vigil.monitor.columns import ColumnMapping, read_rows
+from vigil.service.fields import Fields, query_from_fields
+from vigil.service.tabular import TabularError
 
 MAX_BOOK_NAME = 200
 
@@ -60,16 +59,10 @@ class BookInfo:
 
 
 def query_entity(row: dict[str, str | None]) -> Entity:
-    """The entity a customer is screened as, built exactly as a `vigil batch` row is."""
-    dob = None
-    if row.get("dob"):
-        dates = parse_date(row["dob"])
-        if not dates:
-            raise ValueError(f"unreadable date of birth {row['dob']!r}")
-        dob = dates[0]
-    country = to_code(row["country"]) if row.get("country") else None  # unknown countries are ignored
-    return query_from_fields(row["name"] or "", schema=row.get("schema"), dob=dob, country=country,
-                             id_number=row.get("id_number"))
+    """The entity a customer is screened as: the Screener's parsing, exactly as for a `vigil batch` row."""
+    return query_from_fields(Fields(name=row.get("name"), schema=row.get("schema"), dob=row.get("dob"),
+                                    country=row.get("country"), id_number=row.get("id_number"),
+                                    gender=row.get("gender")))
 
 
 def content_hash(entity: Entity) -> str:
@@ -90,7 +83,7 @@ def import_book(name: str, path: str | Path, mapping: ColumnMapping | None = Non
     parsed: dict[str, tuple[Entity, str]] = {}
     try:
         resolved, rows = read_rows(Path(path), mapping)
-    except ColumnError as exc:
+    except TabularError as exc:
         raise BookError(str(exc)) from None
     result.mapping = resolved.to_dict()
     if not resolved.id:
@@ -99,7 +92,7 @@ def import_book(name: str, path: str | Path, mapping: ColumnMapping | None = Non
         raise BookError(f"{path}: no name column found; name it with --name-col (columns: {', '.join(resolved.columns)})")
     try:
         _collect(rows, parsed, result, path)
-    except ColumnError as exc:
+    except TabularError as exc:
         raise BookError(str(exc)) from None
     if not parsed:
         raise BookError(f"{path}: no usable rows ({'; '.join(result.skipped[:3]) or 'file is empty'})")

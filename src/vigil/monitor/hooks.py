@@ -32,7 +32,8 @@ def acting_as(actor: str | None) -> Iterator[None]:
         _acting.reset(token)
 
 
-def attach(store: Any, *, actor: str = "system", rescreen: bool = True) -> None:
+def attach(store: Any, *, actor: str = "system", rescreen: bool = True, settings: Any = None) -> None:
+    """`settings`: the front end's (the notifier's command and webhook, the matcher's options)."""
     if getattr(store, _MARK, False):
         return
 
@@ -49,7 +50,7 @@ def attach(store: Any, *, actor: str = "system", rescreen: bool = True) -> None:
             log.exception("could not write the ingest to the audit log")
         if rescreen and result.status == "created":
             try:
-                report = rescreen_after_ingest(store, actor=who)
+                report = rescreen_after_ingest(store, actor=who, settings=settings)
                 if report.alerts or report.delisted:
                     log.warning("monitoring: %d new alerts, %d delisted after %s ingest",
                                 len(report.alerts), len(report.delisted), result.dataset)
@@ -60,9 +61,9 @@ def attach(store: Any, *, actor: str = "system", rescreen: bool = True) -> None:
     setattr(store, _MARK, True)
 
 
-def rescreen_after_ingest(store: Any, actor: str = "system") -> RunReport:
-    report = Monitor(store).run(actor=actor)
-    notifier = Notifier.from_env()
+def rescreen_after_ingest(store: Any, actor: str = "system", settings: Any = None) -> RunReport:
+    report = Monitor(store, settings=settings).run(actor=actor)
+    notifier = Notifier.from_settings(settings)
     if notifier.configured and (report.alerts or report.delisted):
         deliver(store.engine, notifier)
     return report

@@ -37,10 +37,13 @@ class Notifier:
     sleep: Callable[[float], None] = time.sleep
 
     @classmethod
-    def from_env(cls, notify_cmd: str | None = None, webhook: str | None = None, **kw: Any) -> "Notifier":
-        from vigil.settings import current
+    def from_settings(cls, settings: Any = None, notify_cmd: str | None = None, webhook: str | None = None,
+                      **kw: Any) -> "Notifier":
+        """Options given here (the CLI's --notify-cmd/--webhook) win over the settings' (VIGIL_NOTIFY_CMD,
+        VIGIL_WEBHOOK_URL); `settings` are the front end's (read from the environment when None)."""
+        from vigil.settings import Settings
 
-        settings = current()
+        settings = settings or Settings.from_env()
         return cls(notify_cmd or settings.notify_cmd, webhook or settings.webhook_url, **kw)
 
     @property

@@ -27,10 +27,10 @@ from vigil.model import Entity
 from vigil.monitor import tables as t
 from vigil.monitor.alerts import OPEN_STATUSES, delist_alerts, insert_alert
 from vigil.monitor.books import customer_keys_table, customers_by_id, iter_customers
+from vigil.settings import DEFAULT_THRESHOLD
 
 log = logging.getLogger(__name__)
 
-DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 10
 LOOKUP_ONE_BY_ONE = 500  # fetch delta entities by id below this many, else stream the dataset
 
@@ -116,18 +116,20 @@ def index_keys(matcher: Any) -> frozenset[str] | None:
     return keys_of()
 
 
-def _default_matcher_factory(entities: list[Entity]) -> Any:
+def _default_matcher_factory(entities: list[Entity], prune: bool | None = None) -> Any:
     from vigil.matching import Matcher
 
-    return Matcher(entities)
+    return Matcher(entities, prune=prune)
 
 
 class Monitor:
     """Rescreens books against a store. `Monitor(store).run()` is what `vigil monitor run` and the ingest hook call."""
 
     def __init__(self, store: Any, *, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT,
-                 matcher_factory: Callable[[list[Entity]], Any] | None = None, full_matcher: Any | None = None):
+                 matcher_factory: Callable[[list[Entity]], Any] | None = None, full_matcher: Any | None = None,
+                 settings: Any = None):
         self.store = store
+        self.settings = settings  # the front end's Settings (the matcher's options); None: from the environment
         self.engine: Engine = store.engine
         self.threshold = threshold
         self.limit = limit
@@ -166,7 +168,8 @@ class Monitor:
                 report.delta_entities = len(entities)
                 others = report.customers - len(screened)
                 if entities and others > 0:
-                    matcher = self.matcher_factory(entities)
+                    matcher = (_default_matcher_factory(entities, self._prune())
+                               if self.matcher_factory is _default_matcher_factory else self.matcher_factory(entities))
                     done = self._screen(conn, matcher, None, screened, "list-change", ", ".join(triggers), hits, report,
                                         prefilter=index_keys(matcher))
                     report.delta_screened = len(done)
@@ -221,10 +224,16 @@ class Monitor:
             if self.matcher_factory is _default_matcher_factory:
                 from vigil.service.index_cache import load_matcher
 
-                self._full_matcher, _ = load_matcher(self.store)  # the on-disk index `vigil screen` uses
+                # the on-disk index `vigil screen` uses
+                self._full_matcher, _ = load_matcher(self.store, settings=self.settings)
             else:
                 self._full_matcher = self.matcher_factory(list(self.store.entities()))
         return self._full_matcher, len(self._full_matcher)
+
+    def _prune(self) -> bool:
+        from vigil.settings import Settings
+
+        return (self.settings or Settings.from_env()).match_prune
 
     # -- screening --------------------------------------------------------
     def _screen(self, conn: Connection, matcher: Any, only: dict[int, str] | None, skip: set[int] | None,

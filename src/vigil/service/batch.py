@@ -12,37 +12,24 @@ The sidecar is removed when the run completes. XLSX output is written at the end
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable
 
-from vigil.service.screening import QueryError, ScreenOptions, explain, query_from_fields, screen
-from vigil.sources.countries import to_code
-from vigil.sources.dates import parse_date
+from vigil.service.fields import Fields
+from vigil.service.screening import QueryError, ScreenOptions, Screener, explain
+from vigil.service.tabular import CANDIDATES, Table, TabularError, count_rows, detect_format, header_key, read_table
 
-FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl",
-           ".json": "jsonl"}
 RESULT_COLUMNS = ["match_count", "best_id", "best_caption", "best_score", "best_match", "best_explanation",
                   "top_ids", "error"]
-
-# Header spellings we recognise, compared after lower-casing and dropping non-letters.
-CANDIDATES = {
-    "name": ["name", "fullname", "customername", "clientname", "partyname", "entityname", "legalname",
-             "companyname", "counterparty", "beneficiary", "beneficiaryname", "accountname", "nom", "nombre"],
-    "dob": ["dob", "birthdate", "dateofbirth", "birthday", "born", "dateborn", "geburtsdatum"],
-    "country": ["country", "nationality", "citizenship", "countrycode", "nationalitycode", "residence",
-                "countryofresidence", "jurisdiction"],
-    "id": ["id", "idnumber", "passport", "passportnumber", "passportno", "nationalid", "documentnumber",
-           "registrationnumber", "taxid", "taxnumber", "imo", "imonumber"],
-    "schema": ["schema", "type", "entitytype", "partytype"],
-}
+Progress = Callable[[int, "int | None"], None]  # (rows done, rows in all or None): the CLI draws the bar
 
 
-class BatchError(ValueError):
+class BatchError(TabularError):
     """The run cannot start (unreadable input, no name column, mismatched progress file). Exit code 2."""
 
 
@@ -53,6 +40,7 @@ class Columns:
     country: str | None = None
     id: str | None = None
     schema: str | None = None
+    gender: str | None = None
 
 
 @dataclass
@@ -64,25 +52,19 @@ class BatchSummary:
     seconds: float = 0.0
     columns: Columns = field(default_factory=Columns)
 
-
-def detect_format(path: Path) -> str:
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise BatchError(f"{path}: unsupported file type {path.suffix!r}; use .csv, .xlsx or .jsonl")
-    return fmt
-
-
-def _key(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(header).lower())
+    @property
+    def all_malformed(self) -> bool:
+        """Every row failed: the file was not what it seemed (exit 2, not a clean run)."""
+        return self.rows > 0 and len(self.errors) == self.rows
 
 
 def detect_columns(headers: list[str], given: Columns) -> Columns:
     """Resolve explicit column names (must exist) and auto-detect the rest from common headers."""
-    by_key = {}
+    by_key: dict[str, str] = {}
     for h in headers:
-        by_key.setdefault(_key(h), h)
+        by_key.setdefault(header_key(h), h)
     out = Columns()
-    for fld in ("name", "dob", "country", "id", "schema"):
+    for fld in ("name", "dob", "country", "id", "schema", "gender"):
         explicit = getattr(given, fld)
         if explicit:
             if explicit not in headers:
@@ -100,158 +82,24 @@ def detect_columns(headers: list[str], given: Columns) -> Columns:
     return out
 
 
-# -- readers: (row number as seen in the file, {column: value}) ---------------------
-
-def _sniff_csv(sample: str) -> csv.Dialect | type[csv.Dialect]:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        return csv.excel
-
-
-def read_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    try:
-        fh = open(path, newline="", encoding="utf-8-sig")
-        sample = fh.read(64 * 1024)
-    except UnicodeDecodeError:
-        fh = open(path, newline="", encoding="cp1252")
-        sample = fh.read(64 * 1024)
-    fh.seek(0)
-    reader = csv.reader(fh, _sniff_csv(sample))
-    try:
-        headers = [h.strip() for h in next(reader)]
-    except StopIteration:
-        fh.close()
-        raise BatchError(f"{path}: the file is empty") from None
-    if not any(headers):
-        fh.close()
-        raise BatchError(f"{path}: the first row must hold the column names")
-
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        with fh:
-            for values in reader:
-                line = reader.line_num
-                if not any(v.strip() for v in values):
-                    continue
-                row = {h: (values[i] if i < len(values) else "") for i, h in enumerate(headers)}
-                if len(values) > len(headers):
-                    row["__error__"] = f"{len(values)} fields, the header has {len(headers)}"
-                yield line, row
-
-    return headers, rows()
-
-
-def read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise BatchError(f"{path}: not a readable XLSX workbook ({exc.__class__.__name__})") from None
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    try:
-        headers = ["" if h is None else str(h).strip() for h in next(it)]
-    except StopIteration:
-        wb.close()
-        raise BatchError(f"{path}: the first sheet is empty") from None
-
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        try:
-            for i, values in enumerate(it, start=2):
-                if not any(v not in (None, "") for v in values):
-                    continue
-                yield i, {h: _cell(values[j] if j < len(values) else None) for j, h in enumerate(headers) if h}
-        finally:
-            wb.close()
-
-    return [h for h in headers if h], rows()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "date") and hasattr(value, "isoformat"):  # datetime cells (dates of birth)
-        return value.date().isoformat() if hasattr(value, "hour") else value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def read_jsonl(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    headers: list[str] = []
-    with open(path, encoding="utf-8-sig") as fh:
-        for line in fh:  # headers: the keys of the first object (others may add more)
-            if line.strip():
-                try:
-                    first = json.loads(line)
-                except json.JSONDecodeError:
-                    first = None
-                if isinstance(first, dict):
-                    headers = [str(k) for k in first]
-                break
-    if not headers:
-        raise BatchError(f"{path}: the first line must be a JSON object")
-
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        with open(path, encoding="utf-8-sig") as fh:
-            for i, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield i, {"__error__": f"invalid JSON ({exc.msg})", "__raw__": line.rstrip("\n")}
-                    continue
-                if not isinstance(obj, dict):
-                    yield i, {"__error__": "not a JSON object", "__raw__": line.rstrip("\n")}
-                    continue
-                yield i, obj
-
-    return headers, rows()
-
-
-READERS = {"csv": read_csv, "xlsx": read_xlsx, "jsonl": read_jsonl}
-
-
-def count_rows(path: Path, fmt: str) -> int | None:
-    """Rows to do, for the progress bar's ETA (an estimate: blank lines count)."""
-    if fmt == "xlsx":
-        return None
-    with open(path, "rb") as fh:
-        n = sum(1 for line in fh if line.strip())
-    return max(n - 1, 0) if fmt == "csv" else n
-
-
 # -- one row -----------------------------------------------------------------
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+def fields_of(row: dict[str, Any], cols: Columns, schema: str | None = None) -> Fields:
+    """The raw fields of one input row (a per-row schema column wins over --schema)."""
+    def cell(col: str | None) -> str | None:
+        value = row.get(col) if col else None
+        return None if value is None else str(value)
+
+    return Fields(name=cell(cols.name), schema=cell(cols.schema) or schema, dob=cell(cols.dob),
+                  country=cell(cols.country), id_number=cell(cols.id), gender=cell(cols.gender))
 
 
-def screen_row(matcher: Any, row: dict[str, Any], cols: Columns, opts: ScreenOptions,
+def screen_row(screener: Screener, row: dict[str, Any], cols: Columns, opts: ScreenOptions,
                schema: str | None) -> dict[str, Any]:
-    """The result columns for one input row; bad rows get an `error` and no results."""
+    """The result columns for one input row; bad rows raise QueryError (the `error` column)."""
     if "__error__" in row:
         raise QueryError(row["__error__"])
-    name = _text(row.get(cols.name))
-    if not name:
-        raise QueryError(f"empty name in column {cols.name!r}")
-    dob = None
-    if cols.dob and _text(row.get(cols.dob)):
-        dates = parse_date(_text(row.get(cols.dob)))
-        if not dates:
-            raise QueryError(f"unreadable date of birth {_text(row.get(cols.dob))!r}")
-        dob = dates[0]
-    country = None
-    if cols.country and _text(row.get(cols.country)):
-        raw = _text(row.get(cols.country))
-        country = to_code(raw)  # unknown countries are ignored rather than failing the row
-    id_number = _text(row.get(cols.id)) if cols.id else ""
-    row_schema = (_text(row.get(cols.schema)) if cols.schema else "") or schema
-    query = query_from_fields(name, schema=row_schema, dob=dob, country=country, id_number=id_number or None)
-    resp = screen(matcher, query, opts)
-    results = resp["results"]
+    results = screener.screen(screener.query(fields_of(row, cols, schema)), opts).results
     best = results[0] if results else None
     return {
         "match_count": sum(1 for r in results if r["match"]),
@@ -375,8 +223,20 @@ def _load_progress(path: Path, key: dict[str, Any]) -> list[dict[str, Any]]:
     return done
 
 
-def open_input(input: Path, out: Path, columns: Columns | None = None):
-    """Check the run can start (readable input, same format out, a name column): (format, headers, rows, columns)."""
+def check_output(out: Path) -> None:
+    """The output can be written where asked: checked before any work starts."""
+    out = Path(out)
+    if out.is_dir():
+        raise BatchError(f"{out} is a folder; --out needs a file name")
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise BatchError(f"cannot write {out}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise BatchError(f"cannot write {out}: permission denied")
+
+
+def open_input(input: Path, out: Path, columns: Columns | None = None) -> tuple[Table, Columns]:
+    """Check the run can start (readable input, writable output of the same format, a name column)."""
     input, out = Path(input), Path(out)
     if not input.is_file():
         raise BatchError(f"{input}: no such file")
@@ -385,8 +245,9 @@ def open_input(input: Path, out: Path, columns: Columns | None = None):
         raise BatchError(f"output must have the same format as the input ({fmt}): got {out.name}")
     if input.resolve() == out.resolve():
         raise BatchError("the output must not overwrite the input")
-    headers, rows = READERS[fmt](input)
-    return fmt, headers, rows, detect_columns(headers, columns or Columns())
+    check_output(out)
+    table = read_table(input)
+    return table, detect_columns(table.headers, columns or Columns())
 
 
 def run_batch(
@@ -397,17 +258,16 @@ def run_batch(
     columns: Columns | None = None,
     schema: str | None = None,
     restart: bool = False,
-    progress: bool = False,
+    progress: Progress | None = None,
 ) -> BatchSummary:
-    """Screen every row of `input` into `out`; resumes from `out`'s progress file unless `restart`."""
-    input, out = Path(input), Path(out)
-    fmt, headers, rows, cols = open_input(input, out, columns)
-    out_headers = headers + [c for c in RESULT_COLUMNS if c not in headers]
+    """Screen every row of `input` into `out`; resumes from `out`'s progress file unless `restart`.
 
-    delimiter = ","
-    if fmt == "csv":
-        with open(input, newline="", encoding="utf-8-sig", errors="replace") as fh:
-            delimiter = getattr(_sniff_csv(fh.read(64 * 1024)), "delimiter", ",")
+    `matcher` is a matcher or a `Screener`; `progress(done, total)` is called as rows finish."""
+    input, out = Path(input), Path(out)
+    screener = matcher if isinstance(matcher, Screener) else Screener(matcher)
+    table, cols = open_input(input, out, columns)
+    headers = table.headers
+    out_headers = headers + [c for c in RESULT_COLUMNS if c not in headers]
 
     side = progress_path(out)
     key = _run_key(input, cols, opts, schema)
@@ -417,7 +277,7 @@ def run_batch(
     summary = BatchSummary(columns=cols, resumed=len(done))
     done_rows = {rec["row"] for rec in done}
 
-    writer = _Writer(out, fmt, out_headers, delimiter)
+    writer = _Writer(out, table.format, out_headers, table.delimiter)
     for rec in done:  # rewrite what earlier runs finished, so the output and the sidecar agree
         writer.write(rec["out"])
         _tally(summary, rec)
@@ -431,15 +291,16 @@ def run_batch(
 
     started = time.perf_counter()
     complete = False
-    bar = _progress(count_rows(input, fmt), len(done)) if progress else None
+    total = count_rows(table) if progress else None
+    finished = len(done)
     try:
-        if bar:
-            bar[0].start()
-        for line_no, row in rows:
+        if progress:
+            progress(finished, total)
+        for line_no, row in table.rows:
             if line_no in done_rows:
                 continue
             try:
-                result = screen_row(matcher, row, cols, opts, schema)
+                result = screen_row(screener, row, cols, opts, schema)
             except QueryError as exc:
                 result = _error_result(str(exc))
             base = {h: row.get(h, "") for h in headers} if "__raw__" not in row else {headers[0]: row["__raw__"]}
@@ -450,12 +311,11 @@ def run_batch(
             writer.write(out_row)
             writer.flush()
             _tally(summary, rec)
-            if bar:
-                bar[0].advance(bar[1])
+            finished += 1
+            if progress:
+                progress(finished, total)
         complete = True
     finally:
-        if bar:
-            bar[0].stop()
         side_fh.close()
         writer.close(complete)
         summary.seconds = time.perf_counter() - started
@@ -472,27 +332,34 @@ def _tally(summary: BatchSummary, rec: dict[str, Any]) -> None:
         summary.matched += 1
 
 
-def _progress(total: int | None, already: int):
-    from rich.progress import (
-        BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+# -- the record of a run ---------------------------------------------------------------
 
-    from vigil.cli.common import err_console
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
-    class _Rate(TextColumn):
-        def __init__(self):
-            super().__init__("")
 
-        def render(self, task):  # rows per second over this run (resumed rows excluded)
-            from rich.text import Text
+def record_run(engine: Any, actor: str, input: Path, out: Path, opts: ScreenOptions, status: str,
+               summary: BatchSummary | None = None) -> None:
+    """One audit event per batch run (`screening.batch`): the input file (name and SHA-256), the
+    options and the counts; an interrupted run counts the rows its progress file holds."""
+    from vigil.service import audit
 
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:,.0f} rows/s" if speed else "… rows/s", style="cyan")
-
-    prog = Progress(
-        TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(), _Rate(),
-        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err_console, transient=False,
-    )
-    task = prog.add_task("screening", total=total, completed=already)
-    return prog, task
+    input, out = Path(input), Path(out)
+    payload: dict[str, Any] = {
+        "endpoint": "cli:batch", "status": status, "input": input.name, "input_sha256": file_sha256(input),
+        "output": out.name, "threshold": opts.threshold, "limit": opts.limit, "algorithm": opts.algorithm,
+        "datasets": opts.datasets,
+    }
+    if summary is not None:
+        payload.update(rows=summary.rows, resumed=summary.resumed, matched=summary.matched,
+                       errors=len(summary.errors), seconds=round(summary.seconds, 3))
+    else:  # interrupted: the progress file holds the finished rows (after its one header line)
+        side = progress_path(out)
+        if side.exists():
+            with open(side, "rb") as fh:
+                payload["rows"] = max(0, sum(1 for line in fh if line.strip()) - 1)
+    audit.append(actor, "screening.batch", payload, engine=engine)

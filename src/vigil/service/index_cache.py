@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil import __version__
-from vigil.settings import current as current_settings
+from vigil.settings import Settings
 
 log = logging.getLogger(__name__)
 _memo: dict[str, Any] = {}  # the last Matcher this process loaded; it is read-only, so sharing is safe
@@ -50,13 +50,13 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_dir() -> Path:
+def cache_dir(settings: Settings | None = None) -> Path:
     """VIGIL_HOME/cache, or VIGIL_CACHE_DIR (e.g. shared by a test session's many VIGIL_HOMEs)."""
-    return current_settings().cache_dir
+    return (settings or Settings.from_env()).cache_dir
 
 
-def cache_path(fingerprint: str) -> Path:
-    return cache_dir() / f"matcher-{fingerprint}-{code_fingerprint()}.pickle"
+def cache_path(fingerprint: str, settings: Settings | None = None) -> Path:
+    return cache_dir(settings) / f"matcher-{fingerprint}-{code_fingerprint()}.pickle"
 
 
 def build_matcher(store: Any) -> Any:
@@ -65,14 +65,18 @@ def build_matcher(store: Any) -> Any:
     return Matcher(store.entities())
 
 
-def load_matcher(store: Any, use_cache: bool = True) -> tuple[Any, str]:
-    """(Matcher for the store's current entities, store fingerprint); from the cache when fresh."""
+def load_matcher(store: Any, use_cache: bool = True, settings: Settings | None = None) -> tuple[Any, str]:
+    """(Matcher for the store's current entities, store fingerprint); from the cache when fresh.
+
+    `settings` (the front end's): where the cache lives, and whether the matcher prunes candidates by
+    their score bound (VIGIL_MATCH_PRUNE); read from the environment when not given."""
+    settings = settings or Settings.from_env()
     fingerprint = store_fingerprint(store)
     if not use_cache:
-        return build_matcher(store), fingerprint
-    path = cache_path(fingerprint)
+        return _configured(build_matcher(store), settings), fingerprint
+    path = cache_path(fingerprint, settings)
     if _memo.get("path") == path:  # the same process asked before (Python API, notebooks, tests)
-        return _memo["matcher"], fingerprint
+        return _configured(_memo["matcher"], settings), fingerprint
     matcher = _read(path)
     if matcher is None:
         # One builder at a time: other processes (e.g. the second uvicorn worker) wait for the
@@ -89,7 +93,14 @@ def load_matcher(store: Any, use_cache: bool = True) -> tuple[Any, str]:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
     _memo.update(path=path, matcher=matcher)
-    return matcher, fingerprint
+    return _configured(matcher, settings), fingerprint
+
+
+def _configured(matcher: Any, settings: Settings) -> Any:
+    """The settings a matcher takes at run time (a cached one was pickled with whatever was set then)."""
+    if hasattr(matcher, "prune"):
+        matcher.prune = settings.match_prune
+    return matcher
 
 
 def _read(path: Path) -> Any:

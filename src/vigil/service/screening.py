@@ -1,82 +1,37 @@
-"""Screening as one Python call, shared by `vigil screen`, `vigil batch` and `POST /match`.
+"""Screening: the one path from a query to an explained, recorded result (`Screener`).
 
-`screen(matcher, query, ...)` returns exactly one yente `/match` response entry
-(`{status, results, total: {value, relation}, query}`), so the CLI's `--json`
-output and the HTTP API can never drift apart.
+`vigil screen`, `POST /match`, the web UI's screen form, `vigil batch` and monitoring all screen through
+this module: raw fields are parsed by `vigil.service.fields`, options checked by `check_options`, the
+matcher run by `screen`, reasons worded by `reasons`/`explain`, and single screenings recorded by
+`Screener.record` into the screening log and the audit log (one entry shape for every front end).
+`screen()` returns exactly one yente `/match` response entry (`{status, results, total: {value,
+relation}, query}`), so the CLI's `--json` output and the HTTP API can never drift apart.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Protocol
 
+from vigil.errors import QueryError
 from vigil.model import Entity, SchemaError, model
+from vigil.service.fields import DEFAULT_SCHEMA, Fields, query_from_example, query_from_fields
+from vigil.settings import DEFAULT_THRESHOLD
 
 MAX_QUERIES = 100  # per /match request, as in yente
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 5
-DEFAULT_THRESHOLD = 0.7
-DEFAULT_SCHEMA = "LegalEntity"  # matches people, organisations and companies alike
+TOP_IDS = 5  # result ids kept in the screening log
 
-
-class QueryError(ValueError):
-    """A query the caller got wrong (unknown schema, property, algorithm, config key ...). HTTP 400, exit 2."""
+__all__ = [
+    "QueryError", "UnknownDatasetError", "ScreenOptions", "Screening", "Screener", "Fields", "DEFAULT_SCHEMA",
+    "DEFAULT_THRESHOLD", "query_from_fields", "query_from_example", "check_options", "resolve_datasets",
+    "screen", "explain", "reasons",
+]
 
 
 class UnknownDatasetError(LookupError):
     """A dataset name that is neither loaded nor `default`. HTTP 404."""
-
-
-# -- queries ------------------------------------------------------------------
-
-def query_entity(schema: str | None, properties: Mapping[str, Any] | None, id: str | None = None) -> Entity:
-    """A query entity from a yente-style `{schema, properties}` example; strict about names."""
-    schema = schema or DEFAULT_SCHEMA
-    try:
-        sch = model().get(schema)
-    except SchemaError:
-        raise QueryError(f"unknown schema {schema!r}") from None
-    if not sch.matchable:
-        matchable = sorted(s.name for s in model().schemata.values() if s.matchable)
-        raise QueryError(f"schema {schema!r} cannot be screened; use one of: {', '.join(matchable)}")
-    entity = Entity(schema, id=id or None)
-    for prop, values in (properties or {}).items():
-        if prop not in sch.properties:
-            raise QueryError(f"schema {schema} has no property {prop!r}")
-        if values is None:
-            continue
-        if not isinstance(values, (list, tuple)):
-            values = [values]
-        for value in values:
-            if isinstance(value, (dict, list)):
-                raise QueryError(f"property {prop!r}: values must be strings, got {type(value).__name__}")
-        entity.add(prop, [v for v in values if not isinstance(v, bool)], strict=False)
-    if not entity.names and not entity.get_type("identifier"):
-        raise QueryError("a query needs at least one name (name, alias ...) or identifier")
-    return entity
-
-
-def query_from_fields(
-    name: str,
-    schema: str | None = None,
-    dob: str | None = None,
-    country: str | None = None,
-    id_number: str | None = None,
-    gender: str | None = None,
-) -> Entity:
-    """The query behind `vigil screen NAME --dob --country --id --gender` and one batch row."""
-    if schema is None:
-        schema = "Person" if (dob or gender) else DEFAULT_SCHEMA
-    props: dict[str, list[str]] = {"name": [name]}
-    if dob:
-        props["birthDate"] = [dob]
-    if country:
-        props["country"] = [country]
-    if id_number:
-        props["idNumber"] = [id_number]
-    if gender:
-        props["gender"] = [gender]
-    return query_entity(schema, props)
 
 
 # -- options ------------------------------------------------------------------
@@ -227,25 +182,61 @@ def screen(matcher: Any, query: Entity, opts: ScreenOptions) -> dict[str, Any]:
     }
 
 
-def top_ids(response: Mapping[str, Any], n: int = 5) -> list[str]:
+def top_ids(response: Mapping[str, Any], n: int = TOP_IDS) -> list[str]:
     return [r["id"] for r in response.get("results", [])[:n]]
 
 
 # -- explanations in words ------------------------------------------------------
+# The one source of explanation wording: the CLI table, batch's best_explanation column, the web UI's
+# results and its alert page all show these texts (the matcher supplies `detail`, e.g. "countries differ").
 
-def _label(feature: str) -> str:
-    for suffix in ("_match", "_similarity", "_score"):
-        if feature.endswith(suffix):
-            feature = feature[: -len(suffix)]
-    return feature.replace("_", " ")
+FEATURE_LABELS = {"name": "name", "dob_match": "birth date", "dob_mismatch": "birth date", "id_match": "identifier",
+                  "id_mismatch": "identifier", "country_match": "country", "country_mismatch": "country",
+                  "gender_mismatch": "gender"}
 
 
-def explain(result: Mapping[str, Any], max_parts: int = 3) -> str:
-    """The key reasons for one result, in words an analyst reads at a glance:
-    "name 0.97 (قاسم سلیمانی ~ SOLEIMANI, Qasem); DOB year matches"."""
-    expl = result.get("explanations") or {}
-    items = []
-    for feature, e in expl.items():
+def feature_label(feature: str) -> str:
+    label = FEATURE_LABELS.get(feature)
+    if label is None:
+        for suffix in ("_match", "_similarity", "_score"):
+            feature = feature.removesuffix(suffix)
+        label = feature.replace("_", " ")
+    return label
+
+
+def _values(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One feature that moved a score: what the analyst reads (`text`) and the values it compared."""
+
+    feature: str  # the matcher's feature key, e.g. country_mismatch
+    label: str  # "country"
+    score: float
+    weight: float
+    text: str  # "countries differ", "name 0.97 (Qasem ~ QASEM SOLEIMANI)"
+    query: str  # the query's value(s)
+    candidate: str  # the listed value(s)
+
+    @property
+    def penalty(self) -> bool:
+        return self.score * self.weight < 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feature": self.label, "key": self.feature, "score": self.score, "weight": self.weight,
+                "text": self.text, "query": self.query, "candidate": self.candidate, "penalty": self.penalty}
+
+
+def reasons(result: Mapping[str, Any]) -> list[Reason]:
+    """The features that moved one result's score (non-zero score and weight), strongest first."""
+    out = []
+    for feature, e in (result.get("explanations") or {}).items():
         if not isinstance(e, Mapping):
             continue
         score = float(e.get("score") or 0.0)
@@ -253,17 +244,113 @@ def explain(result: Mapping[str, Any], max_parts: int = 3) -> str:
         weight = 1.0 if weight is None else float(weight)
         if score == 0.0 or weight == 0.0:
             continue
-        items.append((abs(score * weight), feature, e, score))
-    items.sort(key=lambda t: -t[0])
-    parts = []
-    for _, feature, e, score in items[:max_parts]:
-        q, c, detail = e.get("query"), e.get("candidate"), e.get("detail")
-        if q and c and "name" in feature:
-            parts.append(f"{_label(feature)} {score:.2f} ({q} ~ {c})")
+        label = feature_label(feature)
+        q, c, detail = _values(e.get("query")), _values(e.get("candidate")), e.get("detail")
+        if q and c and ("name" in feature or not detail):
+            text = f"{label} {score:.2f} ({q} ~ {c})"
         elif detail:
-            parts.append(str(detail))
-        elif q and c:
-            parts.append(f"{_label(feature)} {score:.2f} ({q} ~ {c})")
+            text = str(detail)
         else:
-            parts.append(f"{_label(feature)} {score:.2f}")
-    return "; ".join(parts)
+            text = f"{label} {score:.2f}"
+        out.append(Reason(feature, label, score, weight, text, q, c))
+    out.sort(key=lambda r: -abs(r.score * r.weight))
+    return out
+
+
+def explain(result: Mapping[str, Any], max_parts: int = 3) -> str:
+    """The key reasons for one result, in words an analyst reads at a glance:
+    "name 0.97 (قاسم سلیمانی ~ SOLEIMANI, Qasem); birth year matches"."""
+    return "; ".join(r.text for r in reasons(result)[:max_parts])
+
+
+# -- the Screener -----------------------------------------------------------------
+
+@dataclass
+class Screening:
+    """One screened query: the query entity and its yente `/match` response entry.
+    (Where screening will return parties instead of records, this is the type that changes.)"""
+
+    query: Entity
+    entry: dict[str, Any]
+
+    @property
+    def results(self) -> list[dict[str, Any]]:
+        return self.entry["results"]
+
+    @property
+    def matched(self) -> bool:
+        return any(r["match"] for r in self.results)
+
+    @property
+    def top_ids(self) -> list[str]:
+        return top_ids(self.entry)
+
+
+class Recorder(Protocol):
+    """Where screening records go: `screening_log.ScreeningRecorder` (the server, batched in the background)
+    or `screening_log.DirectRecorder` (the CLI: written before the result is shown)."""
+
+    def add_many(self, entries: Iterable[Any]) -> None: ...
+
+
+class Screener:
+    """Raw input -> query -> screening -> record: what every front end calls.
+
+    `matcher` is the matcher itself or a function returning it, called only once a query has been
+    parsed (so `vigil screen` with a bad birth date fails before the index loads). `recorder` receives
+    one `ScreeningEntry` per recorded screening; without one nothing is recorded (batch rows,
+    monitoring and warm-up queries are recorded as runs elsewhere).
+    """
+
+    def __init__(self, matcher: Any = None, recorder: Recorder | None = None):
+        self._matcher = matcher
+        self.recorder = recorder
+
+    @property
+    def matcher(self) -> Any:
+        if callable(self._matcher) and not hasattr(self._matcher, "match"):
+            self._matcher = self._matcher()
+        return self._matcher
+
+    # parsing: the same rules for typed fields and FtM examples
+    query = staticmethod(query_from_fields)
+    query_from_example = staticmethod(query_from_example)
+
+    def screen(self, query: Entity, opts: ScreenOptions) -> Screening:
+        return Screening(query, screen(self.matcher, query, opts))
+
+    def screen_fields(self, fields: Fields, opts: ScreenOptions, *, endpoint: str, key_name: str | None = None,
+                      actor: str | None = None) -> Screening:
+        """Parse, screen and record one screening typed by a user (`vigil screen`, the UI form)."""
+        query = self.query(fields)
+        result = self.screen(query, opts)
+        self.record(endpoint, [result], key_name=key_name, actor=actor)
+        return result
+
+    def screen_many(self, queries: Mapping[str, Entity], opts: ScreenOptions, *, endpoint: str,
+                    key_name: str | None = None, actor: str | None = None) -> dict[str, Screening]:
+        """Screen several parsed queries (`POST /match`) and record them all, or none."""
+        results = {key: self.screen(query, opts) for key, query in queries.items()}
+        self.record(endpoint, results.values(), key_name=key_name, actor=actor)
+        return results
+
+    def record(self, endpoint: str, screenings: Iterable[Screening], *, key_name: str | None = None,
+               actor: str | None = None) -> None:
+        """One screening-log row and audit event per screening, the same shape from every front end:
+        the query entity as screened and the top result ids."""
+        if self.recorder is None:
+            return
+        from vigil.service.screening_log import ScreeningEntry
+
+        self.recorder.add_many([ScreeningEntry(endpoint=endpoint, query=s.entry["query"], top_ids=s.top_ids,
+                                               key_name=key_name, actor=actor) for s in screenings])
+
+    def record_search(self, endpoint: str, query: Mapping[str, Any], ids: list[str], *,
+                      key_name: str | None = None) -> None:
+        """A text search (`GET /search`) in the same log: its parameters and the first result ids."""
+        if self.recorder is None:
+            return
+        from vigil.service.screening_log import ScreeningEntry
+
+        self.recorder.add_many([ScreeningEntry(endpoint=endpoint, query=dict(query), top_ids=ids[:TOP_IDS],
+                                               key_name=key_name)])

@@ -15,6 +15,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Iterable
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, select
@@ -101,6 +102,31 @@ def read_screenings(engine: Engine, limit: int = 100) -> list[dict[str, Any]]:
     ]
 
 
+class DirectRecorder:
+    """Writes each screening before the caller shows its result (the CLI: no record, no result).
+    A database error propagates (`RecordError`), so the caller can withhold the result."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._ready = False
+
+    def add_many(self, entries: Iterable[ScreeningEntry]) -> None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            if not self._ready:
+                ensure_table(self.engine)
+                self._ready = True
+            record_screening(self.engine, entries)
+        except SQLAlchemyError as exc:
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+            raise RecordError(f"could not write the audit log ({reason})") from exc
+
+
+class RecordError(RuntimeError):
+    """A screening could not be put on record; the result must be withheld. Exit 2 in the CLI."""
+
+
 class RecorderFull(RuntimeError):
     """The in-memory queue of unwritten screening records is full (the database has been failing). HTTP 503."""
 
@@ -119,8 +145,9 @@ class ScreeningRecorder:
     """
 
     def __init__(self, engine: Engine, interval: float = 0.2, *, batch_size: int = 500,
-                 max_pending: int = 100_000, close_timeout: float = 30.0):
+                 max_pending: int = 100_000, close_timeout: float = 30.0, spill_dir: Path | None = None):
         self.engine = engine
+        self.spill_dir = spill_dir  # where `_spill` writes at shutdown (VIGIL_HOME); None: from the environment
         self.interval = interval
         self.batch_size = batch_size
         self.max_pending = max_pending
@@ -211,9 +238,11 @@ class ScreeningRecorder:
 
     def _spill(self) -> None:
         """Last resort at shutdown: keep what the database refused in a file an operator can see."""
-        from vigil.settings import current
+        from vigil.settings import Settings
 
-        path = current().ensure_home() / f"screening-log-unwritten-{os.getpid()}-{int(time.time())}.jsonl"
+        folder = self.spill_dir or Settings.from_env().ensure_home()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"screening-log-unwritten-{os.getpid()}-{int(time.time())}.jsonl"
         entries = list(self._pending)
         with open(path, "a", encoding="utf-8") as fh:
             for e in entries:

@@ -7,6 +7,7 @@ raises `IngestError` naming the file and, where known, the line.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 from vigil.model import Entity
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024  # far above any official list; refuses accidents
+# What a dataset name may be: parsers check it before reading a file, the store before writing one.
+DATASET_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,99}$")
 
 
 class IngestError(Exception):

@@ -108,7 +108,7 @@ def _found(counts: Counter) -> str:
 
 
 def _check_name(name: str) -> None:
-    from vigil.store.store import DATASET_NAME  # the store's rule, checked before the file is read
+    from vigil.sources.base import DATASET_NAME  # the store's rule too, checked before the file is read
 
     if not DATASET_NAME.match(name):
         raise IngestError(f"invalid dataset name {name!r}: use lowercase letters, digits, '_' and '-' "

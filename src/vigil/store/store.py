@@ -1,7 +1,6 @@
 """`Store`: publications in, snapshots, current entities, history and diffs out."""
 from __future__ import annotations
 
-import re
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,9 +10,9 @@ import orjson
 from sqlalchemy import Engine, and_, create_engine, event, func, insert, make_url, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from vigil.settings import current as current_settings
+from vigil.settings import Settings
 from vigil.model import Entity, SchemaError
-from vigil.sources.base import IngestError, Publication, checksum_files
+from vigil.sources.base import DATASET_NAME, IngestError, Publication, checksum_files  # one name rule for both
 
 from . import tables as t
 from .results import (
@@ -21,7 +20,6 @@ from .results import (
 )
 from .versions import decode_entity, encode, property_changes, stored_dict, version_hash
 
-DATASET_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,99}$")
 CHUNK = 5000  # bound parameters per IN (...) query; below SQLite's and PostgreSQL's limits
 
 
@@ -70,9 +68,11 @@ def _create_engine(url: str) -> Engine:
 class Store:
     """The versioned entity store. `Store()` opens (and creates) the configured database."""
 
-    def __init__(self, url: str | None = None, *, engine: Engine | None = None):
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None, settings: Settings | None = None):
+        """`url` wins; else `settings.database_url` (the front end's Settings; read from the environment
+        when none is given, for library use)."""
         if url is None:
-            settings = current_settings()
+            settings = settings or Settings.from_env()
             if settings.database_url == settings.default_database_url:
                 settings.ensure_home()  # the default SQLite file lives there
             url = settings.database_url

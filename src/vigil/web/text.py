@@ -54,15 +54,6 @@ def group_names(entity) -> list[dict]:
     return [{"script": s, "groups": list(by_script[s].items())} for s in order]
 
 
-FEATURES = {"name": "name", "dob_match": "birth date", "dob_mismatch": "birth date", "id_match": "identifier",
-            "id_mismatch": "identifier", "country_match": "country", "country_mismatch": "country",
-            "gender_mismatch": "gender"}
-
-
-def feature_label(feature: str) -> str:
-    return FEATURES.get(feature, feature.replace("_", " "))
-
-
 def mark_equal(value: str | None, needles: Iterable[str | None], cls: str = "hit") -> Markup:
     """`value` in <mark> when it is (case-insensitively) one of the needles: for whole values such as
     names and dates, where marking substrings would light up "ir" inside "Iran"."""

@@ -14,11 +14,10 @@ from vigil.api.auth import Caller, caller_for, require_screen
 from vigil.api.deps import JSONBytes, loaded_index
 from vigil.api.models import ERRORS, EntityMatchQuery, EntityMatchResponse
 from vigil.service.screening import (
-    DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, MAX_QUERIES, QueryError, ScreenOptions,
-    check_options, query_entity, resolve_datasets, screen, top_ids,
+    DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, MAX_QUERIES, QueryError, ScreenOptions, Screener,
+    check_options, resolve_datasets,
 )
 from vigil.service.algorithms import describe
-from vigil.service.screening_log import ScreeningEntry
 
 MAX_DATASET_NAME = 100
 
@@ -153,7 +152,7 @@ def run_match(request: Request, dataset: str, body: EntityMatchQuery, params: Ma
     queries = {}
     for key, example in body.queries.items():
         try:
-            queries[key] = query_entity(example.schema_, example.properties, example.id)
+            queries[key] = Screener.query_from_example(example.schema_, example.properties, example.id)
         except QueryError as exc:
             raise QueryError(f"query {key!r}: {exc}") from None
     responses = screen_all(request, index, queries, opts, params.cutoff, caller, f"/match/{dataset}")
@@ -177,20 +176,18 @@ def match_options(index: Any, dataset: str, params: MatchParams, weights: dict[s
 
 def screen_all(request: Request, index: Any, queries: dict[str, Any], opts: ScreenOptions, cutoff: float,
                caller: Caller, endpoint: str) -> dict[str, dict[str, Any]]:
-    """Screen built query entities with `screen()` and log them: the one code path of /match and /reconcile."""
-    responses = {}
+    """Screen built query entities through the Screener and record them: the one code path of /match and
+    /reconcile (and the same record as `vigil screen` and the UI)."""
+    screener = Screener(index.matcher, recorder=request.app.state.recorder)
+    screenings = {}
     for key, query in queries.items():
-        resp = screen(index.matcher, query, opts)
+        screening = screener.screen(query, opts)
         if cutoff > 0:
-            resp["results"] = [r for r in resp["results"] if r["score"] >= cutoff]
-        responses[key] = resp
-    recorder = request.app.state.recorder
-    if recorder is not None:  # queued, all or none, before the answer leaves (RecorderFull: 503)
-        recorder.add_many(
-            ScreeningEntry(endpoint=endpoint, key_name=caller.name, query=resp["query"], top_ids=top_ids(resp))
-            for resp in responses.values()
-        )
-    return responses
+            screening.entry["results"] = [r for r in screening.results if r["score"] >= cutoff]
+        screenings[key] = screening
+    # Recorded all or none before the answer leaves (RecorderFull: 503).
+    screener.record(endpoint, screenings.values(), key_name=caller.name)
+    return {key: s.entry for key, s in screenings.items()}
 
 
 def matcher_block(opts: ScreenOptions) -> dict[str, Any]:

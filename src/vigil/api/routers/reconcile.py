@@ -19,7 +19,7 @@ from vigil.api.auth import caller_for
 from vigil.api.deps import JSONBytes, loaded_index
 from vigil.api.routers.match import match_options, parse_params, screen_all
 from vigil.model import SchemaError, model
-from vigil.service.screening import DEFAULT_SCHEMA, MAX_LIMIT, MAX_QUERIES, QueryError, query_entity, resolve_datasets
+from vigil.service.screening import DEFAULT_SCHEMA, MAX_LIMIT, MAX_QUERIES, QueryError, query_from_example, resolve_datasets
 
 router = APIRouter(tags=["Reconciliation"])
 
@@ -170,7 +170,7 @@ def build_queries(batch: Any) -> tuple[dict[str, Any], dict[str, int]]:
         if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"query {qkey!r}: limit must be a number between 1 and {MAX_LIMIT}")
         try:
-            queries[qkey] = query_entity(schema, props)
+            queries[qkey] = query_from_example(schema, props)  # the Screener's parsing, as /match
         except QueryError as exc:
             raise QueryError(f"query {qkey!r}: {exc}") from None
         limits[qkey] = int(limit)

@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from vigil.api.auth import Caller, require_screen
 from vigil.api.deps import JSONBytes, loaded_index
 from vigil.api.models import ERRORS, SearchResponse
-from vigil.model import model
-from vigil.service.screening import QueryError, resolve_datasets
-from vigil.service.screening_log import ScreeningEntry
+from vigil.service.fields import parse_country, parse_schema
+from vigil.service.screening import QueryError, Screener, resolve_datasets
 
 router = APIRouter(tags=["Search"])
 
@@ -68,7 +67,7 @@ async def search(
     dataset: str = Path(..., max_length=100),
     q: str = Query("", max_length=1000, description="Name text to look for"),
     schema: str | None = Query(None, max_length=64, description="Only this schema (and its descendants)"),
-    countries: list[str] = Query([], description="Only entities linked to these countries (ISO alpha-2)"),
+    countries: list[str] = Query([], description="Only entities linked to these countries (ISO code, name or demonym)"),
     include_dataset: list[str] = Query([]),
     exclude_dataset: list[str] = Query([]),
     limit: int = Query(10, ge=1, le=500),
@@ -79,9 +78,8 @@ async def search(
 ):
     index = loaded_index(request)
     datasets = resolve_datasets(dataset, index.dataset_names, include_dataset, exclude_dataset)
-    if schema is not None and schema not in model().schemata:
-        raise QueryError(f"unknown schema {schema!r}")
-    countries = [c.strip().lower() for c in countries if c.strip()]
+    schema = parse_schema(schema, screenable=False)  # the same rules (and error texts) as the screen fields
+    countries = [code for code in (parse_country(c) for c in countries) if code]
     unknown = [f for f in facets if f not in FACETS]
     if unknown:
         raise QueryError(f"unknown facet {unknown[0]!r}; choose from: {', '.join(FACETS)}")
@@ -100,13 +98,9 @@ async def search(
         data = entity.to_dict()
         data["score"] = score
         results.append(data)
-    recorder = request.app.state.recorder
-    if recorder is not None:
-        recorder.add(ScreeningEntry(
-            endpoint=f"/search/{dataset}", key_name=caller.name,
-            query={"q": q, "schema": schema, "countries": countries, "offset": offset},
-            top_ids=[r["id"] for r in results[:5]],
-        ))
+    Screener(recorder=request.app.state.recorder).record_search(
+        f"/search/{dataset}", {"q": q, "schema": schema, "countries": countries, "offset": offset},
+        [r["id"] for r in results], key_name=caller.name)
     return JSONBytes({
         "results": results, "facets": counted, "total": {"value": int(total), "relation": "eq"},
         "limit": limit, "offset": offset,

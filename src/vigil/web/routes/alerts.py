@@ -109,7 +109,7 @@ def alert_page(request: Request, alert_id: int, user: UIUser = Depends(need("ana
                status_code: int = 200, reason: str = ""):
     from vigil.monitor import AlertNotFound, get_alert, get_policy
     from vigil.monitor.cases import describe_step, history
-    from vigil.service.screening import explain
+    from vigil.service.screening import explain, reasons
 
     engine = _engine(request)
     try:
@@ -121,12 +121,7 @@ def alert_page(request: Request, alert_id: int, user: UIUser = Depends(need("ana
     index = request.app.state.index.current
     current = index.matcher.get(alert.entity_id) if index is not None else None
     names = webtext.group_names(Entity.from_dict({**entity, "schema": entity.get("schema") or "LegalEntity"}))
-    why = []
-    for feature, e in (alert.explanations or {}).items():
-        if isinstance(e, dict) and float(e.get("score") or 0):
-            why.append({"feature": webtext.feature_label(feature), "score": float(e.get("score") or 0),
-                        "detail": e.get("detail") or "", "query": e.get("query") or "",
-                        "candidate": e.get("candidate") or ""})
+    why = [r.to_dict() for r in reasons({"explanations": alert.explanations})]  # the CLI's wording
     steps = history(engine, alert_id)
     for step in steps:
         step["text"] = describe_step(step)
