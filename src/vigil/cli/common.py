@@ -43,6 +43,18 @@ def open_store():
     except StoreError as exc:
         fail(str(exc))
     from vigil.monitor.hooks import attach  # ingests are audited and rescreen monitored books
+    from vigil.parties.hooks import attach as attach_parties  # ... and re-resolve cross-list parties
 
     attach(store)
+    attach_parties(store, matcher=index_matcher(store))
     return store
+
+
+def index_matcher(store):
+    """A function returning the screening Matcher from the on-disk index cache (built and cached when
+    stale): the parties resolver calls it only when it has records to screen."""
+    def load():
+        from vigil.index_cache import load_matcher
+
+        return load_matcher(store)[0]
+    return load

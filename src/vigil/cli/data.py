@@ -16,6 +16,7 @@ from rich.text import Text
 
 from vigil import config
 from vigil.cli.common import console, err_console, fail, key_column, open_store
+from vigil.parties.hooks import deferred
 from vigil.sources import SOURCES, IngestError
 from vigil.store import IngestResult, NotFound, StoreError
 from vigil.store.update import UPDATE_ORDER, DownloadError, Skip, download, mirror_path
@@ -39,6 +40,17 @@ def _describe(result: IngestResult, rechecked: bool = False) -> str:
     if rechecked and result.previous and result.snapshot and result.previous.checksum == result.snapshot.checksum:
         why = f"; same file as snapshot {result.previous.id}, read differently by this vigil"
     return f"{result.dataset}: snapshot {result.snapshot.id} created, {result.entity_count:,} entities ({changes}{why})"
+
+
+def _describe_parties(parties, out) -> None:
+    """One line about the parties resolve that followed the ingests (when one was due)."""
+    if parties.error:
+        out.print(f"[yellow]warning:[/] parties not resolved ({parties.error}); run `vigil parties resolve`",
+                  highlight=False, soft_wrap=True)
+    elif parties.report is not None:
+        from vigil.cli.parties import describe
+
+        out.print(describe(parties.report), highlight=False, soft_wrap=True)
 
 
 def _ingest_one(store, source: str, path: Path, progress: Progress | None = None, recheck: bool = False,
@@ -86,8 +98,9 @@ def ingest(
         fail(f"{path}: no such file or folder")
     store = open_store()
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=err_console, transient=True, disable=not err_console.is_terminal) as progress:
+        with deferred(store) as parties, Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                                  TimeElapsedColumn(), console=err_console, transient=True,
+                                                  disable=not err_console.is_terminal) as progress:
             result = _ingest_one(store, source, path, progress, recheck=force, **options)
     except IngestError as exc:
         fail(f"cannot ingest {source}: {exc} (the store is unchanged)")
@@ -95,8 +108,10 @@ def ingest(
         fail(str(exc))
     if as_json:
         _print_json(result.to_dict())
+        _describe_parties(parties, err_console)
         return
     console.print(_describe(result, force), highlight=False, soft_wrap=True)
+    _describe_parties(parties, console)
     for warning in result.warnings[:20]:
         err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if len(result.warnings) > 20:
@@ -130,9 +145,11 @@ def update(
     downloads = config.home() / "downloads"
     report: list[dict] = []
     failed = False
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                  TransferSpeedColumn(), TimeElapsedColumn(), console=err_console, transient=True,
-                  disable=not err_console.is_terminal) as progress:
+    # One parties resolve after all the lists are in (not one per list).
+    with deferred(store) as parties, Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                              DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn(),
+                                              console=err_console, transient=True,
+                                              disable=not err_console.is_terminal) as progress:
         overall = progress.add_task("updating lists", total=len(sources))
         for source in sources:
             entry: dict = {"source": source, "dataset": SOURCES[source].dataset}
@@ -167,6 +184,7 @@ def update(
                 progress.console.print(f"[bold red]✗[/] {source}: {exc}", highlight=False, soft_wrap=True)
             report.append(entry)
             progress.advance(overall)
+    _describe_parties(parties, err_console if as_json else console)
     if as_json:
         _print_json(report)
     if failed:
