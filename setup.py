@@ -7,6 +7,7 @@ VIGIL_PURE_PYTHON=1 set at install time, vigil installs and runs as pure Python.
 """
 import json
 import runpy
+import sys
 from pathlib import Path
 
 from setuptools import setup
@@ -15,6 +16,7 @@ SRC = Path(__file__).parent / "src"
 MATCHING = SRC / "vigil" / "matching"
 # What is compiled and how a build is recorded, from the module that reads them at run time
 # (standard library only: it runs without vigil's dependencies).
+sys.path.insert(0, str(SRC))  # native.py reads VIGIL_PURE_PYTHON through vigil.settings (standard library only)
 native = runpy.run_path(str(MATCHING / "native.py"))
 NATIVE = native["NATIVE"]
 

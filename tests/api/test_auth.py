@@ -9,7 +9,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from vigil.api.app import create_app
-from vigil.keys import api_keys, create_key, revoke_key
+from vigil.service.keys import api_keys, create_key, revoke_key
 
 BODY = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Qasem Soleimani"]}}}}
 
@@ -64,7 +64,7 @@ def test_scopes(secure, keys):
 
 
 def test_calls_are_logged_with_the_key_name(secure, keys, index_state):
-    from vigil.screening_log import read_screenings
+    from vigil.service.screening_log import read_screenings
 
     name, key = keys["screen"]
     secure.post("/match/default", json=BODY, headers={"X-API-Key": key})
@@ -136,8 +136,8 @@ def test_ingest_upload_is_admin_only_and_checked(secure, keys, shared_data):
 
 def test_key_changes_are_audited_without_the_key():
     """Issue 7: key creation and revocation are in the hash-chained audit log; the key and its hash never are."""
-    from vigil import audit
-    from vigil.keys import hash_key
+    from vigil.service import audit
+    from vigil.service.keys import hash_key
     from vigil.store import Store
 
     engine = Store().engine  # this test's own empty store
@@ -154,7 +154,7 @@ def test_key_changes_are_audited_without_the_key():
 
 
 def test_keys_cli_audits_and_documents_scopes():
-    from vigil import audit
+    from vigil.service import audit
     from vigil.cli.main import app
     from vigil.store import Store
 

@@ -1,7 +1,7 @@
 """The yente-compatible endpoints on the real lists."""
 from __future__ import annotations
 
-from vigil.screening_log import read_screenings
+from vigil.service.screening_log import read_screenings
 
 
 def match_body(name: str, schema: str = "Person", **props) -> dict:

@@ -56,7 +56,7 @@ def alerts_app(tmp_path_factory):
 
     from vigil.api.app import create_app
     from vigil.api.state import IndexState
-    from vigil.keys import create_key
+    from vigil.service.keys import create_key
     from vigil.monitor import Monitor, import_book
     from vigil.store import Store
 

@@ -84,7 +84,7 @@ def test_openapi_documents_every_parameter_and_the_body(client):
 @pytest.mark.parametrize("name", ["Qasem Soleimani", "قاسم سلیمانی"])
 def test_answer_is_the_screening_function_s(client, index_state, name):
     """The handler adds nothing of its own: one entry per query, as `screen()` returns it."""
-    from vigil.screening import ScreenOptions, check_options, query_entity, screen
+    from vigil.service.screening import ScreenOptions, check_options, query_entity, screen
 
     body = {"queries": {"a": {"schema": "Person", "properties": {"name": [name]}}}}
     got = client.post("/match/default?limit=3", json=body).json()["responses"]["a"]

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from vigil import audit, screening_log
-from vigil.screening_log import (
+from vigil.service import audit, screening_log
+from vigil.service.screening_log import (
     RecorderFull, ScreeningEntry, ScreeningRecorder, read_screenings, record_screening,
 )
 from vigil.store import Store

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from vigil.batch import BatchError, Columns, detect_columns, progress_path, run_batch
+from vigil.service.batch import BatchError, Columns, detect_columns, progress_path, run_batch
 from vigil.cli.main import app
-from vigil.screening import ScreenOptions, check_options
+from vigil.service.screening import ScreenOptions, check_options
 
 LISTED = [  # (name, dob, nationality, expected id)
     ("Ghasem Soleimani", "11/03/1957", "Iran", "ofac-10481"),
@@ -160,7 +160,7 @@ def test_bad_batch_input_exits_2(loaded, tmp_path):
 
 
 def _audit_since(engine, seq):
-    from vigil import audit
+    from vigil.service import audit
 
     return [e for e in audit.entries(engine, since_seq=seq) if e.action == "screening.batch"]
 
@@ -169,7 +169,7 @@ def test_batch_run_is_audited(loaded, lists_db, tmp_path, monkeypatch):
     """Issue 7: one audit event per batch run, with the input's name and SHA-256 and the counts."""
     import hashlib
 
-    from vigil import audit, batch
+    from vigil.service import audit, batch
     from vigil.store import Store
 
     engine = Store(lists_db).engine

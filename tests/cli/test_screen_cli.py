@@ -93,8 +93,8 @@ def test_screen_call_is_audited(loaded, lists_db):
     """Issue 7: every screening call lands in the hash-chained audit log (and the screening log)."""
     import uuid
 
-    from vigil import audit
-    from vigil.screening_log import read_screenings
+    from vigil.service import audit
+    from vigil.service.screening_log import read_screenings
     from vigil.store import Store
 
     engine = Store(lists_db).engine

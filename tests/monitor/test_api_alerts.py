@@ -5,10 +5,10 @@ import pytest
 from fastapi.testclient import TestClient
 from monitor_data import BOOK, SOLEIMANI, publish
 
-from vigil import audit
+from vigil.service import audit
 from vigil.api.app import create_app
 from vigil.api.state import IndexState
-from vigil.keys import create_key
+from vigil.service.keys import create_key
 from vigil.monitor import Monitor, import_book
 
 

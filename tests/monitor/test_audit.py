@@ -8,7 +8,7 @@ import threading
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from vigil import audit
+from vigil.service import audit
 from vigil.cli.main import app
 
 

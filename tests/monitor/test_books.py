@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from vigil import audit
+from vigil.service import audit
 from vigil.cli.main import app
 from vigil.monitor import BookError, ColumnMapping, import_book, list_books
 from vigil.monitor import tables as t

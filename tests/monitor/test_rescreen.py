@@ -11,7 +11,7 @@ import pytest
 
 from monitor_data import ALAVI, AMEZCUA, BOOK, HIZBALLAH, SOLEIMANI, alerts_by_pair, publish
 
-from vigil import audit
+from vigil.service import audit
 from vigil.monitor import DecisionConflict, DecisionError, Monitor, decide, import_book, list_alerts
 
 

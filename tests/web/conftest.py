@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 @pytest.fixture(scope="session")
 def web_home(lists_db, shared_data, fixtures, tmp_path_factory) -> Path:
     """A VIGIL_HOME (for `vigil serve` subprocesses too) whose vigil.db holds the real lists and alerts."""
-    from vigil.index_cache import load_matcher
+    from vigil.service.index_cache import load_matcher
     from vigil.monitor import Monitor, import_book
     from vigil.store import Store
 

@@ -256,7 +256,7 @@ def test_out_of_range_ids_are_404_pages_not_500(ui, bad):
 
 @pytest.fixture(scope="module")
 def keys(web_state):
-    from vigil.keys import create_key
+    from vigil.service.keys import create_key
 
     engine = web_state.store.engine
     return {scope: create_key(engine, f"web-{scope}", scope) for scope in ("screen", "analyst")}

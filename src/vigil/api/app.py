@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import threading
 from contextlib import asynccontextmanager
@@ -17,11 +16,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from vigil import __version__
+from vigil.settings import current as current_settings
 from vigil.api.auth import KeyVerifier, auth_required_by_env
 from vigil.api.routers import admin, alerts, catalog, entities, health, match, scan, search
 from vigil.api.state import IndexState
-from vigil.screening import QueryError, UnknownDatasetError
-from vigil.screening_log import RecorderFull, ScreeningRecorder
+from vigil.service.screening import QueryError, UnknownDatasetError
+from vigil.service.screening_log import RecorderFull, ScreeningRecorder
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def create_app(
     if require_auth is None:
         require_auth = auth_required_by_env()
     if watch_interval is None:
-        watch_interval = float(os.environ.get("VIGIL_RELOAD_INTERVAL", "30") or 0)
+        watch_interval = current_settings().reload_interval
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

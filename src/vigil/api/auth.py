@@ -7,14 +7,13 @@ the screening log can name the caller.
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 
-from vigil.keys import ApiKey, hash_key, verify_key
+from vigil.service.keys import ApiKey, hash_key, verify_key
 
 CACHE_SECONDS = 5.0  # a revoked key stops working within this time in a running server
 
@@ -26,7 +25,9 @@ class Caller:
 
 
 def auth_required_by_env() -> bool:
-    return os.environ.get("VIGIL_REQUIRE_AUTH", "").strip().lower() in ("1", "true", "yes", "on")
+    from vigil.settings import current
+
+    return current().require_auth
 
 
 def key_from_request(request: Request) -> str | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from vigil.index_cache import load_matcher, store_fingerprint
+from vigil.service.index_cache import load_matcher, store_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ WARM_UP_NAMES = ("Maria Warmup", "محمد علي حسن", "Иван Петро�
 
 def _warm_up(matcher: Any) -> None:
     """Screen a few names with a freshly loaded matcher before it serves anyone."""
-    from vigil.screening import ScreenOptions, check_options, query_entity, screen
+    from vigil.service.screening import ScreenOptions, check_options, query_entity, screen
 
     try:
         opts = check_options(ScreenOptions(limit=1))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,9 @@ AR2EN_TEST = "google_ar2en-test.txt"
 
 def default_mirror() -> Path:
     """The shared data folder: $VIGIL_SHARED_DATA, else ../shared/data relative to the working directory."""
-    return Path(os.environ.get("VIGIL_SHARED_DATA") or Path.cwd().parent / "shared" / "data")
+    from vigil.settings import current
+
+    return current().shared_data
 
 
 class EvalDataError(Exception):

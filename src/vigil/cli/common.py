@@ -6,7 +6,7 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 
-from vigil.config import WIDE_TERMINAL
+from vigil.settings import WIDE_TERMINAL
 
 console = Console()
 err_console = Console(stderr=True)

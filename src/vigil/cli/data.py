@@ -14,7 +14,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from vigil import config
+from vigil.settings import current as current_settings
 from vigil.cli.common import console, err_console, fail, key_column, open_store
 from vigil.parties.hooks import deferred
 from vigil.sources import SOURCES, IngestError
@@ -142,7 +142,7 @@ def update(
     if mirror is not None and not mirror.is_dir():
         fail(f"{mirror}: mirror folder not found")
     store = open_store()
-    downloads = config.home() / "downloads"
+    downloads = current_settings().ensure_home() / "downloads"
     report: list[dict] = []
     failed = False
     # One parties resolve after all the lists are in (not one per list).

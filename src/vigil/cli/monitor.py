@@ -237,7 +237,7 @@ def decide(
 @audit_app.command("verify")
 def audit_verify(as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """Check the hash chain; exit 1 and name the first bad row if anything was edited, deleted or reordered."""
-    from vigil import audit
+    from vigil.service import audit
 
     result = audit.verify(_engine().engine)
     if as_json:
@@ -254,7 +254,7 @@ def audit_verify(as_json: bool = typer.Option(False, "--json", help="Print the r
 def audit_export(output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (default stdout).")
                  ) -> None:
     """Write the audit log as JSON lines (all stored fields, so the chain can be re-checked elsewhere)."""
-    from vigil import audit
+    from vigil.service import audit
 
     engine = _engine().engine
     if output is None:

@@ -20,7 +20,7 @@ def scan_command(
 ) -> None:
     """Find listed entities named in news articles and classify the sanction context."""
     from vigil.cli.screen import EMPTY_STORE
-    from vigil.index_cache import load_matcher
+    from vigil.service.index_cache import load_matcher
     from vigil.store import Store, StoreError
     from vigil.media.article import ArticleError, expand_paths, load_article
     from vigil.media.ner import ModelError, get_pipeline

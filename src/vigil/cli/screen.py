@@ -14,10 +14,10 @@ EMPTY_STORE = "no lists loaded yet: run `vigil update --mirror ../shared/data` (
 
 
 def _store():
-    from vigil.config import database_url
+    from vigil.settings import current
     from vigil.store import Store, StoreError
 
-    url = database_url()
+    url = current().database_url
     if _stores.get("url") != url:  # one Store per process and database (cold start counts)
         try:
             _stores.update(url=url, store=Store(url))
@@ -39,7 +39,7 @@ def loaded_datasets() -> list[str]:
 
 def open_matcher() -> tuple[Any, list[str]]:
     """The Matcher over the current store (from the on-disk cache when fresh) and the loaded dataset names."""
-    from vigil.index_cache import load_matcher
+    from vigil.service.index_cache import load_matcher
 
     names = loaded_datasets()
     matcher, _ = load_matcher(_store())
@@ -47,7 +47,7 @@ def open_matcher() -> tuple[Any, list[str]]:
 
 
 def _options(limit: int, threshold: float, algorithm: Optional[str], dataset: str, loaded: list[str]):
-    from vigil.screening import ScreenOptions, check_options, resolve_datasets
+    from vigil.service.screening import ScreenOptions, check_options, resolve_datasets
 
     datasets = None if dataset == "default" else resolve_datasets(dataset, loaded)
     return check_options(ScreenOptions(limit=limit, threshold=threshold, algorithm=algorithm, datasets=datasets))
@@ -61,7 +61,7 @@ def _table(response: dict[str, Any], name: str):
     from rich.text import Text
 
     from vigil.cli.common import is_wide, key_column
-    from vigil.screening import explain
+    from vigil.service.screening import explain
 
     results = response["results"]
     matches = sum(1 for r in results if r["match"])
@@ -119,7 +119,7 @@ def screen_command(
     by: Optional[str] = typer.Option(None, "--by", help="Who screens (audit log); default: the OS user."),
 ) -> None:
     """Screen one name (plus DOB, country, ID) against all loaded lists, with the reasons for every score."""
-    from vigil.screening import QueryError, UnknownDatasetError, query_from_fields, screen
+    from vigil.service.screening import QueryError, UnknownDatasetError, query_from_fields, screen
 
     if not name.strip():
         fail("NAME is empty")
@@ -173,8 +173,8 @@ def batch_command(
     by: Optional[str] = typer.Option(None, "--by", help="Who screens (audit log); default: the OS user."),
 ) -> None:
     """Screen a file of customers; resumable (Ctrl-C, then run the same command again to continue)."""
-    from vigil.batch import BatchError, Columns, open_input, run_batch
-    from vigil.screening import QueryError, UnknownDatasetError
+    from vigil.service.batch import BatchError, Columns, open_input, run_batch
+    from vigil.service.screening import QueryError, UnknownDatasetError
 
     columns = Columns(name=name_col, dob=dob_col, country=country_col, id=id_col, schema=schema_col)
     opts = None
@@ -207,15 +207,15 @@ def batch_command(
 
 
 def _actor(by: Optional[str]) -> str:
-    from vigil.keys import default_actor
+    from vigil.service.keys import default_actor
 
     return (by or "").strip() or default_actor()
 
 
 def _audit_screen(response: dict[str, Any], dataset: str, by: Optional[str]) -> None:
     """One screening-log row and one audit event per `vigil screen` call, in one transaction."""
-    from vigil.screening import top_ids
-    from vigil.screening_log import ScreeningEntry, ensure_table, record_screening
+    from vigil.service.screening import top_ids
+    from vigil.service.screening_log import ScreeningEntry, ensure_table, record_screening
 
     engine = _store().engine
     with _audit_errors("the result is withheld: every screening must be on record"):
@@ -249,8 +249,8 @@ def _sha256(path: Path) -> str:
 
 def _audit_batch(input: Path, out: Path, opts: Any, by: Optional[str], status: str, summary: Any = None) -> None:
     """One audit event per `vigil batch` run: the input file (name and SHA-256), the options and the counts."""
-    from vigil import audit
-    from vigil.batch import progress_path
+    from vigil.service import audit
+    from vigil.service.batch import progress_path
 
     payload: dict[str, Any] = {
         "endpoint": "cli:batch", "status": status, "input": input.name, "input_sha256": _sha256(input),

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from dataclasses import replace
 from typing import Optional
 
 import typer
 
+from vigil.settings import current as current_settings
 from vigil.cli.common import console, err_console, fail, open_store
 
 keys_app = typer.Typer(help="API keys for `vigil serve` (stored hashed; shown once at creation).", no_args_is_help=True)
@@ -32,10 +34,11 @@ def serve_command(
     """Run the HTTP API: POST /match, GET /search, /entities, /catalog ... (yente-compatible). SIGHUP reloads."""
     import uvicorn
 
-    from vigil.keys import any_active_key
+    from vigil.service.keys import any_active_key
     from vigil.store import Store, StoreError
 
-    auth = require_auth or not is_loopback(host) or os.environ.get("VIGIL_REQUIRE_AUTH", "") in ("1", "true", "yes")
+    settings = current_settings()
+    auth = require_auth or not is_loopback(host) or settings.require_auth
     try:
         store = Store()
         if not any(d.entity_count for d in store.datasets()):
@@ -47,10 +50,13 @@ def serve_command(
     except StoreError as exc:
         fail(str(exc))
     if auth:
-        os.environ["VIGIL_REQUIRE_AUTH"] = "1"  # worker processes inherit it
+        settings = replace(settings, require_auth=True)
+    # Worker processes (uvicorn's or our supervisor's) build their app from the environment they inherit:
+    # hand them this process's settings, as decided here, explicitly.
+    os.environ.update(settings.to_env())
     err_console.print(f"vigil API on http://{host}:{port} (docs at /docs, auth {'required' if auth else 'off: loopback only'})",
                       highlight=False)
-    if workers > 1 and os.environ.get("VIGIL_REUSEPORT", "1") not in ("0", "false", "no"):
+    if workers > 1 and settings.reuseport:
         from vigil.api.workers import PortInUse, reuseport_available, supervise
 
         if reuseport_available():
@@ -84,7 +90,7 @@ def keys_create(
     by: Optional[str] = typer.Option(None, "--by", help="Who creates it (audit log); default: the OS user."),
 ) -> None:
     """Create an API key and print it once; only its hash is stored. Scopes: screen, analyst, admin."""
-    from vigil.keys import ApiKeyError, create_key
+    from vigil.service.keys import ApiKeyError, create_key
 
     try:
         key = create_key(open_store().engine, name, scope, actor=by)
@@ -101,7 +107,7 @@ def keys_list(as_json: bool = typer.Option(False, "--json")) -> None:
 
     from rich.table import Table
 
-    from vigil.keys import list_keys
+    from vigil.service.keys import list_keys
 
     keys = list_keys(open_store().engine)
     if as_json:
@@ -124,7 +130,7 @@ def keys_revoke(
     by: Optional[str] = typer.Option(None, "--by", help="Who revokes it (audit log); default: the OS user."),
 ) -> None:
     """Revoke a key; a running server refuses it within seconds."""
-    from vigil.keys import ApiKeyError, revoke_key
+    from vigil.service.keys import ApiKeyError, revoke_key
 
     try:
         revoke_key(open_store().engine, name, actor=by)

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import gc
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from vigil.model import Entity, SchemaError, model
+from vigil.settings import current as current_settings
 
 from . import bounds, ofac
 from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord, query_keys
@@ -47,7 +47,7 @@ ALGORITHMS: dict[str, dict[str, Any]] = {
 
 _DEFAULT_USABLE = bounds.usable(DEFAULT_CONFIG, DEFAULT_WEIGHTS)
 FREEZE_MIN_NAMES = 10_000  # small (delta, test) indexes are not worth a global side effect
-PRUNE_DEFAULT = os.environ.get("VIGIL_MATCH_PRUNE", "1").strip().lower() not in ("0", "false", "no", "off")
+PRUNE_DEFAULT = current_settings().match_prune
 
 
 class QueryError(ValueError):

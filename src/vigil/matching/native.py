@@ -18,7 +18,6 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import json
-import os
 import sys
 import warnings
 from pathlib import Path
@@ -57,8 +56,10 @@ def _changed_since_build() -> list[str] | None:
 
 
 def pure_requested() -> bool:
-    """VIGIL_PURE_PYTHON set to 1, yes, true or on (read by setup.py at install time too)."""
-    return os.environ.get("VIGIL_PURE_PYTHON", "").strip().lower() in ("1", "yes", "true", "on")
+    """VIGIL_PURE_PYTHON set (vigil.settings; read by setup.py at install time too)."""
+    from vigil.settings import Settings
+
+    return Settings.from_env().pure_python
 
 
 class _FromSource(importlib.abc.MetaPathFinder):

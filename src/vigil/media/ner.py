@@ -14,7 +14,6 @@ Several texts can go through at once (`process_many`, `parse_many`): one network
 """
 from __future__ import annotations
 
-import os
 import re
 import threading
 from dataclasses import dataclass
@@ -32,7 +31,9 @@ class ModelError(RuntimeError):
 
 
 def model_name(name: str | None = None) -> str:
-    return name or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+    from vigil.settings import current
+
+    return name or current().spacy_model or DEFAULT_MODEL
 
 
 @dataclass

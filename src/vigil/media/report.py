@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from vigil.config import WIDE_TERMINAL
+from vigil.settings import WIDE_TERMINAL
 from vigil.media.scan import ScanResult
 
 CONTEXT_STYLE = {"designated": "bold red", "called_for": "bold yellow", "delisted": "bold green",

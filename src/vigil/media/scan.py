@@ -43,7 +43,7 @@ def _gazetteer_cache_path(fingerprint: str):
     import hashlib
     from pathlib import Path
 
-    from vigil import config
+    from vigil.settings import current
     from vigil.media import gazetteer as module
 
     # The cache is stale when the lists (fingerprint) or the gazetteer/normaliser code change.
@@ -53,7 +53,7 @@ def _gazetteer_cache_path(fingerprint: str):
     for mod in (module, names):
         st = Path(mod.__file__).stat()
         digest.update(f"{mod.__name__}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return config.home() / "cache" / f"gazetteer-{digest.hexdigest()[:24]}.pickle"
+    return current().cache_dir / f"gazetteer-{digest.hexdigest()[:24]}.pickle"
 
 
 def _load_or_build(matcher: Any, fingerprint: str | None) -> Gazetteer:

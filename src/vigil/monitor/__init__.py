@@ -7,7 +7,7 @@ report = Monitor(store).run()                     # rescreen what changed; repor
 alerts, total = list_alerts(store.engine, open_only=True)
 decide(store.engine, alerts[0].id, "false-positive", reason="different DOB", by="ana")
 ```
-The audit log (`vigil.audit`) records every step.
+The audit log (`vigil.service.audit`) records every step.
 """
 from vigil.monitor.alerts import Alert, AlertNotFound, get_alert, list_alerts
 from vigil.monitor.books import BookError, ImportResult, import_book, list_books

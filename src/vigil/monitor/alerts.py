@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 
-from vigil import audit
+from vigil.service import audit
 from vigil.monitor import tables as t
 
 OPEN_STATUSES = ("open", "escalated")

@@ -15,12 +15,12 @@ from typing import Any, Iterator
 
 from sqlalchemy import Engine, Integer, cast, func, insert, select, update
 
-from vigil import audit
+from vigil.service import audit
 from vigil.model import Entity, SchemaError
 from vigil.monitor import tables as t
 from vigil.monitor.alerts import OPEN_STATUSES
 from vigil.monitor.columns import ColumnError, ColumnMapping, read_rows
-from vigil.screening import query_from_fields
+from vigil.service.screening import query_from_fields
 from vigil.sources.countries import to_code
 from vigil.sources.dates import parse_date
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from vigil.batch import CANDIDATES, READERS, BatchError, detect_format
+from vigil.service.batch import CANDIDATES, READERS, BatchError, detect_format
 
 # Field -> recognised header names (normalised: lowercase, alphanumerics only). The customer id is
 # ours; the rest are batch's (its "id" column is an ID/passport number, our `id_number`).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, insert, select, update
 
-from vigil import audit
+from vigil.service import audit
 from vigil.monitor import tables as t
 from vigil.monitor.alerts import FINAL_STATUSES, Alert, AlertNotFound, get_alert
 

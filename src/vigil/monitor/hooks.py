@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Iterator
 
-from vigil import audit
+from vigil.service import audit
 from vigil.monitor.notify import Notifier, deliver
 from vigil.monitor.rescreen import Monitor, RunReport
 

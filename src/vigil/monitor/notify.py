@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shlex
 import subprocess
 import time
@@ -25,8 +24,6 @@ from vigil.monitor import tables as t
 
 log = logging.getLogger(__name__)
 
-ENV_CMD = "VIGIL_NOTIFY_CMD"
-ENV_WEBHOOK = "VIGIL_WEBHOOK_URL"
 BATCH = 500
 
 
@@ -41,7 +38,10 @@ class Notifier:
 
     @classmethod
     def from_env(cls, notify_cmd: str | None = None, webhook: str | None = None, **kw: Any) -> "Notifier":
-        return cls(notify_cmd or os.environ.get(ENV_CMD) or None, webhook or os.environ.get(ENV_WEBHOOK) or None, **kw)
+        from vigil.settings import current
+
+        settings = current()
+        return cls(notify_cmd or settings.notify_cmd, webhook or settings.webhook_url, **kw)
 
     @property
     def configured(self) -> bool:

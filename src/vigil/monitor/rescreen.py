@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
-from vigil import audit
+from vigil.service import audit
 from vigil.model import Entity
 from vigil.monitor import tables as t
 from vigil.monitor.alerts import OPEN_STATUSES, delist_alerts, insert_alert
@@ -90,7 +90,7 @@ KEY_SEP = "\x1f"
 def keys_version() -> str:
     """Candidate keys depend on the matching code; keys from other code are recomputed, never trusted.
     Computed once per process: it describes the code this process has loaded, whatever changes on disk."""
-    from vigil.index_cache import code_fingerprint
+    from vigil.service.index_cache import code_fingerprint
 
     return code_fingerprint()
 
@@ -219,7 +219,7 @@ class Monitor:
     def _full_index(self) -> tuple[Any, int]:
         if self._full_matcher is None:
             if self.matcher_factory is _default_matcher_factory:
-                from vigil.index_cache import load_matcher
+                from vigil.service.index_cache import load_matcher
 
                 self._full_matcher, _ = load_matcher(self.store)  # the on-disk index `vigil screen` uses
             else:

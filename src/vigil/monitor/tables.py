@@ -138,7 +138,7 @@ def ensure_tables(engine: Engine) -> None:
         return
     with _lock:
         if engine not in _ready:
-            from vigil import audit
+            from vigil.service import audit
 
             audit.ensure_tables(engine)  # monitoring writes audit rows inside its own transactions
             metadata.create_all(engine)

@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import Engine, and_, create_engine, event, func, insert, make_url, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from vigil import config
+from vigil.settings import current as current_settings
 from vigil.model import Entity, SchemaError
 from vigil.sources.base import IngestError, Publication, checksum_files
 
@@ -71,7 +71,12 @@ class Store:
     """The versioned entity store. `Store()` opens (and creates) the configured database."""
 
     def __init__(self, url: str | None = None, *, engine: Engine | None = None):
-        self.url = url or config.database_url()
+        if url is None:
+            settings = current_settings()
+            if settings.database_url == settings.default_database_url:
+                settings.ensure_home()  # the default SQLite file lives there
+            url = settings.database_url
+        self.url = url
         # Called with every IngestResult (created, unchanged and failed), after the transaction.
         self.on_ingest: list[Callable[[IngestResult], None]] = []
         try:

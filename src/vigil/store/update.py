@@ -5,13 +5,14 @@
 """
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import httpx
+
+from vigil.settings import current as current_settings
 
 OFAC_EXPORTS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
 EU_FSF_URL = "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token={token}"
@@ -146,7 +147,7 @@ def download(source: str, dest: Path, *, timeout: float = 60.0, eu_token: str | 
              on_progress: ProgressHook | None = None, files: dict[str, list[RemoteFile]] | None = None) -> Path:
     """Download one source's official files into `dest/<source>/`; returns the path to parse."""
     remotes = (files or DOWNLOADS)[source]
-    token = eu_token or os.environ.get(EU_TOKEN_ENV)
+    token = eu_token or current_settings().eu_fsf_token
     if source == "eu" and not token:
         raise Skip(f"the EU FSF download needs a token from the EU Financial Sanctions Database; set {EU_TOKEN_ENV} "
                    "(or use --mirror with an eu_fsf/ folder)")

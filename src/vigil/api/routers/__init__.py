@@ -1,1 +1,1 @@
-"""One router per concern, each a thin layer over vigil.screening and the loaded index."""
+"""One router per concern, each a thin layer over vigil.service.screening and the loaded index."""

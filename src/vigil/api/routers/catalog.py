@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from vigil.api.auth import Caller, require_screen
 from vigil.api.deps import JSONBytes, loaded_index
 from vigil.api.models import ERRORS, AlgorithmsResponse, CatalogResponse
-from vigil.screening import algorithm_config, algorithm_description, algorithms, default_algorithm
+from vigil.service.screening import algorithm_config, algorithm_description, algorithms, default_algorithm
 
 router = APIRouter(tags=["System information"])
 

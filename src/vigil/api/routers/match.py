@@ -12,11 +12,11 @@ from starlette.responses import Response
 from vigil.api.auth import Caller, caller_for, require_screen
 from vigil.api.deps import JSONBytes, loaded_index
 from vigil.api.models import ERRORS, EntityMatchQuery, EntityMatchResponse
-from vigil.screening import (
+from vigil.service.screening import (
     DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, MAX_QUERIES, QueryError, ScreenOptions,
     check_options, query_entity, resolve_datasets, screen, top_ids,
 )
-from vigil.screening_log import ScreeningEntry
+from vigil.service.screening_log import ScreeningEntry
 
 MAX_DATASET_NAME = 100
 

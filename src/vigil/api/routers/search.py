@@ -7,8 +7,8 @@ from vigil.api.auth import Caller, require_screen
 from vigil.api.deps import JSONBytes, loaded_index
 from vigil.api.models import ERRORS, SearchResponse
 from vigil.model import model
-from vigil.screening import QueryError, resolve_datasets
-from vigil.screening_log import ScreeningEntry
+from vigil.service.screening import QueryError, resolve_datasets
+from vigil.service.screening_log import ScreeningEntry
 
 router = APIRouter(tags=["Search"])
 

@@ -86,7 +86,7 @@ def alert_page(request: Request, alert_id: int, user: UIUser = Depends(need("ana
                status_code: int = 200, reason: str = ""):
     from vigil.monitor import AlertNotFound, get_alert
     from vigil.monitor.decisions import decisions_for
-    from vigil.screening import explain
+    from vigil.service.screening import explain
 
     engine = _engine(request)
     try:

@@ -35,6 +35,6 @@ def record(request: Request, endpoint: str, user_name: str | None, query: dict, 
     recorder = getattr(request.app.state, "recorder", None)
     if recorder is None:
         return
-    from vigil.screening_log import ScreeningEntry
+    from vigil.service.screening_log import ScreeningEntry
 
     recorder.add(ScreeningEntry(endpoint=endpoint, key_name=user_name, query=query, top_ids=top_ids))

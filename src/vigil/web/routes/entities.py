@@ -55,7 +55,7 @@ CORROBORATING = ("dob_match", "id_match")  # evidence beyond the name that makes
 def same_party(index: Any, entity) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Records on *other* lists found by screening the entity itself, for lists without cross-references
     (OFAC SDN <-> UN): (probably the same party: name plus birth date or identifier, same name only)."""
-    from vigil.screening import QueryError, ScreenOptions, screen
+    from vigil.service.screening import QueryError, ScreenOptions, screen
 
     others = [d for d in index.dataset_names if d not in entity.datasets]
     if not others or not entity.names:

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from vigil.screening import QueryError, ScreenOptions, check_options, explain, query_from_fields, screen
+from vigil.service.screening import QueryError, ScreenOptions, check_options, explain, query_from_fields, screen
 from vigil.web import text as webtext
 from vigil.web.auth import UIUser, need
 from vigil.web.render import page
@@ -31,7 +31,7 @@ def _country(value: str) -> str:
 
 def run_screen(index: Any, q: str, schema: str, dob: str, country: str, id_number: str,
                threshold: float) -> dict[str, Any]:
-    """One screening through `vigil.screening.screen` (the CLI's and API's path); results with words."""
+    """One screening through `vigil.service.screening.screen` (the CLI's and API's path); results with words."""
     if schema and schema not in SCHEMATA:
         raise QueryError(f"unknown schema {schema!r}; choose one of: {', '.join(SCHEMATA)}")
     if dob and not DATE.match(dob):

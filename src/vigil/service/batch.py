@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from vigil.screening import QueryError, ScreenOptions, explain, query_from_fields, screen
+from vigil.service.screening import QueryError, ScreenOptions, explain, query_from_fields, screen
 from vigil.sources.countries import to_code
 from vigil.sources.dates import parse_date
 

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from vigil import index_cache
+from vigil.service import index_cache
 from vigil.store import Store
 
 QUERIES = [("Person", "Ghasem Soleimani"), ("Person", "محمود علوی"), ("Organization", "VEVAK"),
@@ -32,7 +32,7 @@ def test_the_cache_is_written_and_read_back_with_the_same_results(store, caplog)
     built, fingerprint = index_cache.load_matcher(store)
     path = index_cache.cache_path(fingerprint)
     assert path.is_file()
-    with caplog.at_level(logging.WARNING, logger="vigil.index_cache"):
+    with caplog.at_level(logging.WARNING, logger="vigil.service.index_cache"):
         loaded = index_cache._read(path)
     assert loaded is not None and not caplog.records, caplog.text  # read, not rebuilt
     assert loaded is not built and len(loaded) == len(built) > 20_000
@@ -45,7 +45,7 @@ def test_an_unreadable_cache_is_rebuilt(store, caplog):
     path = index_cache.cache_path(fingerprint)
     path.write_bytes(path.read_bytes()[:5000])  # truncated (a full disk, a killed writer)
     index_cache._memo.clear()
-    with caplog.at_level(logging.WARNING, logger="vigil.index_cache"):
+    with caplog.at_level(logging.WARNING, logger="vigil.service.index_cache"):
         matcher, _ = index_cache.load_matcher(store)
     assert "ignoring unreadable matcher cache" in caplog.text
     assert _results(matcher)[0][0]["id"] == "ofac-10481"

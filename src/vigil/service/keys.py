@@ -17,7 +17,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from vigil import audit
+from vigil.service import audit
 
 SCOPES = ("screen", "analyst", "admin")  # analyst: screen + read/decide alerts; admin: everything, plus reload and ingest
 KEY_PREFIX = "vgl_"

@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from vigil import __version__, config
+from vigil import __version__
+from vigil.settings import current as current_settings
 
 log = logging.getLogger(__name__)
-CACHE_DIR = "cache"
 _memo: dict[str, Any] = {}  # the last Matcher this process loaded; it is read-only, so sharing is safe
 
 
@@ -52,8 +52,7 @@ def code_fingerprint() -> str:
 
 def cache_dir() -> Path:
     """VIGIL_HOME/cache, or VIGIL_CACHE_DIR (e.g. shared by a test session's many VIGIL_HOMEs)."""
-    override = os.environ.get("VIGIL_CACHE_DIR")
-    return Path(override) if override else config.home() / CACHE_DIR
+    return current_settings().cache_dir
 
 
 def cache_path(fingerprint: str) -> Path:

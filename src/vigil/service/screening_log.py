@@ -47,7 +47,7 @@ class ScreeningEntry:
 
 
 def ensure_table(engine: Engine) -> None:
-    from vigil import audit
+    from vigil.service import audit
 
     metadata.create_all(engine, checkfirst=True)
     audit.ensure_tables(engine)  # created up front: appends inside the write transaction then skip the check
@@ -72,7 +72,7 @@ def record_screening(engine: Engine, entries: Iterable[ScreeningEntry]) -> int:
         try:
             with engine.begin() as conn:
                 conn.execute(screening_log.insert(), rows)
-                from vigil import audit  # same transaction: the hash-chained audit log sees every call
+                from vigil.service import audit  # same transaction: the hash-chained audit log sees every call
 
                 audit.append_many([(e.actor or e.key_name or "anonymous", "screening", {
                     "endpoint": e.endpoint, "query": e.query, "top_ids": list(e.top_ids), "at": e.at.isoformat(),
@@ -211,9 +211,9 @@ class ScreeningRecorder:
 
     def _spill(self) -> None:
         """Last resort at shutdown: keep what the database refused in a file an operator can see."""
-        from vigil import config
+        from vigil.settings import current
 
-        path = config.home() / f"screening-log-unwritten-{os.getpid()}-{int(time.time())}.jsonl"
+        path = current().ensure_home() / f"screening-log-unwritten-{os.getpid()}-{int(time.time())}.jsonl"
         entries = list(self._pending)
         with open(path, "a", encoding="utf-8") as fh:
             for e in entries:
