@@ -44,9 +44,11 @@ def open_store():
         fail(str(exc))
     from vigil.monitor.hooks import attach  # ingests are audited and rescreen monitored books
     from vigil.parties.hooks import attach as attach_parties  # ... and re-resolve cross-list parties
+    from vigil.settings import current
 
     attach(store)
-    attach_parties(store, matcher=index_matcher(store))
+    if current().parties_auto:
+        attach_parties(store, matcher=index_matcher(store))
     return store
 
 
@@ -54,7 +56,7 @@ def index_matcher(store):
     """A function returning the screening Matcher from the on-disk index cache (built and cached when
     stale): the parties resolver calls it only when it has records to screen."""
     def load():
-        from vigil.index_cache import load_matcher
+        from vigil.service.index_cache import load_matcher
 
         return load_matcher(store)[0]
     return load

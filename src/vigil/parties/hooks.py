@@ -5,23 +5,17 @@ snapshot, the parties are resolved again (only new and changed records are scree
 `deferred(store)` — `vigil update` loads several lists in a row — the hook only notes that a
 resolve is due, and one resolve runs when the block ends. A failing resolve never fails the
 ingest: it is logged, and `vigil parties resolve` catches up (the next resolve sees every change).
-VIGIL_PARTIES_AUTO=0 turns the automatic resolve off.
+The front end decides whether to attach it (settings: VIGIL_PARTIES_AUTO).
 """
 from __future__ import annotations
 
 import logging
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 log = logging.getLogger(__name__)
 _MARK = "_vigil_parties_hook"
-
-
-def auto_resolve() -> bool:
-    """VIGIL_PARTIES_AUTO (default on): resolve parties after every ingest that changed a list."""
-    return os.environ.get("VIGIL_PARTIES_AUTO", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
 @dataclass
@@ -38,7 +32,7 @@ def attach(store: Any, *, actor: str = "system", matcher: Any = None) -> None:
         return
 
     def on_ingest(result: Any) -> None:
-        if result.status != "created" or not auto_resolve():
+        if result.status != "created":
             return
         pending = getattr(store, "_vigil_parties_pending", None)
         if pending is not None:

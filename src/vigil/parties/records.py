@@ -106,7 +106,8 @@ def query_of(entity: Entity, with_ids: bool = True) -> Entity:
 
 
 def records_of(entities: Iterable[Entity], screen_ids: bool = True) -> dict[str, Record]:
-    return {e.id: Record(e, screen_ids) for e in entities if e.id}
+    """Records of the listed parties among `entities` (relation entities, Ownership and the like, are not parties)."""
+    return {e.id: Record(e, screen_ids) for e in entities if e.id and getattr(e.schema, "edge", None) is None}
 
 
 def name_share(a: Record, b: Record) -> float:

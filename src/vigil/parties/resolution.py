@@ -67,6 +67,12 @@ def resolve_records(records: dict[str, Record], pairs: dict[tuple[str, str], Pai
     clustering = cluster(records, links, rejected)
 
     party = {m: i for i, members in enumerate(clustering.clusters) for m in members}
+    # An analyst who linked a record to one record of a list has answered for the others of that list.
+    answered: set[tuple[str, str]] = set()
+    for d in decisions:
+        if d.status == "accepted" and d.a in records and d.b in records:
+            answered.add((d.a, records[d.b].key))
+            answered.add((d.b, records[d.a].key))
     queue: dict[tuple[str, str], tuple[Pair, str]] = {}
     for pair, why in review:
         queue.setdefault(pair.key, (pair, why))
@@ -75,8 +81,17 @@ def resolve_records(records: dict[str, Record], pairs: dict[tuple[str, str], Pai
         if link.stage == "matcher" and pair is not None:
             queue.setdefault(link.key, (pair, f"conflict: {why}"))
     pending = [(p, why) for key, (p, why) in queue.items()
-               if key not in decided and party[p.a] != party[p.b]]
+               if key not in decided and party[p.a] != party[p.b]
+               and (p.a, records[p.b].key) not in answered and (p.b, records[p.a].key) not in answered]
     pending.sort(key=lambda item: (-item[0].strength, item[0].a, item[0].b))
+    # One link per pair: the strongest stage's, noting the stages that agree (UN Ref and matcher, say).
+    first: dict[tuple[str, str], Link] = {}
+    for link in clustering.applied:
+        if link.key not in first:
+            first[link.key] = Link(link.a, link.b, link.stage, link.score, dict(link.evidence))
+        else:
+            first[link.key].evidence.setdefault("agreeing", []).append({"stage": link.stage, "score": link.score})
+    clustering.applied = list(first.values())
     by_stage: dict[str, int] = {}
     for link in clustering.applied:
         by_stage[link.stage] = by_stage.get(link.stage, 0) + 1

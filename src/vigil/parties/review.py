@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine, insert, select, update
 
-from vigil import audit
+from vigil.service import audit
 
 from . import tables as t
 from .candidates import SHARE_WEIGHT, pair_key

@@ -109,7 +109,7 @@ def ensure_tables(engine: Engine) -> None:
         return
     with _lock:
         if engine not in _ready:
-            from vigil import audit
+            from vigil.service import audit
 
             audit.ensure_tables(engine)  # decisions write audit rows inside their own transactions
             metadata.create_all(engine)
