@@ -26,8 +26,7 @@ from .context import BenchContext
 from .report import NOT_COMPARABLE, Row, fmt_pct
 
 SECTION = "parties"
-# Issue 17's seed parties: records that must end in one party (EU journal records join once that
-# dataset is loaded: checked only when present) ...
+# Issue 17's seed parties: records that must end in one party ...
 SEEDS: dict[str, list[str]] = {
     "Soleimani": ["ofac-10481", "unsc-IRi.039"],
     "Hizballah": ["ofac-4697", "gb-hmt-13804"],
@@ -36,16 +35,41 @@ SEEDS: dict[str, list[str]] = {
     "IRGC": ["ofac-10391", "gb-hmt-11238"],
     "IRGC-QF": ["ofac-10465", "gb-hmt-11241"],
     "MOIS": ["ofac-12111"],
+    "MOIS directorate": ["gb-hmt-13742"],
 }
-# ... and records that must not: MOIS and its Directorate for Internal Security (UK).
+# ... with their EU Official Journal records (act, name as printed), checked when that dataset is loaded ...
+EU_SEEDS: dict[str, list[tuple[str, str]]] = {
+    "Soleimani": [("32012R0267", "Qasem Soleimani")],
+    "al-Qa'ida": [("32002R0881", "Al-Qaida")],
+    "Assad": [("32012R0036", "Bashar AL-ASSAD")],
+    "IRGC": [("32012R0267", "Iranian Revolutionary Guard Corps (IRGC)"),
+             ("32001R2580", "Islamic Revolutionary Guard Corps (IRGC)")],
+    "IRGC-QF": [("32012R0267", "IRGC Qods Force"), ("32012R0036", "IRGC Qods Force")],
+    "MOIS directorate": [("32001R2580", "Directorate for Internal Security of the Iranian Ministry for "
+                                        "Intelligence and Security")],
+}
+# ... and records that must not: MOIS and its Directorate for Internal Security (a sub-unit: related).
 APART: list[tuple[str, str]] = [("ofac-12111", "gb-hmt-13742")]
+
+
+def seed_records(entities) -> dict[str, list[str]]:
+    """SEEDS plus the ids of the EU journal records of EU_SEEDS found among `entities`."""
+    wanted = {(celex, name): seed for seed, rows in EU_SEEDS.items() for celex, name in rows}
+    out = {seed: list(ids) for seed, ids in SEEDS.items()}
+    for entity in entities:
+        if "eu_journal_sanctions" in entity.datasets and entity.id:
+            for name in entity.get("name"):
+                for (celex, wanted_name), seed in wanted.items():
+                    if name == wanted_name and f"-{celex}-" in entity.id:
+                        out[seed].append(entity.id)
+    return out
 NO_INDEX = {"logic-v2": NOT_COMPARABLE, "logic-v1": NOT_COMPARABLE}
 
 
-def seed_results(clusters: list[list[str]], present: set[str]) -> dict[str, dict]:
+def seed_results(clusters: list[list[str]], present: set[str], seeds: dict[str, list[str]]) -> dict[str, dict]:
     party = {m: i for i, members in enumerate(clusters) for m in members}
     out = {}
-    for name, ids in SEEDS.items():
+    for name, ids in seeds.items():
         ids = [i for i in ids if i in present]
         parties = {party[i] for i in ids}
         out[name] = {"records": ids, "one_party": len(parties) == 1,
@@ -84,7 +108,7 @@ def run(ctx: BenchContext) -> None:
     ou_found, ou_missed = found(ou.clusters, ou_truth)
     full_found, full_missed = found(full.clusters, ou_truth)
 
-    seeds = seed_results(full.clusters, set(records))
+    seeds = seed_results(full.clusters, set(records), seed_records(lists.entities))
     seeds_ok = sum(s["one_party"] for s in seeds.values())
     note_split = f"{held.groups} UK groups held out, {tune.groups} tuning"
     ctx.report.rows += [

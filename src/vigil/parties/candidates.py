@@ -104,15 +104,18 @@ def screen(records: dict[str, Record], matcher: Any, queries: Iterable[str], *, 
         if not targets:
             continue
         datasets = set().union(*(datasets_of[k] for k in targets))
+        acronyms = rec.acronym_query
+        asked = [rec.query] if acronyms is None else [rec.query, acronyms]
         try:
-            resp = matcher.match(rec.query, limit=LIMIT, threshold=FLOOR, datasets=datasets, exclude_ids=[rec.id])
+            responses = [matcher.match(q, limit=LIMIT, threshold=FLOOR, datasets=datasets, exclude_ids=[rec.id])
+                         for q in asked]
         except QueryError:
             failed.append(rec.id)
             continue
         n += 1
         if progress is not None:
             progress(n)
-        for result in resp.results:
+        for result in (r for resp in responses for r in resp.results):
             other = records.get(result.entity.id or "")
             if other is None or other.key not in targets:
                 continue

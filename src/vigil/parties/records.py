@@ -33,6 +33,9 @@ STRONG_IDS = (
     "imoNumber", "mmsi",
 )
 _ID_CHARS = re.compile(r"[^0-9A-Z]")
+# "Iranian Revolutionary Guard Corps (IRGC)": a name declaring its acronym in brackets.
+_DECLARED_ACRONYM = re.compile(r"^(?P<full>.{4,}?)\s*\((?P<acronym>[A-Z][A-Za-z]{1,9})\)$")
+_MINOR_WORDS = frozenset({"of", "the", "and", "for", "in", "de", "du", "des", "la", "le", "al", "el", "&"})
 
 
 def list_key(entity: Entity) -> str:
@@ -90,18 +93,54 @@ class Record:
         return self._query
 
     @property
+    def acronym_query(self) -> Entity | None:
+        """The acronyms the record's names declare, as a query of their own (None without any): in a query
+        with several longer names, a bare acronym loses its exact match among the candidates."""
+        if self.schema == "Person":
+            return None
+        acronyms = list(dict.fromkeys(found[1] for n in self.entity.names if (found := declared_acronym(n))))
+        if not acronyms:
+            return None
+        query = Entity(self.schema)
+        query.properties = {"name": acronyms, **{p: v for p, v in self.query.properties.items()
+                                                 if p not in NAME_PROPS}}
+        return query
+
+    @property
     def names(self) -> frozenset[str]:
         if self._names is None:
             self._names = frozenset(k for n in self.entity.names if (k := name_key(n)))
         return self._names
 
 
+def declared_acronym(name: str) -> tuple[str, str] | None:
+    """("Iranian Revolutionary Guard Corps", "IRGC") for "Iranian Revolutionary Guard Corps (IRGC)": only when
+    the bracketed word spells the initials of the name's words (minor words may be skipped), so a bracketed
+    place, legal form or spelling variant ("VTB BANK (KIEV)", "SANTOS, Ahmad (Ahmed)") is not taken."""
+    m = _DECLARED_ACRONYM.match(name.strip())
+    if not m:
+        return None
+    full, acronym = m.group("full").strip(), m.group("acronym").upper()
+    words = [w for w in re.split(r"[\s\-]+", full) if w]
+    initials = "".join(w[0] for w in words if w[0].isalpha()).upper()
+    major = "".join(w[0] for w in words if w[0].isalpha() and w.lower() not in _MINOR_WORDS).upper()
+    return (full, acronym) if acronym in (initials, major) else None
+
+
 def query_of(entity: Entity, with_ids: bool = True) -> Entity:
-    """The record as a screening query (its values are already clean: no need to re-add them)."""
+    """The record as a screening query (its values are already clean: no need to re-add them). An
+    organisation's name declaring its acronym is screened also as the name alone and the acronym alone
+    (and the acronym once more in a query of its own: `Record.acronym_query`): lists write one party as
+    "Islamic Revolutionary Guard Corps (IRGC)", "IRGC" or without the acronym."""
     query = Entity(entity.schema.name)
     props = (*NAME_PROPS, *FACT_PROPS, *STRONG_IDS) if with_ids else (*NAME_PROPS, *FACT_PROPS)
     query.properties = {p: list(entity.properties[p]) for p in props
                         if entity.properties.get(p) and p in entity.schema.properties}
+    if entity.schema.name != "Person":
+        parts = [part for n in entity.names if (found := declared_acronym(n)) for part in found]
+        extra = [p for p in dict.fromkeys(parts) if p not in query.properties.get("alias", [])]
+        if extra:
+            query.properties["alias"] = query.properties.get("alias", []) + extra
     return query
 
 
