@@ -1,7 +1,7 @@
 """Resolving where ingests complete: after each new snapshot, or once after a batch of them."""
 from __future__ import annotations
 
-from conftest import ingest, small_lists
+from parties_data import ingest, small_lists
 
 from vigil.model import Entity
 from vigil.parties import Parties

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ingest, org, person, small_lists
+from parties_data import ingest, org, person, small_lists
 from sqlalchemy import func, select
 
 from vigil.parties import Parties, ReviewError
@@ -179,3 +179,22 @@ def test_another_process_sees_a_resolve_after_refresh(parties, small_store):
 def test_the_map_groups_results_by_party(parties):
     grouped = parties.map().group(["ofac-6366", "ofac-12111", "unsc-QDe.004", "not-a-record"])
     assert list(grouped.values()) == [["ofac-6366", "unsc-QDe.004"], ["ofac-12111"], ["not-a-record"]]
+
+
+def test_a_resolve_that_loses_a_race_computes_again(small_store, monkeypatch):
+    from vigil.parties import api
+
+    first, other = Parties(small_store), Parties(small_store)
+    real = api.resolve_records
+    calls = []
+
+    def racing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            other.resolve()  # commits while `first` is still computing
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api, "resolve_records", racing)
+    report = first.resolve()
+    assert len(calls) == 3 and report.generation == 2  # first try, the other's, the retry
+    assert first.map().generation == other.refresh().generation == 2

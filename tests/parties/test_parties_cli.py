@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ingest, small_lists
+from parties_data import ingest, small_lists
 from typer.testing import CliRunner
 
 from vigil.cli.main import app
