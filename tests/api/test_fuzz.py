@@ -80,7 +80,8 @@ def alerts_app(tmp_path_factory):
 
 
 def test_alert_routes_no_server_errors(alerts_app):
-    """GET /alerts, GET /alerts/{id}, POST /alerts/{id}/decision: any input is a 2xx/4xx, never a 500
+    """GET /alerts, GET /alerts/{id}, POST /alerts/{id}/decision|review|reopen|assign, /alerts/policy: any input is
+    a 2xx/4xx, never a 500
     (a huge id once made SQLite raise OverflowError)."""
     app, client, key, store = alerts_app
     headers = {"Authorization": f"Bearer {key}"}
@@ -103,7 +104,9 @@ def test_alert_routes_no_server_errors(alerts_app):
 
         given(case=operation.as_strategy())(run)()
     print(statuses)
-    assert set(statuses) == {"GET /alerts", "GET /alerts/{alert_id}", "POST /alerts/{alert_id}/decision"}
+    assert set(statuses) == {"GET /alerts", "GET /alerts/{alert_id}", "POST /alerts/{alert_id}/decision",
+                             "POST /alerts/{alert_id}/review", "POST /alerts/{alert_id}/reopen",
+                             "POST /alerts/{alert_id}/assign", "GET /alerts/policy", "PUT /alerts/policy"}
     assert 200 in statuses["GET /alerts"]  # the key works: the fuzzer reached the real handlers
     assert not failures, "\n".join(failures[:10])
     # The bounds hold at their edges: the largest id is an ordinary 404, one more a 422; never a 500.

@@ -105,3 +105,26 @@ def test_yente_client_match_iter(server):
     assert out["q1"].top.id == "ofac-10481"
     assert out["q2"].top.id in ("ofac-4697", "gb-hmt-13804")
     assert not out["q3"].matches
+
+
+def test_yente_client_beyond_the_defaults(server):
+    """What a yente client does after its first call: yente algorithm names, facets, algorithms, statements."""
+    from yente_client import Client, Person
+    from yente_client.exceptions import NotFoundError
+
+    with Client(base_url=server) as client:
+        for algorithm in ("logic-v2", "name-based", "regression-v1"):
+            resp = client.match(Person(name=["Mahmoud Alavi"], birthDate=["1954-04-24"]), algorithm=algorithm)
+            assert resp.top is not None and resp.top.id == "ofac-30422", algorithm
+        found = client.search("soleimani", facets=["countries", "datasets"])
+        assert "ir" in [v.name for v in found.facets["countries"].values]
+        assert found.facets["datasets"].values[0].count >= 1
+        names = [a.name for a in client.algorithms().algorithms]
+        assert {"vigil", "ofac", "logic-v2", "logic-v1", "name-based", "name-qualified", "regression-v1"} <= set(names)
+        with pytest.raises(NotFoundError, match="not available on this server"):
+            client.statements(canonical_id="ofac-10481")
+        try:
+            adjacent = client.adjacent("ofac-10481")
+        except NotFoundError:
+            pytest.skip("GET /entities/{id}/adjacent is not served yet (issue 17 adds it)")
+        assert adjacent.entity.id == "ofac-10481"

@@ -39,9 +39,13 @@ def test_quick_name_bench_smoke(shared_data, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "name_bench" in result.output and "F1 @0.7" in result.output
     data = json.loads(out.read_text())
-    f1 = next(r for r in data["rows"] if r["metric"] == "F1 @0.7")
+    f1 = next(r for r in data["rows"] if r["metric"] == "held-out: F1 @0.7")
     assert 0.0 < f1["values"]["vigil"] <= 1.0
-    assert f1["passed"] in (True, False)
+    assert f1["passed"] in (True, False)  # the held-out half carries the target ...
+    tuning = next(r for r in data["rows"] if r["metric"] == "tuning: F1 @0.7")
+    assert tuning["passed"] is None and tuning["target"] is None  # ... the tuning half does not
+    halves = data["details"]["name_bench"]
+    assert halves["held-out"]["pairs"] + halves["tuning"]["pairs"] == 150
     assert data["details"]["name_bench"]["pairs"] == 150
     assert data["meta"]["quick"] is True
     assert f1["values"]["logic-v2"] == anchors.NOT_INSTALLED

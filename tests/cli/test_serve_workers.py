@@ -139,14 +139,11 @@ def test_connections_spread_reload_reaches_every_worker_and_sigterm_flushes(stor
         owners = {_owner(port, conn.sock.getsockname()[1], workers) for conn in conns}
         assert owners == workers  # both workers answer on kept-alive connections
 
-        # a second server on the same port is refused instead of joining the SO_REUSEPORT group
-        other = subprocess.run([sys.executable, "-c", "from vigil.cli.main import main; main()", "serve",
-                                "--port", str(port), "--workers", "2"], capture_output=True, text=True, timeout=120,
-                               env={**os.environ, "VIGIL_HOME": str(vigil_home)})
-        assert other.returncode == 1 and "already in use" in other.stderr
-
         # SIGHUP to the supervisor: every worker reloads in place (same processes, same connections)
         store.ingest_file("ftm", _write(tmp_path / "later.ftm.jsonl", ENTITIES + [LATER]))
+        for conn in conns:  # the ingest can outlast uvicorn's 5 s keep-alive on a busy machine: use them again
+            assert _match(conn, "Qasem Soleimani") == "vw-1"
+            sent += 1
         proc.send_signal(signal.SIGHUP)
         pending = list(conns)
         deadline = time.monotonic() + 120
@@ -162,6 +159,13 @@ def test_connections_spread_reload_reaches_every_worker_and_sigterm_flushes(stor
         assert _children(proc.pid) == workers
         for conn in conns:
             conn.close()
+
+        # a second server on the same port is refused instead of joining the SO_REUSEPORT group (checked last:
+        # it takes seconds on a busy machine, longer than uvicorn keeps an idle connection open)
+        other = subprocess.run([sys.executable, "-c", "from vigil.cli.main import main; main()", "serve",
+                                "--port", str(port), "--workers", "2"], capture_output=True, text=True, timeout=120,
+                               env={**os.environ, "VIGIL_HOME": str(vigil_home)})
+        assert other.returncode == 1 and "already in use" in other.stderr
 
         code, out = _stop(proc)
         assert code == 0, out

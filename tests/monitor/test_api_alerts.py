@@ -37,14 +37,17 @@ def test_analyst_lists_and_decides(client, store):
     body = {"decision": "true-match", "reason": "same person, IRGC-QF", "by": "ana", "version": 1}
     res = http.post(f"/alerts/{alert['id']}/decision", json=body, headers=_auth(keys["analyst"]))
     assert res.status_code == 200, res.text
-    assert res.json()["status"] == "true_match"
-    assert res.json()["decided_by"] == "ana (key analyst-key)"
+    # the key is the identity; `by` is an "on behalf of" note
+    assert (res.json()["status"], res.json()["proposed_by"]) == ("pending_review", "analyst-key")
     again = http.post(f"/alerts/{alert['id']}/decision", json={**body, "decision": "false-positive"},
                       headers=_auth(keys["analyst"]))
     assert again.status_code == 409 and "changed since" in again.json()["detail"]
     detail = http.get(f"/alerts/{alert['id']}", headers=_auth(keys["analyst"])).json()
-    assert [d["decision"] for d in detail["decisions"]] == ["true_match"]
-    assert [e.actor for e in audit.entries(store.engine, action="alert.decided")] == ["ana (key analyst-key)"]
+    assert [(d["action"], d["decision"], d["on_behalf_of"]) for d in detail["decisions"]] == [
+        ("proposed", "true_match", "ana")]
+    [event] = audit.entries(store.engine, action="alert.proposed")
+    assert (event.actor, event.payload["on_behalf_of"]) == ("analyst-key", "ana")
+    assert detail["decisions"][0]["audit_seq"] == event.seq and detail["decisions"][0]["audit_hash"] == event.hash
 
 
 def test_scopes_and_bad_input(client):

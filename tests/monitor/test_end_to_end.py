@@ -73,6 +73,8 @@ def test_book_old_then_new_ofac_list(shared_data, tmp_path, vigil_home):
     assert not any(c == "C001" and e == "ofac-30422" for c, e in pairs)  # not listed yet
     assert not {c for c, _ in pairs} & ORDINARY
 
+    # A one-analyst shop: closing needs no second analyst (the policy change is audited).
+    _run(runner, "policy", "set", "review_false_positive=false")
     # The analyst: Camilo Contreras is not the listed Contreras (false positive, whitelisted).
     fps = [a for a in before if a["customer_id"] == "C004"]
     assert fps
@@ -103,7 +105,7 @@ def test_book_old_then_new_ofac_list(shared_data, tmp_path, vigil_home):
     export = tmp_path / "audit.jsonl"
     _run(runner, "audit", "export", "--output", str(export))
     actions = [json.loads(line)["action"] for line in export.read_text().splitlines()]
-    for action in ("ingest", "book.import", "monitor.run", "alert.raised", "alert.decided"):
+    for action in ("ingest", "book.import", "monitor.run", "alert.raised", "policy.changed", "alert.decided"):
         assert action in actions
     # ... until someone edits a row directly in the database.
     seq = actions.index("alert.decided") + 1

@@ -12,7 +12,13 @@ import pytest
 from monitor_data import ALAVI, AMEZCUA, BOOK, HIZBALLAH, SOLEIMANI, alerts_by_pair, publish
 
 from vigil.service import audit
-from vigil.monitor import DecisionConflict, DecisionError, Monitor, decide, import_book, list_alerts
+from vigil.monitor import DecisionConflict, DecisionError, Monitor, decide, import_book, list_alerts, review
+
+
+def close(engine, alert_id, decision, reason, by, reviewer):
+    """A closing decision under the default four-eyes policy: proposed by one analyst, approved by another."""
+    assert decide(engine, alert_id, decision, reason, by).status == "pending_review"
+    return review(engine, alert_id, "approve", "agreed", reviewer)
 
 
 @pytest.fixture
@@ -42,8 +48,9 @@ def test_list_change_rescreens_only_the_delta(store, book):
     publish(store, SOLEIMANI, AMEZCUA, HIZBALLAH)
     Monitor(store).run()
     pairs = alerts_by_pair(store.engine)
-    decide(store.engine, pairs[("C2", "ofac-6704")].id, "false-positive", "different person, no DOB overlap", "ana")
-    decide(store.engine, pairs[("C1", "ofac-10481")].id, "true-match", "same name and nationality", "ben")
+    close(store.engine, pairs[("C2", "ofac-6704")].id, "false-positive", "different person, no DOB overlap", "ana",
+          "ben")
+    close(store.engine, pairs[("C1", "ofac-10481")].id, "true-match", "same name and nationality", "ben", "ana")
 
     # v2: Alavi added, Amezcua gains an alias, Hizballah removed.
     publish(store, SOLEIMANI, ALAVI, AMEZCUA, alias_extra={"ofac-6704": "CONTRERAS, Camilo"})
@@ -64,7 +71,7 @@ def test_list_change_rescreens_only_the_delta(store, book):
     assert report.delisted == [delisted[("C5", "ofac-4697")].id]
 
     # Whitelisted again at the new version: a later unrelated change keeps it quiet.
-    decide(store.engine, reraised.id, "false-positive", "still not him", "ana")
+    close(store.engine, reraised.id, "false-positive", "still not him", "ana", "carl")
     publish(store, dict(SOLEIMANI, properties={**SOLEIMANI["properties"], "notes": ["IRGC-QF commander"]}),
             ALAVI, AMEZCUA, alias_extra={"ofac-6704": "CONTRERAS, Camilo"})
     report = Monitor(store).run()
@@ -73,7 +80,7 @@ def test_list_change_rescreens_only_the_delta(store, book):
     assert full.alerts == [] and full.suppressed == 1
 
     actions = [e.action for e in audit.entries(store.engine)]
-    assert actions.count("alert.raised") == 5 and actions.count("alert.decided") == 3
+    assert actions.count("alert.raised") == 5 and actions.count("alert.proposed") == actions.count("alert.approved") == 3
     assert "alert.delisted" in actions and audit.verify(store.engine).ok
 
 
@@ -103,8 +110,12 @@ def test_decision_rules(store, book):
     assert escalated.status == "escalated" and escalated.version == 2
     with pytest.raises(DecisionConflict, match="changed since"):
         decide(store.engine, alert.id, "true-match", "ok", "ben", expected_version=1)
-    done = decide(store.engine, alert.id, "true-match", "confirmed by passport", "ben", expected_version=2)
-    assert (done.status, done.decided_by) == ("true_match", "ben")
+    proposed = decide(store.engine, alert.id, "true-match", "confirmed by passport", "ben", expected_version=2)
+    assert (proposed.status, proposed.proposed_status, proposed.proposed_by) == ("pending_review", "true_match", "ben")
+    with pytest.raises(DecisionConflict, match="pending review"):
+        decide(store.engine, alert.id, "false-positive", "no", "carl")
+    done = review(store.engine, alert.id, "approve", None, "carl", expected_version=3)
+    assert (done.status, done.decided_by, done.reviewed_by) == ("true_match", "ben", "carl")
     with pytest.raises(DecisionConflict, match="already closed"):
         decide(store.engine, alert.id, "false-positive", "oops", "carl")
 
@@ -135,9 +146,9 @@ def test_concurrent_decisions_exactly_one_wins(store, book):
     losers = [o for o in outcomes.values() if isinstance(o, DecisionConflict)]
     assert len(winners) == 1 and len(losers) == 1
     final = list_alerts(store.engine)[0][0]
-    assert final.decided_by == winners[0] and final.version == 2
-    decided = [e for e in audit.entries(store.engine, action="alert.decided")]
-    assert len(decided) == 1 and decided[0].actor == winners[0]
+    assert final.proposed_by == winners[0] and final.version == 2 and final.status == "pending_review"
+    proposed = [e for e in audit.entries(store.engine, action="alert.proposed")]
+    assert len(proposed) == 1 and proposed[0].actor == winners[0]
 
 
 def test_stale_candidate_keys_are_never_trusted(store, book):

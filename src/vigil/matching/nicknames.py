@@ -17,7 +17,7 @@ andrew andreas: andy drew
 anatoly anatoliy: tolya
 anthony antony: tony
 barbara: barb babs
-benjamin binyamin: ben benny benji bibi
+benjamin binyamin: ben benny benji
 catherine katherine kathryn katharina: kate katie kathy cathy kat kitty
 charles: charlie chuck chas
 christopher: chris kit

@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .names import LEGAL_CLASS, Token, latin_skeleton
+from .names import LEGAL_CLASS, Token
 from .nicknames import NICKNAME_GROUPS, nickname_of
 
 # Default weights of the "vigil" algorithm; overridable per request (`weights=`).
@@ -39,7 +39,7 @@ DEFAULT_CONFIG: dict[str, float] = {
     "nickname_score": 0.85,  # a given name and its pet form (Ted/Theodore, Bill/William)
     "min_token_score": 0.55,  # token pairs below this do not align
     "fuzzy_floor": 0.8,  # token pairs below this similarity count as different parts
-    "conflict_factor": 0.85,  # a pair of parts that differ (Echegaray / Echeverria)
+    "conflict_factor": 0.85,  # a pair of parts that differ by more than a slip
     "substitution_factor": 0.8,  # each name has a part the other lacks (another father, clan or family name)
     "reorder_factor": 0.9,  # aligned parts in a different (non-cyclic) order
     "nasab_swap_factor": 0.75,  # father and son swapped (Salman bin Muhammad / Muhammad bin Salman)
@@ -142,8 +142,8 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
             # Shortcut, the same value as the full path below (most new pairs of a query are
             # different names): two spellings with vowel-shape keys that differ, neither a prefix of
             # the other nor ending in -s (suffix and case-ending rules), and edit similarity below
-            # 0.6 get no credit from any rule below (the Narendra, gender-ending and swap rules
-            # need one or two edits, i.e. similarity >= 0.67) but the vowel-shape one.
+            # 0.6 get no credit from any rule below (the swap rules need one
+            # or two edits, i.e. similarity >= 0.67) but the vowel-shape one.
             ta, tb = a.text, b.text
             la, lb = len(ta), len(tb)
             if la == 1 or lb == 1:
@@ -188,16 +188,8 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
             best = 0.9 if klen >= 3 else (0.8 if longest <= 2 else 0.72)
             if known_apart:
                 best = min(best, 0.82)  # the tables' readings are incomplete: demote, don't drop
-    if la == lb and la >= 7 and ta[-2:] != tb[-2:] and ta[:-2] == tb[:-2]:
-        x, y = (ta, tb) if ta.endswith("dra") else (tb, ta)
-        if x[-5:] in ("endra", "indra") and y.endswith("er"):
-            # Hindi/Punjabi spelling of Sanskrit -indra/-endra: Narendra / Narender, Ravindra / Ravinder
-            # (not -andra: Alexandra / Alexander are two names).
-            return max(best, 0.9)
     if best < 0.88 and min(la, lb) >= 5 and _case_ending(a, b):
         best = 0.88  # Greek/Latin/Baltic nominative -s: Konstantinos / Konstantin, Petrovs / Petrov
-    if la == lb and la >= 4 and ta[:-1] == tb[:-1] and {ta[-1], tb[-1]} == {"a", "o"}:
-        return min(best, 0.75)  # Romance gender endings: Antonio / Antonia are two different names
     if min(la, lb) == 1:
         # An initial: "J." vs "John".
         return max(best, 0.75 if ta[0] == tb[0] else 0.0)
@@ -223,23 +215,21 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
 
 
 _SYLLABIC = ("hangul", "han")
-_UNLIKE = 0.65  # aligned parts less similar than this count as substituted (see `align`)
 _AR_FOREIGN = str.maketrans("pv", "bf")
 _VOWEL_S = ("os", "us", "as", "is")
 
 
 def _case_ending(a: Token, b: Token) -> bool:
-    """Equal but for a nominative ending -os/-us/-s (Greek, Latin, Baltic: Konstantinos / Konstantin,
-    Petrovs / Petrov)."""
+    """Equal but for a nominative ending -os/-us/-s (Greek, Latin, Baltic; on the lists: Valerius /
+    Valeri, Martinus / Martin as names of one entry)."""
     if len(a.text) < len(b.text):
         a, b = b, a
     ka, kb, ta = a.skels[0], b.skels[0], a.text
-    if not ta.endswith("s") or len(kb) < 3:
-        return False  # (Albanese is not Alban + -s)
-    if len(kb) >= 4 and len(ka) == len(kb) + 1 and ka.startswith(kb):
+    if not ta.endswith("s") or len(kb) < 4:
+        return False
+    if len(ka) == len(kb) + 1 and ka.startswith(kb):
         return ta.endswith(_VOWEL_S) or ta[-2] not in "aeiouy"
-    # The ending after a glide: Latvian Sergejs / Sergey (the stem's final -j is the glide y).
-    return ta.endswith("js") and latin_skeleton(ta[:-1]) == kb
+    return False
 
 
 @dataclass(slots=True)
@@ -292,7 +282,6 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
     num = 0.0
     conflicts = 0
     strong_pairs = 0
-    unlike = False  # a pair so weakly similar (Mosuli / Qaduli) that it is two different parts
     floor = cfg["fuzzy_floor"]
     for s, _, i, j in cands:
         if i in used_q or j in used_c:
@@ -302,11 +291,10 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         pairs.append((i, j, s))
         if not q[i].weak:
             strong_pairs += 1
-        # A weakly similar pair (Echegaray / Echeverria) is two different name parts, not a
-        # typo: its contribution falls off steeply below `fuzzy_floor`.
+        # A weakly similar pair is two different name parts, not a typo: its contribution falls
+        # off steeply below `fuzzy_floor`.
         if s < floor and min(len(q[i].text), len(c[j].text)) > 1:  # initials keep their 0.75
             conflicts += not q[i].weak
-            unlike = unlike or (s < _UNLIKE and not q[i].weak)
             s = max(0.0, s * (s - 0.5) / (floor - 0.5))
         num += s * (wq[i] + wc[j])
     q_left = [i for i in range(len(q)) if i not in used_q and not q[i].weak]
@@ -317,7 +305,9 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
     f = 1.0 if (q_left and c_left) else cfg["unmatched_candidate_factor"]
     edge_left = not org and not q_left and len(c) >= 3 and (len(c) - 1) in c_left
     if edge_left and _repeats(c, len(c) - 1, cfg):
-        edge_left = False  # a part repeating another of the same name (Michelle ... Micheli) is no family name
+        # A part repeating another of the same name is no separate family name (the lists write
+        # 138 names so: MATUQ MOHAMMED MATUQ, Ramadan Mahmoud RAMADAN).
+        edge_left = False
     den = 0.0
     # Korean and Chinese names have no middle names: every syllable is part of a given or family name.
     hangul_left = False
@@ -335,9 +325,9 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         else:
             den += wc[j] if edge_left and j == len(c) - 1 else f * wc[j]
     score = num / den if den else 0.0
-    if (q_left and c_left) or unlike:
-        # Each side has a part the other lacks (or one barely like it): a different family, clan or
-        # father name, however many other parts agree.
+    if q_left and c_left:
+        # Each side has a part the other lacks: a different family, clan or father name, however
+        # many other parts agree.
         score *= cfg["substitution_factor"]
     elif conflicts:
         score *= cfg["conflict_factor"]  # a part that differs by more than a slip
@@ -425,7 +415,7 @@ _HAN_READINGS = ("ja", "ko")
 
 
 def _repeats(c: tuple[Token, ...], k: int, cfg: dict[str, float]) -> bool:
-    """Part k of a name is (a spelling of) another of its parts: Mohamed Mohamed Caddow, Michaela Micheli."""
+    """Part k of a name is (a spelling of) another of its parts: Mohamed Mohamed Caddow, Ramadan Mahmoud RAMADAN."""
     t = c[k]
     return any(j != k and token_sim(t, o, cfg) >= cfg["fuzzy_floor"] for j, o in enumerate(c))
 

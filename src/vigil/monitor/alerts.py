@@ -1,14 +1,18 @@
 """Alerts: a potential match between a book customer and a listed entity, awaiting a decision.
 
-Status machine:  open -> escalated -> true_match | false_positive
-                 open -> true_match | false_positive
-                 open | escalated -> delisted   (the list entity was removed; closed by the system)
-Decided and delisted alerts are final; a new list change raises a new alert.
+Status machine (vigil.monitor.cases; with the default four-eyes policy):
+                 open -> escalated
+                 open | escalated -> pending_review -> true_match | false_positive   (a second analyst approves)
+                                     pending_review -> open | escalated            (sent back, with a reason)
+                 true_match | false_positive -> open                              (reopened, with a reason)
+                 open | escalated | pending_review -> delisted   (the list entity was removed; closed by the system)
+Without review in the policy, open | escalated -> true_match | false_positive directly.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
 from sqlalchemy import Connection, Engine, and_, func, insert, select, update
@@ -16,7 +20,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 from vigil.service import audit
 from vigil.monitor import tables as t
 
-OPEN_STATUSES = ("open", "escalated")
+OPEN_STATUSES = ("open", "escalated", "pending_review")  # not closed: the pair is not raised again
 FINAL_STATUSES = ("true_match", "false_positive", "delisted")
 STATUSES = OPEN_STATUSES + FINAL_STATUSES
 
@@ -49,17 +53,64 @@ class Alert:
     explanations: dict[str, Any] = field(default_factory=dict)
     entity: dict[str, Any] = field(default_factory=dict)
     entity_version: str = ""
+    assignee: str | None = None
+    assigned_at: str | None = None
+    proposed_status: str | None = None
+    proposed_by: str | None = None
+    proposed_at: str | None = None
+    proposed_reason: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
+    # Age and SLA: seconds since raised (until closed, for closed alerts), the due time, and whether an
+    # open alert is past it (set from the policy's sla_days by get_alert/list_alerts).
+    age_seconds: float = 0.0
+    sla_due: str | None = None
+    overdue: bool = False
 
     @property
     def open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def age(self) -> str:
+        return age_text(self.age_seconds)
+
     def to_dict(self, full: bool = True) -> dict[str, Any]:
         data = dict(self.__dict__)
+        data["age"] = self.age
         if not full:
             data.pop("entity")
             data.pop("explanations")
         return data
+
+
+def age_text(seconds: float) -> str:
+    """'3d 4h', '5h 12m', '40m': the age column of the CLI and UI."""
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {mins}m"
+    return f"{mins}m"
+
+
+def _parse(stamp: str | None) -> datetime | None:
+    if not stamp:
+        return None
+    value = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _with_sla(alert: "Alert", sla_days: float, now: datetime) -> "Alert":
+    created = _parse(alert.created_at) or now
+    end = _parse(alert.decided_at) if alert.status in FINAL_STATUSES else None
+    alert.age_seconds = max(0.0, ((end or now) - created).total_seconds())
+    due = created + timedelta(days=sla_days)
+    alert.sla_due = due.isoformat(timespec="seconds")
+    alert.overdue = alert.open and now > due
+    return alert
 
 
 def _alert(row: Any) -> Alert:
@@ -70,7 +121,10 @@ def _alert(row: Any) -> Alert:
         reason=row.reason, created_at=row.created_at, updated_at=row.updated_at, trigger=row.trigger,
         diff=json.loads(row.diff) if row.diff else None, decided_by=row.decided_by, decided_at=row.decided_at,
         decision_reason=row.decision_reason, explanations=json.loads(row.explanations),
-        entity=json.loads(row.entity), entity_version=row.entity_version,
+        entity=json.loads(row.entity), entity_version=row.entity_version, assignee=row.assignee,
+        assigned_at=row.assigned_at, proposed_status=row.proposed_status, proposed_by=row.proposed_by,
+        proposed_at=row.proposed_at, proposed_reason=row.proposed_reason, reviewed_by=row.reviewed_by,
+        reviewed_at=row.reviewed_at,
     )
 
 
@@ -85,14 +139,26 @@ def get_alert(engine: Engine, alert_id: int) -> Alert:
         row = conn.execute(select(t.alerts).where(t.alerts.c.id == alert_id)).first()
     if row is None:
         raise AlertNotFound(f"no alert {alert_id}")
-    return _alert(row)
+    from vigil.monitor.policy import get_policy
+
+    return _with_sla(_alert(row), get_policy(engine).sla_days, datetime.now(timezone.utc))
+
+
+UNASSIGNED = "-"  # the owner filter value for alerts nobody owns
 
 
 def list_alerts(engine: Engine, *, status: Iterable[str] | None = None, open_only: bool = False,
                 book: str | None = None, customer_id: str | None = None, entity_id: str | None = None,
+                assignee: str | None = None, dataset: str | None = None, older_than_days: float | None = None,
+                overdue: bool = False, oldest_first: bool = False,
                 limit: int | None = None, offset: int = 0) -> tuple[list[Alert], int]:
-    """(alerts newest first, total matching)."""
+    """(alerts newest first, or oldest first; total matching). Queue views: by `status`, owner (`assignee`,
+    `UNASSIGNED` for nobody's), list (`dataset`), age (`older_than_days`, `overdue` = open past the policy's SLA)."""
+    from vigil.monitor.policy import get_policy
+
     t.ensure_tables(engine)
+    now = datetime.now(timezone.utc)
+    sla_days = get_policy(engine).sla_days
     conds = []
     statuses = list(OPEN_STATUSES) if open_only else (list(status) if status else None)
     if statuses:
@@ -106,14 +172,28 @@ def list_alerts(engine: Engine, *, status: Iterable[str] | None = None, open_onl
         conds.append(t.alerts.c.customer_id == customer_id)
     if entity_id:
         conds.append(t.alerts.c.entity_id == entity_id)
+    if assignee == UNASSIGNED:
+        conds.append(t.alerts.c.assignee.is_(None))
+    elif assignee:
+        conds.append(t.alerts.c.assignee == assignee)
+    if dataset:
+        conds.append(t.alerts.c.datasets.contains(json.dumps(dataset), autoescape=True))  # the JSON list holds '"us_ofac_sdn"'
+    if older_than_days is not None:
+        if older_than_days < 0:
+            raise ValueError("the age filter needs a number of days >= 0")
+        conds.append(t.alerts.c.created_at <= (now - timedelta(days=older_than_days)).isoformat(timespec="microseconds"))
+    if overdue:
+        conds.append(t.alerts.c.status.in_(OPEN_STATUSES))
+        conds.append(t.alerts.c.created_at <= (now - timedelta(days=sla_days)).isoformat(timespec="microseconds"))
     where = and_(True, *conds)
+    order = t.alerts.c.id.asc() if oldest_first else t.alerts.c.id.desc()
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(t.alerts).where(where)).scalar() or 0
-        query = select(t.alerts).where(where).order_by(t.alerts.c.id.desc()).offset(offset)
+        query = select(t.alerts).where(where).order_by(order).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         rows = conn.execute(query).all()
-    return [_alert(r) for r in rows], total
+    return [_with_sla(_alert(r), sla_days, now) for r in rows], total
 
 
 def summarize_explanations(explanations: dict[str, Any], limit: int = 3) -> str:

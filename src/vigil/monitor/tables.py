@@ -66,13 +66,23 @@ alerts = Table(
     Column("reason", String(40), nullable=False),  # new-customer | list-change | entity-changed-after-whitelist
     Column("diff", Text, nullable=True),  # JSON prop -> {added, removed} when re-raised after a whitelist
     Column("trigger", Text, nullable=True),  # e.g. "us_ofac_sdn snapshot 2"
-    Column("status", String(20), nullable=False),  # open | escalated | true_match | false_positive | delisted
+    Column("status", String(20), nullable=False),  # open | escalated | pending_review | true_match | false_positive | delisted
     Column("version", Integer, nullable=False, default=1),  # optimistic concurrency for decisions
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
     Column("decided_by", String(200), nullable=True),
     Column("decided_at", String(32), nullable=True),
     Column("decision_reason", Text, nullable=True),
+    # Case work (four-eyes): who owns the alert, the closing decision awaiting review, who approved it.
+    Column("assignee", String(200), nullable=True),
+    Column("assigned_at", String(32), nullable=True),
+    Column("proposed_status", String(20), nullable=True),  # true_match | false_positive while pending_review
+    Column("proposed_by", String(200), nullable=True),
+    Column("proposed_at", String(32), nullable=True),
+    Column("proposed_reason", Text, nullable=True),
+    Column("review_from", String(20), nullable=True),  # open | escalated: where a send-back returns to
+    Column("reviewed_by", String(200), nullable=True),
+    Column("reviewed_at", String(32), nullable=True),
     Index("ix_monitor_alerts_pair", "customer_pk", "entity_id"),
     Index("ix_monitor_alerts_status", "status"),
     Index("ix_monitor_alerts_entity", "entity_id"),
@@ -88,6 +98,20 @@ decisions = Table(
     Column("by", String(200), nullable=False),
     Column("at", String(32), nullable=False),
     Column("alert_version", Integer, nullable=False),  # the version the decider saw
+    # decided | proposed | approved | sent_back | reopened | assigned | unassigned (NULL: before case work: decided)
+    Column("action", String(20), nullable=True),
+    Column("on_behalf_of", String(200), nullable=True),  # a name the actor typed (--by): a note, never the identity
+    Column("audit_seq", Integer, nullable=True),  # the audit_log row that records this step
+    Column("audit_hash", String(64), nullable=True),
+)
+
+policy = Table(
+    "monitor_policy",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),  # JSON
+    Column("updated_by", String(200), nullable=False),
+    Column("updated_at", String(32), nullable=False),
 )
 
 whitelist = Table(
@@ -142,7 +166,33 @@ def ensure_tables(engine: Engine) -> None:
 
             audit.ensure_tables(engine)  # monitoring writes audit rows inside its own transactions
             metadata.create_all(engine)
+            add_missing_columns(engine)
             _ready.add(engine)
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Databases made by an older vigil lack the newer (nullable) columns: add them. Idempotent."""
+    from sqlalchemy import inspect, text
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    added = []
+    inspector = inspect(engine)
+    for table in metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue  # create_all makes it whole
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present or not column.nullable:
+                continue
+            ddl = (f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" '
+                   f"{column.type.compile(dialect=engine.dialect)}")
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text(ddl))
+            except (OperationalError, ProgrammingError):  # another process added it a moment ago
+                continue
+            added.append(f"{table.name}.{column.name}")
+    return added
 
 
 def now() -> str:

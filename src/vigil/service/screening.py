@@ -17,7 +17,6 @@ MAX_LIMIT = 500
 DEFAULT_LIMIT = 5
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_SCHEMA = "LegalEntity"  # matches people, organisations and companies alike
-ALGORITHM_ALIASES = ("best", "default")  # yente clients ask for "best"; we answer with our default
 
 
 class QueryError(ValueError):
@@ -96,6 +95,7 @@ class ScreenOptions:
     exclude_ids: list[str] = field(default_factory=list)
     changed_since: str | None = None
     topics: list[str] | None = None
+    requested_algorithm: str | None = None  # the name the caller used (a yente alias, say); set by check_options
 
 
 def algorithms() -> dict[str, Any]:
@@ -129,11 +129,13 @@ def algorithm_description(name: str) -> str:
 
 
 def resolve_algorithm(name: str | None) -> str:
-    if not name or name in ALGORITHM_ALIASES:
-        return default_algorithm()
-    if name not in algorithms():
-        raise QueryError(f"unknown algorithm {name!r}; choose one of: {', '.join(algorithms())} (or 'best')")
-    return name
+    """vigil's algorithm for `name`: its own names, or a yente name (`best`, `logic-v2` ...; see service.algorithms)."""
+    from vigil.service.algorithms import known_names, resolve
+
+    algorithm = resolve(name)
+    if algorithm is None:
+        raise QueryError(f"unknown algorithm {name!r}; choose one of: {', '.join(known_names())}")
+    return algorithm
 
 
 def check_options(opts: ScreenOptions) -> ScreenOptions:
@@ -142,6 +144,8 @@ def check_options(opts: ScreenOptions) -> ScreenOptions:
         raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
     if not 0.0 <= opts.threshold <= 1.0:
         raise QueryError("threshold must be between 0 and 1")
+    if opts.requested_algorithm is None:
+        opts.requested_algorithm = opts.algorithm or "best"
     opts.algorithm = resolve_algorithm(opts.algorithm)
     known = algorithm_config(opts.algorithm)
     unknown = sorted(set(opts.config) - set(known))

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from vigil.api.auth import Caller, require_screen
 from vigil.api.deps import JSONBytes, loaded_index
 from vigil.api.models import ERRORS, AlgorithmsResponse, CatalogResponse
-from vigil.service.screening import algorithm_config, algorithm_description, algorithms, default_algorithm
+from vigil.service.algorithms import catalogue
 
 router = APIRouter(tags=["System information"])
 
@@ -45,12 +45,15 @@ def catalog(request: Request, caller: Caller = Depends(require_screen)):
 
 @router.get("/algorithms", response_model=AlgorithmsResponse, summary="Matching algorithms")
 def list_algorithms():
-    default = default_algorithm()
-    return JSONBytes({
-        "algorithms": [
-            {"name": name, "description": algorithm_description(name), "docs": {"config": algorithm_config(name)}}
-            for name in algorithms()
-        ],
-        "default": default,
-        "best": default,
-    })
+    """vigil's algorithms and the yente names it accepts as aliases (`alias_of` says which one runs), each with
+    its features (weights as `coefficient`) and config, in yente's shape."""
+    return JSONBytes(catalogue())
+
+
+@router.get("/statements", status_code=404, responses={404: ERRORS[404]}, summary="Not served (as in yente)")
+def statements():
+    """yente does not serve statements either (only the hosted OpenSanctions API does). vigil keeps whole-entity
+    snapshots, not per-value statements: see `GET /entities/{id}` and `vigil diff DATASET` for a value's history."""
+    return JSONBytes({"detail": "vigil does not serve /statements (neither does yente): it keeps whole-entity "
+                                "snapshots, not per-value statements; use GET /entities/{id} for an entity and "
+                                "`vigil diff DATASET` for what changed between publications"}, status_code=404)

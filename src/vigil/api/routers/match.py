@@ -1,6 +1,7 @@
 """POST /match/{dataset}: screen up to 100 query entities at once (yente wire format)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Path, Request
@@ -16,6 +17,7 @@ from vigil.service.screening import (
     DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, MAX_QUERIES, QueryError, ScreenOptions,
     check_options, query_entity, resolve_datasets, screen, top_ids,
 )
+from vigil.service.algorithms import describe
 from vigil.service.screening_log import ScreeningEntry
 
 MAX_DATASET_NAME = 100
@@ -34,7 +36,9 @@ class MatchParams(BaseModel):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Results per query")
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0, description="Score at which `match` is true")
     cutoff: float = Field(0.0, ge=0.0, le=1.0, description="Drop results scoring below this")
-    algorithm: str = Field("best", max_length=64, description="See /algorithms; `best` = the default")
+    algorithm: str = Field("best", max_length=64, description="See /algorithms: `vigil`, `ofac`, or a yente name "
+                           "(`best`, `logic-v2`, `logic-v1`, `name-based`, `name-qualified`, `regression-v1`), "
+                           "answered by the vigil algorithm named in the response's `matcher` block")
     include_dataset: list[str] = Field([], description="Only these datasets (within `dataset`)")
     exclude_dataset: list[str] = Field([], description="Never these datasets")
     exclude_schema: list[str] = Field([], description="Never results of these schemata")
@@ -144,15 +148,7 @@ def run_match(request: Request, dataset: str, body: EntityMatchQuery, params: Ma
     index = loaded_index(request)
     if len(body.queries) > MAX_QUERIES:
         raise QueryError(f"too many queries: {len(body.queries)} (at most {MAX_QUERIES} per request)")
-    datasets = resolve_datasets(dataset, index.dataset_names, params.include_dataset, params.exclude_dataset)
-    opts = check_options(
-        ScreenOptions(
-            limit=params.limit, threshold=params.threshold, algorithm=params.algorithm, weights=dict(body.weights),
-            config=dict(body.config), datasets=datasets, exclude_schema=list(params.exclude_schema),
-            exclude_ids=list(params.exclude_entity_ids), changed_since=params.changed_since,
-            topics=list(params.topics) or None,
-        )
-    )
+    opts = match_options(index, dataset, params, dict(body.weights), dict(body.config))
     # Build every query first so one bad query fails the request before any work is done.
     queries = {}
     for key, example in body.queries.items():
@@ -160,8 +156,29 @@ def run_match(request: Request, dataset: str, body: EntityMatchQuery, params: Ma
             queries[key] = query_entity(example.schema_, example.properties, example.id)
         except QueryError as exc:
             raise QueryError(f"query {key!r}: {exc}") from None
+    responses = screen_all(request, index, queries, opts, params.cutoff, caller, f"/match/{dataset}")
+    return JSONBytes({"responses": responses, "matcher": matcher_block(opts), "limit": params.limit})
+
+
+def match_options(index: Any, dataset: str, params: MatchParams, weights: dict[str, float] | None = None,
+                  config: dict[str, Any] | None = None) -> ScreenOptions:
+    """The checked ScreenOptions of a /match (or /reconcile) request: datasets, algorithm (yente names
+    resolved), weights and config."""
+    datasets = resolve_datasets(dataset, index.dataset_names, params.include_dataset, params.exclude_dataset)
+    return check_options(
+        ScreenOptions(
+            limit=params.limit, threshold=params.threshold, algorithm=params.algorithm, weights=dict(weights or {}),
+            config=dict(config or {}), datasets=datasets, exclude_schema=list(params.exclude_schema),
+            exclude_ids=list(params.exclude_entity_ids), changed_since=params.changed_since,
+            topics=list(params.topics) or None,
+        )
+    )
+
+
+def screen_all(request: Request, index: Any, queries: dict[str, Any], opts: ScreenOptions, cutoff: float,
+               caller: Caller, endpoint: str) -> dict[str, dict[str, Any]]:
+    """Screen built query entities with `screen()` and log them: the one code path of /match and /reconcile."""
     responses = {}
-    cutoff = params.cutoff
     for key, query in queries.items():
         resp = screen(index.matcher, query, opts)
         if cutoff > 0:
@@ -169,9 +186,21 @@ def run_match(request: Request, dataset: str, body: EntityMatchQuery, params: Ma
         responses[key] = resp
     recorder = request.app.state.recorder
     if recorder is not None:  # queued, all or none, before the answer leaves (RecorderFull: 503)
-        endpoint = f"/match/{dataset}"
         recorder.add_many(
             ScreeningEntry(endpoint=endpoint, key_name=caller.name, query=resp["query"], top_ids=top_ids(resp))
             for resp in responses.values()
         )
-    return JSONBytes({"responses": responses, "limit": params.limit})
+    return responses
+
+
+def matcher_block(opts: ScreenOptions) -> dict[str, Any]:
+    """yente's top-level `matcher`: the algorithm that ran (and the name asked for), its version, and the
+    effective config and feature weights."""
+    if not opts.weights and not opts.config:
+        return _default_block(opts.algorithm or "", opts.requested_algorithm or "best")
+    return describe(opts.algorithm or "", opts.requested_algorithm, opts.weights, opts.config)
+
+
+@lru_cache(maxsize=64)
+def _default_block(algorithm: str, requested: str) -> dict[str, Any]:
+    return describe(algorithm, requested)  # shared: orjson only reads it

@@ -1,6 +1,9 @@
 """GET /search/{dataset}: find entities by name text, for look-ups and autocomplete."""
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from vigil.api.auth import Caller, require_screen
@@ -11,6 +14,52 @@ from vigil.service.screening import QueryError, resolve_datasets
 from vigil.service.screening_log import ScreeningEntry
 
 router = APIRouter(tags=["Search"])
+
+FACETS = ("datasets", "schema", "countries", "topics")
+ALL_HITS = 10_000  # above the matcher's candidate cap: search() returns every hit it ranked
+# Labels of the FtM topics the lists carry (yente shows these; unknown topics keep their code).
+TOPIC_LABELS = {
+    "sanction": "Sanctioned entity", "sanction.linked": "Sanction-linked entity", "sanction.counter": "Counter-sanctioned entity",
+    "debarment": "Debarred entity", "crime": "Crime", "crime.terror": "Terrorism", "crime.war": "War crimes",
+    "crime.fin": "Financial crime", "role.pep": "Politician", "role.rca": "Close associate", "poi": "Person of interest",
+    "export.control": "Export controlled", "gov.soe": "State-owned enterprise", "corp.disqual": "Disqualified",
+}
+
+
+def _schema_label(name: str) -> str:
+    words = re.findall(r"[A-Z][a-z]*|[a-z]+", name)
+    return " ".join([words[0]] + [w.lower() for w in words[1:]]) if words else name
+
+
+def count_facets(entities: list, names: list[str], dataset_titles: dict[str, str]) -> dict[str, dict]:
+    """yente's facets: {name: {label, values: [{name, label, count}]}}, values by count, then name."""
+    from vigil.sources.countries import name_of
+
+    counters: dict[str, Counter] = {name: Counter() for name in names}
+    for entity in entities:
+        if "datasets" in counters:
+            counters["datasets"].update(set(entity.datasets))
+        if "schema" in counters:
+            counters["schema"][entity.schema.name] += 1
+        if "countries" in counters:
+            counters["countries"].update({c.lower() for c in entity.get_type("country") if c})
+        if "topics" in counters:
+            counters["topics"].update(set(entity.get("topics")))
+    def country_label(code: str) -> str:
+        try:
+            return name_of(code)
+        except (KeyError, LookupError):
+            return code
+
+    labels = {"datasets": ("Data sources", lambda v: dataset_titles.get(v, v)),
+              "schema": ("Types", _schema_label), "countries": ("Countries", country_label),
+              "topics": ("Topics", lambda v: TOPIC_LABELS.get(v, v))}
+    out = {}
+    for name, counter in counters.items():
+        label, label_of = labels[name]
+        values = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        out[name] = {"label": label, "values": [{"name": v, "label": label_of(v), "count": n} for v, n in values]}
+    return out
 
 
 @router.get("/search/{dataset}", response_model=SearchResponse, responses=ERRORS, summary="Text search")
@@ -24,6 +73,8 @@ async def search(
     exclude_dataset: list[str] = Query([]),
     limit: int = Query(10, ge=1, le=500),
     offset: int = Query(0, ge=0, le=9500),
+    facets: list[str] = Query(list(FACETS), description="Facets to count over all hits: "
+                              "datasets, schema, countries, topics (repeat the parameter)"),
     caller: Caller = Depends(require_screen),
 ):
     index = loaded_index(request)
@@ -31,17 +82,21 @@ async def search(
     if schema is not None and schema not in model().schemata:
         raise QueryError(f"unknown schema {schema!r}")
     countries = [c.strip().lower() for c in countries if c.strip()]
+    unknown = [f for f in facets if f not in FACETS]
+    if unknown:
+        raise QueryError(f"unknown facet {unknown[0]!r}; choose from: {', '.join(FACETS)}")
     if datasets:
-        try:
+        try:  # every hit (the matcher ranks at most a few hundred): facets count them all, the page is a slice
             hits, total = index.matcher.search(
-                q, schema=schema, countries=tuple(countries), datasets=datasets, limit=limit, offset=offset
+                q, schema=schema, countries=tuple(countries), datasets=datasets, limit=ALL_HITS, offset=0
             )
         except ValueError as exc:
             raise QueryError(str(exc)) from exc
     else:
         hits, total = [], 0
+    counted = count_facets([e for e, _ in hits], facets, {d.name: d.title for d in index.datasets})
     results = []
-    for entity, score in hits:
+    for entity, score in hits[offset:offset + limit]:
         data = entity.to_dict()
         data["score"] = score
         results.append(data)
@@ -53,6 +108,6 @@ async def search(
             top_ids=[r["id"] for r in results[:5]],
         ))
     return JSONBytes({
-        "results": results, "facets": {}, "total": {"value": int(total), "relation": "eq"},
+        "results": results, "facets": counted, "total": {"value": int(total), "relation": "eq"},
         "limit": limit, "offset": offset,
     })
