@@ -133,7 +133,8 @@ def update(
     file byte-identical to the latest snapshot's is not parsed again unless --force is given. The EU FSF
     download needs a token (VIGIL_EU_FSF_TOKEN). A source that fails is reported and the others still
     run; the exit code is 2 if any failed. Monitored books are rescreened when a new snapshot is stored
-    (`vigil monitor run --full` rescreens everything regardless).
+    (`vigil monitor run --full` rescreens everything regardless), and the parties across lists are resolved
+    once at the end (`vigil parties resolve`; VIGIL_PARTIES_AUTO=0 skips it).
     """
     sources = list(only) or list(UPDATE_ORDER)
     unknown = [s for s in sources if s not in UPDATE_ORDER]
