@@ -81,6 +81,9 @@ ENV_VARS: dict[str, tuple[str, str, str]] = {
                            "Token for downloading the official EU FSF file in `vigil update` (not needed with --mirror)."),
     "VIGIL_SHARED_DATA": ("shared_data", "../shared/data",
                           "The evaluation/mirror data folder used by `vigil bench` and the tests."),
+    "VIGIL_PARTIES_AUTO": ("parties_auto", "1",
+                           "Resolve cross-list parties after every `vigil ingest`/`update` that changed a list "
+                           "(0: only `vigil parties resolve` does)."),
 }
 
 
@@ -99,6 +102,7 @@ class Settings:
     webhook_url: str | None = None
     eu_fsf_token: str | None = None
     shared_data: Path = Path("../shared/data")
+    parties_auto: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -126,6 +130,7 @@ class Settings:
             webhook_url=text("VIGIL_WEBHOOK_URL"),
             eu_fsf_token=text("VIGIL_EU_FSF_TOKEN"),
             shared_data=Path(text("VIGIL_SHARED_DATA") or Path.cwd().parent / "shared" / "data"),
+            parties_auto=parse_bool("VIGIL_PARTIES_AUTO", env.get("VIGIL_PARTIES_AUTO"), True),
         )
 
     @property

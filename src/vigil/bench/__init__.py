@@ -35,6 +35,7 @@ SECTIONS: dict[str, str] = {
     "negatives": "negatives",
     "cross_script": "cross_script",
     "ar2en": "ar2en",
+    "parties": "parties",
 }
 
 

@@ -85,10 +85,23 @@ def store(with_hooks: bool = True):
             fail(str(exc))
     opened = _stores["store"]
     if with_hooks:
-        from vigil.monitor.hooks import attach
+        from vigil.monitor.hooks import attach  # ingests are audited and rescreen monitored books
+        from vigil.parties.hooks import attach as attach_parties  # ... and re-resolve cross-list parties
 
         attach(opened, settings=cfg)
+        if cfg.parties_auto:
+            attach_parties(opened, matcher=index_matcher(opened))
     return opened
+
+
+def index_matcher(opened):
+    """A function returning the screening Matcher from the on-disk index cache (built and cached when
+    stale): the parties resolver calls it only when it has records to screen."""
+    def load():
+        from vigil.service.index_cache import load_matcher
+
+        return load_matcher(opened, settings=settings())[0]
+    return load
 
 
 def open_store():

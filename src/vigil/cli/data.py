@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from vigil.cli.common import console, err_console, examples, fail, is_wide, key_column, open_store, settings
+from vigil.parties.hooks import deferred
 from vigil.sources import SOURCES, IngestError
 from vigil.store import IngestResult, NotFound, StoreError
 from vigil.store.update import UPDATE_ORDER, DownloadError, Skip, download, mirror_path
@@ -38,6 +39,17 @@ def _describe(result: IngestResult, rechecked: bool = False) -> str:
     if rechecked and result.previous and result.snapshot and result.previous.checksum == result.snapshot.checksum:
         why = f"; same file as snapshot {result.previous.id}, read differently by this vigil"
     return f"{result.dataset}: snapshot {result.snapshot.id} created, {result.entity_count:,} entities ({changes}{why})"
+
+
+def _describe_parties(parties, out) -> None:
+    """One line about the parties resolve that followed the ingests (when one was due)."""
+    if parties.error:
+        out.print(f"[yellow]warning:[/] parties not resolved ({parties.error}); run `vigil parties resolve`",
+                  highlight=False, soft_wrap=True)
+    elif parties.report is not None:
+        from vigil.cli.parties import describe
+
+        out.print(describe(parties.report), highlight=False, soft_wrap=True)
 
 
 def _ingest_one(store, source: str, path: Path, progress: Progress | None = None, recheck: bool = False,
@@ -85,8 +97,9 @@ def ingest(
         fail(f"{path}: no such file or folder")
     store = open_store()
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=err_console, transient=True, disable=not err_console.is_terminal) as progress:
+        with deferred(store) as parties, Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                                  TimeElapsedColumn(), console=err_console, transient=True,
+                                                  disable=not err_console.is_terminal) as progress:
             result = _ingest_one(store, source, path, progress, recheck=force, **options)
     except IngestError as exc:
         fail(f"cannot ingest {source}: {exc} (the store is unchanged)")
@@ -94,8 +107,10 @@ def ingest(
         fail(str(exc))
     if as_json:
         _print_json(result.to_dict())
+        _describe_parties(parties, err_console)
         return
     console.print(_describe(result, force), highlight=False, soft_wrap=True)
+    _describe_parties(parties, console)
     for warning in result.warnings[:20]:
         err_console.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
     if len(result.warnings) > 20:
@@ -117,7 +132,8 @@ def update(
     file byte-identical to the latest snapshot's is not parsed again unless --force is given. The EU FSF
     download needs a token (VIGIL_EU_FSF_TOKEN). A source that fails is reported and the others still
     run; the exit code is 2 if any failed. Monitored books are rescreened when a new snapshot is stored
-    (`vigil monitor run --full` rescreens everything regardless).
+    (`vigil monitor run --full` rescreens everything regardless), and the parties across lists are resolved
+    once at the end (`vigil parties resolve`; VIGIL_PARTIES_AUTO=0 skips it).
     """
     sources = list(only) or list(UPDATE_ORDER)
     unknown = [s for s in sources if s not in UPDATE_ORDER]
@@ -129,9 +145,11 @@ def update(
     downloads = settings().ensure_home() / "downloads"
     report: list[dict] = []
     failed = False
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                  TransferSpeedColumn(), TimeElapsedColumn(), console=err_console, transient=True,
-                  disable=not err_console.is_terminal) as progress:
+    # One parties resolve after all the lists are in (not one per list).
+    with deferred(store) as parties, Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                              DownloadColumn(), TransferSpeedColumn(), TimeElapsedColumn(),
+                                              console=err_console, transient=True,
+                                              disable=not err_console.is_terminal) as progress:
         overall = progress.add_task("updating lists", total=len(sources))
         for source in sources:
             entry: dict = {"source": source, "dataset": SOURCES[source].dataset}
@@ -167,6 +185,7 @@ def update(
                 progress.console.print(f"[bold red]✗[/] {source}: {exc}", highlight=False, soft_wrap=True)
             report.append(entry)
             progress.advance(overall)
+    _describe_parties(parties, err_console if as_json else console)
     if as_json:
         _print_json(report)
     if failed:

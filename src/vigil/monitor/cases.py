@@ -41,19 +41,10 @@ class DecisionConflict(RuntimeError):
 
 
 def os_identity() -> str:
-    """The OS account running this process, from the real user id (not $USER, which anyone can set): the CLI's
-    identity, and that of anonymous requests to a server without API keys (a single local user)."""
-    try:
-        import pwd
+    """The OS account running this process (one definition: `service.keys.default_actor`)."""
+    from vigil.service.keys import default_actor
 
-        return pwd.getpwuid(os.geteuid()).pw_name
-    except (ImportError, KeyError, AttributeError):  # Windows, or a uid without a passwd entry
-        import getpass
-
-        try:
-            return getpass.getuser()
-        except (KeyError, OSError):
-            return "unknown"
+    return default_actor()
 
 
 def _text(value: str | None, what: str, required: bool = True, limit: int = MAX_REASON) -> str:

@@ -7,6 +7,7 @@ the store's database (`Store().engine`), next to the lists it protects.
 from __future__ import annotations
 
 import getpass
+import os
 import hashlib
 import re
 import secrets
@@ -68,11 +69,17 @@ def ensure_table(engine: Engine) -> None:
 
 
 def default_actor() -> str:
-    """Who acts when the caller does not say: the OS user (the CLI's convention for the audit log)."""
+    """The OS account running this process, from the effective user id (not $USER, which anyone can set):
+    the CLI's identity in the audit log, and that of anonymous requests to a server without API keys."""
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError, AttributeError):  # Windows, or a uid without a passwd entry
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
 
 
 def create_key(engine: Engine, name: str, scope: str = "screen", actor: str | None = None) -> str:
