@@ -133,6 +133,12 @@ class Settings:
             parties_auto=parse_bool("VIGIL_PARTIES_AUTO", env.get("VIGIL_PARTIES_AUTO"), True),
         )
 
+    @staticmethod
+    def pure_python_requested(environ: Mapping[str, str] | None = None) -> bool:
+        """VIGIL_PURE_PYTHON alone: read at import time, where a bad VIGIL_HOME must not fail yet."""
+        env = os.environ if environ is None else environ
+        return parse_bool("VIGIL_PURE_PYTHON", env.get("VIGIL_PURE_PYTHON"), False)
+
     @property
     def default_database_url(self) -> str:
         return f"sqlite:///{self.home / 'vigil.db'}"

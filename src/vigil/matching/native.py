@@ -59,7 +59,7 @@ def pure_requested() -> bool:
     """VIGIL_PURE_PYTHON set (vigil.settings; read by setup.py at install time too)."""
     from vigil.settings import Settings
 
-    return Settings.from_env().pure_python
+    return Settings.pure_python_requested()
 
 
 class _FromSource(importlib.abc.MetaPathFinder):
