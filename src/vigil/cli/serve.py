@@ -22,6 +22,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind; anything but loopback requires API keys."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
@@ -57,6 +65,9 @@ def serve_command(
         fail(str(exc))
     if auth:
         settings = replace(settings, require_auth=True)
+    if not _is_address(host) and host.lower().rstrip(".") not in settings.allowed_hosts:
+        # `--host vigil.internal`: the name it was started under is one the guard accepts (docs/security.md)
+        settings = replace(settings, allowed_hosts=(*settings.allowed_hosts, host.lower().rstrip(".")))
     # Worker processes (uvicorn's or our supervisor's) build their app from the environment they inherit:
     # hand them this process's settings, as decided here, explicitly.
     os.environ.update(settings.to_env())
