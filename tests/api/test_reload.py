@@ -76,9 +76,6 @@ def test_readyz_is_503_on_an_empty_store(tmp_path):
     from vigil.store import Store
 
     state = IndexState(store=Store(f"sqlite:///{tmp_path / 'empty.db'}"))
-    from vigil.service.keys import create_key
-
-    admin = {"X-API-Key": create_key(store.engine, "reload-admin", "admin")}  # /updatez needs an admin key
     app = create_app(state, require_auth=False, watch_interval=0)
     with TestClient(app) as client:
         r = client.get("/readyz")
