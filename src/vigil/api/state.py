@@ -97,6 +97,17 @@ class IndexState:
         self.error: str | None = None  # why the last load failed, for /readyz
         self.reloads = 0
         self._reload_lock = threading.Lock()
+        self._parties: Any = None
+
+    @property
+    def parties(self) -> Any:
+        """The record -> party map merged results use (`vigil.parties.live.LiveMap`: a function returning
+        the current `PartyMap`, following resolves of any process within a few seconds)."""
+        if self._parties is None:
+            from vigil.parties.live import LiveMap
+
+            self._parties = LiveMap(self.store)
+        return self._parties
 
     @property
     def store(self) -> Any:

@@ -97,3 +97,32 @@ def party_result(pid: str | None, scored: list[Any], parties: PartyLookup | None
                         "match": bool(r.match) if r is not None else False})
     data["records"] = records
     return data
+
+
+def party_hits(hits: Sequence[tuple[Any, float]], parties: PartyLookup | None, get: Any,
+               scope: set[str] | None, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """Text-search hits (entity, score), ranked -> (the page of parties: each its first (best) hit's entity
+    with `score`, `party`, and `referents` / `datasets` of its records in scope; parties in all)
+    (`GET /search`)."""
+    firsts: dict[str, tuple[Any, float, str | None]] = {}
+    for entity, score in hits:
+        rid = entity.id or ""
+        pid = parties.party_of(rid) if parties is not None else None
+        firsts.setdefault(pid or rid, (entity, score, pid))
+    page = []
+    for entity, score, pid in list(firsts.values())[offset:offset + limit]:
+        rid = entity.id or ""
+        data = entity.to_dict()
+        data["score"] = score
+        data["party"] = pid
+        referents, datasets = [rid], list(entity.datasets)
+        for mid in (parties.members(pid) if pid is not None and parties is not None else ()):
+            member = get(mid) if mid != rid else None
+            if member is None or (scope is not None and not scope.intersection(member.datasets)):
+                continue
+            referents.append(mid)
+            datasets += [d for d in member.datasets if d not in datasets and (scope is None or d in scope)]
+        data["referents"] = sorted(referents)
+        data["datasets"] = datasets
+        page.append(data)
+    return page, len(firsts)
