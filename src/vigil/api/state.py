@@ -88,7 +88,7 @@ class IndexState:
     """Holds the current `LoadedIndex`; `reload()` swaps in a fresh one when the store changed."""
 
     def __init__(self, store: Any = None, store_url: str | None = None, use_cache: bool = True,
-                 settings: Any = None):
+                 settings: Any = None, parties: Any = None):
         self._store = store
         self._store_url = store_url
         self.settings = settings  # the front end's Settings (None: read from the environment when needed)
@@ -97,7 +97,7 @@ class IndexState:
         self.error: str | None = None  # why the last load failed, for /readyz
         self.reloads = 0
         self._reload_lock = threading.Lock()
-        self._parties: Any = None
+        self._parties: Any = parties  # a function returning the PartyMap; default: the store's (LiveMap)
 
     @property
     def parties(self) -> Any:
