@@ -217,6 +217,9 @@ def _screen_parties(matcher: Any, query: Entity, opts: ScreenOptions,
         resp = _match(matcher, query, opts, min(records, MAX_FETCH), exclude)
         groups, total = pr.group(resp.results, parties, opts.limit)
     complete = len(resp.results) >= records
+    if parties is None or (hasattr(parties, "__len__") and not len(parties)):
+        # every record its own party (no resolve yet): the record count is exact
+        total, complete = records, True
     scope = set(opts.datasets) if opts.datasets is not None else None
     get = getattr(matcher, "get", lambda _id: None)
     results = [pr.party_result(pid, scored, parties, get, scope) for pid, scored in groups]
