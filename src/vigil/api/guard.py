@@ -158,11 +158,16 @@ def cross_origin_reason(method: str, headers: dict[str, str], scheme: str) -> st
     return None
 
 
+_WANTED = {name.encode(): name for name in ("host", "origin", "referer", "sec-fetch-site", "cookie", "x-api-key",
+                                             "authorization")}
+
+
 def _headers(scope) -> dict[str, str]:
     out: dict[str, str] = {}
-    for key, value in scope.get("headers") or ():
-        name = key.decode("latin-1").lower()
-        if name in ("host", "origin", "referer", "sec-fetch-site", "cookie", "x-api-key", "authorization"):
+    wanted = _WANTED
+    for key, value in scope.get("headers") or ():  # ASGI servers give lower-case names
+        name = wanted.get(key)
+        if name is not None:
             out[name] = value.decode("latin-1")
     return out
 
@@ -183,13 +188,22 @@ class Guard:
         self.app = app
         self.hosts = hosts
         self._csp = CSP.encode()
+        self._hosts_seen: dict[tuple, bool] = {}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = _headers(scope)
-        if not self.hosts.allows(headers.get("host"), scope.get("server")):
+        server = scope.get("server")
+        key = (headers.get("host"), server[0] if server else None)
+        allowed = self._hosts_seen.get(key)
+        if allowed is None:  # a handful of distinct values in practice: remember the answers (bounded)
+            allowed = self.hosts.allows(key[0], server)
+            if len(self._hosts_seen) > 1024:
+                self._hosts_seen.clear()
+            self._hosts_seen[key] = allowed
+        if not allowed:
             host = headers.get("host", "")[:200]
             await _refuse(send, 421, f"this server does not answer to the host name {host!r}; if it is the server's "
                                      "public name, add it to VIGIL_ALLOWED_HOSTS (see docs/security.md)")
@@ -205,7 +219,7 @@ class Guard:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers") or [])
-                present = {k.lower() for k, _ in raw}
+                present = {k.lower() for k, _ in raw} if raw else set()
                 raw.extend(h for h in HEADERS if h[0] not in present)
                 if b"content-security-policy" not in present:
                     raw.append((b"content-security-policy", csp))
