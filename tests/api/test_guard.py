@@ -122,3 +122,15 @@ def test_admin_actions_need_an_admin_key_even_on_the_keyless_loopback_server(bar
     assert r.status_code == 401 and "admin" in r.json()["detail"]
     r = bare.post("/ingest/ofac", files={"files": ("sdn.csv", b"x", "text/csv")})
     assert r.status_code == 401
+
+
+def test_serve_host_name_joins_the_allowed_hosts(tmp_path):
+    from vigil.api.guard import HostPolicy
+    from vigil.cli.serve import with_bind_name
+
+    base = Settings.from_env({"VIGIL_HOME": str(tmp_path), "VIGIL_ALLOWED_HOSTS": "vigil.example.org"})
+    named = with_bind_name(base, "Vigil.Internal")
+    assert named.allowed_hosts == ("vigil.example.org", "vigil.internal")
+    assert HostPolicy(named.allowed_hosts).allows("vigil.internal:8000")
+    assert with_bind_name(base, "0.0.0.0") is base and with_bind_name(base, "::1") is base
+    assert Settings.from_env(named.to_env()).allowed_hosts == named.allowed_hosts  # handed to worker processes
