@@ -51,7 +51,17 @@ def test_bad_weights_are_422(client, raw_weights):
     assert "weight" in r.text
 
 
-def test_in_range_tuning_works_and_is_logged_with_the_effective_config(client, app, index_state):
+def test_in_range_tuning_works_and_is_logged_with_the_effective_config(index_state):
+    from fastapi.testclient import TestClient
+
+    from vigil.api.app import create_app
+
+    app = create_app(index_state, require_auth=False, watch_interval=0)  # its own screening recorder
+    with TestClient(app) as client:
+        _tuned_match_is_logged(client, app, index_state)
+
+
+def _tuned_match_is_logged(client, app, index_state):
     from vigil.service.screening_log import read_screenings
 
     r = client.post("/match/default", json={"queries": {"q": SOLEIMANI}, "weights": {"dob_mismatch": -0.5},
