@@ -289,7 +289,7 @@ NASAB_PARTICLES = frozenset("bin ibn ben bint binti ibnu".split())
 ARABIC_NASAB = frozenset("بن ابن بنت".split())
 PARTICLES = frozenset(
     """al el ul ol ad ar as ash at az ud ur us ut an bin ibn bint ben binti b ibnu de da di del della
-    dos das do du la le van von der den ten ter y e ye und and of the""".split()
+    dos das do du la le van von der den ten ter y e ye haye va wa und and of the""".split()
 )
 # The same in Arabic script (folded letter forms, see translit.fold_arabic); و "and" standing alone.
 ARABIC_PARTICLES = frozenset("بن ابن بنت ال و".split())
