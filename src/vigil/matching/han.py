@@ -8,14 +8,20 @@ writings of a name give the same parts; `pinyin` reads a word in Mandarin by wor
 
 The three libraries load lazily, on the first Chinese name, and offline: jieba's dictionary ships in
 its wheel, and the prefix dictionary it builds from it is cached under VIGIL_HOME/cache (never in
-the system's temporary folder); its log messages are silenced. Without the libraries (a minimal
-install) names fall back to one part per character reading (anyascii).
+the system's temporary folder); its log messages are silenced. Memory is kept small: jieba gets its
+dictionary without rare words, and the readings come from pypinyin's character table (every common
+reading of a polyphonic character, 重 zhong/chong, instead of its 55 MB phrase table). Without the
+libraries (a minimal install) names fall back to one reading per character (anyascii).
 """
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import threading
+import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 _LOCK = threading.Lock()
@@ -35,6 +41,40 @@ def _opencc() -> Any:
     return conv
 
 
+# jieba's dictionary has 349,046 words; the 80,000 most frequent (frequency >= MIN_WORD_FREQ) keep
+# place names, common given names and the words of company names, and cost 11 MB instead of 45 MB
+# resident; rarer words (brand names) fall to jieba's HMM for unknown words, as they would anyway.
+MIN_WORD_FREQ = 19
+
+
+def _small_dictionary(cache: Path) -> str | None:
+    """jieba's dictionary without its rare words, written once under VIGIL_HOME/cache; None when it
+    cannot be written (jieba then uses its full dictionary)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    source = Path(spec.submodule_search_locations[0]) / "dict.txt"
+    target = cache / f"jieba-dict-{MIN_WORD_FREQ}-{source.stat().st_size}.txt"
+    if target.is_file():
+        return str(target)
+    try:
+        kept = []
+        with open(source, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.split()
+                if len(parts) >= 2 and parts[1].isdigit() and int(parts[1]) >= MIN_WORD_FREQ:
+                    kept.append(line if line.endswith("\n") else line + "\n")
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text("".join(kept), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        return None
+    return str(target)
+
+
 def _jieba() -> Any:
     tok = _STATE.get("jieba")
     if tok is not None:
@@ -46,17 +86,12 @@ def _jieba() -> Any:
         try:
             import jieba
 
-            jieba.setLogLevel(logging.WARNING)
-            tok = jieba.Tokenizer()
             from vigil.settings import Settings
 
             cache = Settings.from_env().cache_dir
-            try:
-                cache.mkdir(parents=True, exist_ok=True)
-            except OSError:
-                pass  # (jieba then fails to write its cache, quietly, and builds it in memory)
-            tok.tmp_dir = str(cache)  # never the system's temporary folder
-            tok.cache_file = "jieba.cache"
+            small = _small_dictionary(cache)
+            tok = jieba.Tokenizer(small) if small else jieba.Tokenizer()
+            tok.tmp_dir = str(cache)  # its prefix-dictionary cache: never the system's temporary folder
             _quiet_initialise(tok)
             from .wordtables import org_words
 
@@ -108,20 +143,59 @@ def segment(text: str) -> tuple[str, ...]:
     return tuple(w for w in tok.lcut(text, HMM=True) if w.strip())
 
 
-@lru_cache(maxsize=50_000)
-def pinyin(word: str) -> str | None:
-    """Toneless pinyin of a word, syllables joined (长安 -> changan); None without pypinyin."""
-    conv = _STATE.get("pypinyin")
-    if conv is None:
+def _readings_table() -> dict[int, tuple[str, ...]]:
+    """pypinyin's table of the readings of each character (most common first), tones removed. Read
+    from its data file directly: importing pypinyin loads its phrase table too (55 MB resident)."""
+    table = _STATE.get("pinyin")
+    if table is None:
+        table = {}
         try:
-            from pypinyin import Style, lazy_pinyin
+            import importlib.util
+            import json
 
-            def conv(w: str) -> list[str]:
-                return lazy_pinyin(w, style=Style.NORMAL, errors="ignore")
-        except Exception:
-            conv = False
-        _STATE["pypinyin"] = conv
-    if not conv:
-        return None
-    out = "".join(conv(word)).lower()
-    return "".join(ch for ch in out if ch.isalnum()) or None
+            spec = importlib.util.find_spec("pypinyin")
+            if spec is not None and spec.submodule_search_locations:
+                path = Path(spec.submodule_search_locations[0]) / "pinyin_dict.json"
+                with open(path, encoding="utf-8") as fh:
+                    raw = json.load(fh)
+                for code, readings in raw.items():
+                    out = tuple(dict.fromkeys(_toneless(r) for r in readings.split(",") if r))
+                    if out:
+                        table[int(code)] = out
+        except (OSError, ValueError):
+            table = {}
+        _STATE["pinyin"] = table
+    return table
+
+
+def _toneless(reading: str) -> str:
+    out = "".join(ch for ch in unicodedata.normalize("NFD", reading) if unicodedata.category(ch) != "Mn")
+    return out.replace("ü", "u").lower()
+
+
+MAX_READINGS = 8
+
+
+@lru_cache(maxsize=50_000)
+def readings(word: str) -> tuple[str, ...]:
+    """Toneless pinyin readings of a word, syllables joined, the most common reading first (长安 ->
+    changan, zhangan); empty without pypinyin's table or for a character it does not know."""
+    table = _readings_table()
+    options = []
+    for ch in word:
+        r = table.get(ord(ch))
+        if not r:
+            return ()
+        options.append(r[:3])
+    out: list[str] = []
+    for combo in itertools.product(*options):
+        out.append("".join(combo))
+        if len(out) >= MAX_READINGS:
+            break
+    return tuple(out)
+
+
+def pinyin(word: str) -> str | None:
+    """The most common toneless pinyin reading of a word (None when unknown)."""
+    r = readings(word)
+    return r[0] if r else None

@@ -262,6 +262,7 @@ def _title_form(word: str) -> str:
 # Titles and honorifics (titles.tsv), by squashed spelling -> class (religious, rank ...).
 TITLE_CLASS: dict[str, str] = {_squash(t): c for t, c in wordtables.titles()}
 TITLE_MAX_WORDS = max(len(split_words(t, join_dotted=False)) for t, _ in wordtables.titles()) + 2  # (Hojjat-ol-Eslam)
+TITLE_PREFIXES = frozenset(k[:n] for k in TITLE_CLASS for n in range(1, len(k) + 1))
 HONORIFICS = frozenset(k for k in TITLE_CLASS if k.isascii())  # (Latin titles; kept for callers)
 ARABIC_HONORIFICS = frozenset(k for k in TITLE_CLASS if not k.isascii())
 
@@ -269,16 +270,29 @@ ARABIC_HONORIFICS = frozenset(k for k in TITLE_CLASS if not k.isascii())
 def title_positions(words: list[str]) -> set[int]:
     """Positions of `words` that are titles: the longest run of words whose squashed spelling is a
     title, left to right (Hojatoleslam val-Moslemin, Grand Ayatollah, آیت الله العظمی, Haji)."""
-    forms = [_title_form(w) for w in words]
     out: set[int] = set()
+    if TITLE_PREFIXES.isdisjoint(words) and "".join(words).isascii():
+        return out  # (the common case: no word starts a title; Latin words are their own forms)
     n = len(words)
+    forms: list[str | None] = [None] * n
     i = 0
     while i < n:
-        for k in range(min(TITLE_MAX_WORDS, n - i), 0, -1):
-            if "".join(forms[i:i + k]) in TITLE_CLASS:
-                out.update(range(i, i + k))
-                i += k
+        # Extend the run while it is the beginning of some title; remember the longest full title.
+        joined = ""
+        longest = 0
+        for k in range(i, min(n, i + TITLE_MAX_WORDS)):
+            form = forms[k]
+            if form is None:
+                w = words[k]
+                form = forms[k] = w if w.isalpha() and w.isascii() else _title_form(w)
+            joined += form
+            if joined not in TITLE_PREFIXES:
                 break
+            if joined in TITLE_CLASS:
+                longest = k - i + 1
+        if longest:
+            out.update(range(i, i + longest))
+            i += longest
         else:
             i += 1
     return out
@@ -495,10 +509,13 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         skels = tuple(dict.fromkeys(latin_skeleton(x) for x in (text, *sorted(alts))))
         vkey, syn = vowel_key(text), frozenset(alts) or None
     elif script == "han":
-        # Pinyin by word (重庆 Chongqing); per character when pypinyin is missing.
-        text = han.pinyin(word) or "".join(_latin_word(ch) for ch in word)
+        # Pinyin: each character's commonest reading (anyascii: 长安 Chang'an) as the text, the other
+        # readings of polyphonic characters (pypinyin's table: 重庆 Zhongqing / Chongqing) and the
+        # English of organisation words (航运 shipping) as variants.
+        text = "".join(_latin_word(ch) for ch in word)
         skels, vkey = (latin_skeleton(text),), vowel_key(text)
-        syn = ORG_SYNONYMS.get(word)  # 航运 shipping
+        others = frozenset(r for r in han.readings(word) if r != text)
+        syn = _union(ORG_SYNONYMS.get(word), others or None)
     elif script == "skeleton":
         # anyascii drops implicit vowels (Thai, Indic) or adds epenthetic ones (kana): consonants only.
         text = translit.fallback_romanize(word)
@@ -679,9 +696,9 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
         words = _org_words(words)
     if "عبد" in words or "الله" in words or "ٱلله" in words:
         words = _join_abd(words)
-    if len(words) > 1 and any(w in PERSIAN_SUFFIXES for w in words):
+    if len(words) > 1 and not text.isascii() and any(w in PERSIAN_SUFFIXES for w in words):
         words = _join_suffixes(words)
-    if any(han.is_han_word(w) for w in words):
+    if not text.isascii() and any(han.is_han_word(w) for w in words):
         words = _han_words(words, kind)
     titles = title_positions(words) if kind != "org" else set()
     out: list[Token] = []
