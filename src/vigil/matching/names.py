@@ -389,6 +389,7 @@ def _org_tables() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, 
     Keys: Arabic script folded, Chinese simplified as written in the table, Latin as `_latin_word`."""
     generic: dict[str, str] = {}
     syn: dict[str, set[str]] = {}
+    to_english: dict[str, str] = ORG_ENGLISH
     forms: dict[str, tuple[str, ...]] = {}
     for spellings, english, cls in wordtables.org_words():
         keys = []
@@ -410,10 +411,31 @@ def _org_tables() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, 
                 generic[k] = eng[0]
             else:
                 syn.setdefault(k, set()).update(w for w in latin + eng if w != k)
+                to_english.setdefault(k, eng[0])
     return generic, {k: frozenset(v) for k, v in syn.items() if v}, forms
 
 
+ORG_ENGLISH: dict[str, str] = {}  # a distinctive word's spelling -> its (first) English word
 ORG_GENERIC, ORG_SYNONYMS, HAN_LEGAL_FORMS = _org_tables()
+
+
+def org_english(tok: Token) -> str:
+    """The English word of an organisation-name part when org_words.tsv knows it (اطلاعات,
+    ETTELA'AT, Ettelaat -> intelligence; 航运 -> shipping), else the part's own text: one spelling per
+    word across scripts, for keys built from names (the news scan's partial names)."""
+    if tok.script == "arabic":
+        key = translit.fold_arabic(tok.key)
+    elif tok.script == "han":
+        key = tok.key
+    else:
+        key = tok.text
+    hit = ORG_ENGLISH.get(key)
+    if hit is None and tok.script == "" and len(key) >= 5:
+        if key.endswith("ye"):
+            hit = ORG_ENGLISH.get(key[:-2])
+        elif key.endswith("e"):
+            hit = ORG_ENGLISH.get(key[:-1])
+    return hit or tok.text
 
 
 def org_generic(word: str) -> str | None:
