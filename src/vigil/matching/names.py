@@ -587,11 +587,37 @@ def _expand_word(word: str, alone: bool = False) -> list[str]:
     w = _latin_word(word)
     if w == "abd" or w in ABD_PREFIXES:
         return ["abdul"]
+    if w.startswith("ab") and len(w) >= 3:
+        kunya = _kunya(w)
+        if kunya is not None:
+            return kunya
     for pre in ABD_PREFIXES:
         # Abdulrahman / Abdel Rahman / Abd al-Rahman -> abdul rahman; but Abdullah stays whole.
         if w.startswith(pre) and len(w) >= len(pre) + 4:
             return ["abdul", w[len(pre):]]
     return [w]
+
+
+# The kunya "Abu X" (father of X) in its spellings: Abou, Abo, Abul/Abol (Abu al-), written apart or
+# joined (Abubakar, Abolfazl, Aboutalebi, Abul-Khair: the lists write 60 joined forms): one part "abu"
+# and the name after it, so that every spelling gives the same parts.
+KUNYA_WORDS = frozenset("abu abou abo aboo abul abol aboul".split())
+_KUNYA_JOINED = ("aboul", "abou", "abul", "abol", "abu")
+
+
+def _kunya(w: str) -> list[str] | None:
+    if w in KUNYA_WORDS:
+        return ["abu"]
+    for pre in _KUNYA_JOINED:
+        if w.startswith(pre):
+            rest = w[len(pre):]
+            if rest.startswith("al") and len(rest) >= 6:
+                rest = rest[2:]  # Abualqassem: Abu al-Qassem
+            # (not Abullah, Abudullah: misspelt Abdullah)
+            if len(rest) >= 4 and not rest.startswith(("llah", "dull", "dall")) and rest[0] not in "aeiou":
+                return ["abu", rest]
+            return None
+    return None
 
 
 def _phrase_at(folded: list[str], i: int, phrase: tuple[str, ...]) -> bool:
