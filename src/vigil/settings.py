@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Mapping
@@ -59,6 +60,26 @@ def _float(name: str, value: str | None, default: float, minimum: float = 0.0) -
     return number
 
 
+_HOST_PATTERN = re.compile(r"^(?:\*|(?:\*\.)?[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?|\[[0-9a-f:.]+\])$")
+
+
+def parse_hosts(name: str, value: str | None) -> tuple[str, ...]:
+    """A comma- or space-separated list of host names (lower case, no port): `vigil.example.org`,
+    `*.example.org` (any subdomain), `*` (any host: only behind a proxy that checks Host itself)."""
+    if value is None or not value.strip():
+        return ()
+    out = []
+    for item in re.split(r"[,\s]+", value.strip().lower()):
+        if not item:
+            continue
+        item = item.rstrip(".")
+        if not _HOST_PATTERN.match(item):
+            raise SettingsError(f"{name}: {item!r} is not a host name (give names like vigil.example.org or "
+                                "*.example.org, without scheme or port)")
+        out.append(item)
+    return tuple(dict.fromkeys(out))
+
+
 # name -> (Settings field, default shown in the docs, meaning). The docs table is generated from this.
 ENV_VARS: dict[str, tuple[str, str, str]] = {
     "VIGIL_HOME": ("home", "~/.vigil", "Where vigil keeps its SQLite database, index cache and keys."),
@@ -84,6 +105,9 @@ ENV_VARS: dict[str, tuple[str, str, str]] = {
     "VIGIL_PARTIES_AUTO": ("parties_auto", "1",
                            "Resolve cross-list parties after every `vigil ingest`/`update` that changed a list "
                            "(0: only `vigil parties resolve` does)."),
+    "VIGIL_ALLOWED_HOSTS": ("allowed_hosts", "unset",
+                            "Public host names the server answers to besides localhost, IP addresses and the "
+                            "`--host` name (comma-separated; `*.example.org` for subdomains). See docs/security.md."),
 }
 
 
@@ -103,6 +127,7 @@ class Settings:
     eu_fsf_token: str | None = None
     shared_data: Path = Path("../shared/data")
     parties_auto: bool = True
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -131,6 +156,7 @@ class Settings:
             eu_fsf_token=text("VIGIL_EU_FSF_TOKEN"),
             shared_data=Path(text("VIGIL_SHARED_DATA") or Path.cwd().parent / "shared" / "data"),
             parties_auto=parse_bool("VIGIL_PARTIES_AUTO", env.get("VIGIL_PARTIES_AUTO"), True),
+            allowed_hosts=parse_hosts("VIGIL_ALLOWED_HOSTS", env.get("VIGIL_ALLOWED_HOSTS")),
         )
 
     @staticmethod
@@ -159,6 +185,10 @@ class Settings:
         for name, (attr, _, _) in ENV_VARS.items():
             value = getattr(self, attr)
             if value is None:
+                continue
+            if isinstance(value, tuple):
+                if value:
+                    out[name] = ",".join(value)
                 continue
             out[name] = ("1" if value else "0") if isinstance(value, bool) else str(value)
         return out

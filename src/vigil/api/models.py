@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from vigil.service import tuning
 
 PropertyValue = Union[str, int, float]
 
@@ -29,8 +31,22 @@ class EntityMatchQuery(BaseModel):
     queries: dict[str, EntityExample] = Field(
         ..., examples=[{"q1": {"schema": "Person", "properties": {"name": ["Qasem Soleimani"]}}}]
     )
-    weights: dict[str, float] = Field(default_factory=dict)
-    config: dict[str, Any] = Field(default_factory=dict)
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="Feature weights for this request (see /algorithms): finite numbers, "
+        "`name` in (0, 1], `*_match` in [0, 1], `*_mismatch` in [-1, 0]; anything else is a 422")
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="Algorithm config for this request (see /algorithms): finite numbers, "
+        "`*_score`/`*_floor`/`*_factor` in (0, 1], `candidates` an integer in [1, 500]; anything else is a 422")
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_in_range(cls, value: dict[str, float]) -> dict[str, float]:
+        return tuning.check_weights(value) if value else value
+
+    @field_validator("config")
+    @classmethod
+    def _config_in_range(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return tuning.check_configs(value) if value else value
 
 
 class TotalSpec(BaseModel):

@@ -76,6 +76,18 @@ def algorithm_config(name: str) -> dict[str, Any]:
     return dict(cfg)
 
 
+def tuning_record(opts: ScreenOptions | None) -> dict[str, Any] | None:
+    """What the screening log keeps of a request's own weights and config: the algorithm and the effective
+    (default + override) weights and config; None when the request used the defaults."""
+    if opts is None or not (opts.weights or opts.config):
+        return None
+    spec = algorithms().get(opts.algorithm or default_algorithm())
+    weights = dict(spec.get("weights") or {}) if isinstance(spec, Mapping) else {}
+    return {"algorithm": opts.algorithm, "requested": opts.requested_algorithm,
+            "weights": {**weights, **opts.weights},
+            "config": {**algorithm_config(opts.algorithm or default_algorithm()), **opts.config}}
+
+
 def algorithm_description(name: str) -> str:
     spec = algorithms()[name]
     if isinstance(spec, Mapping):
@@ -391,15 +403,19 @@ class Screener:
         return results
 
     def record(self, endpoint: str, screenings: Iterable[Screening], *, key_name: str | None = None,
-               actor: str | None = None) -> None:
+               actor: str | None = None, opts: ScreenOptions | None = None) -> None:
         """One screening-log row and audit event per screening, the same shape from every front end:
-        the query entity as screened and the top result ids."""
+        the query entity as screened and the top result ids. A screening with its own weights or config
+        (`opts`) also records the algorithm and the effective weights and config it was scored with, under
+        the query's `matcher` key (absent: the defaults)."""
         if self.recorder is None:
             return
         from vigil.service.screening_log import ScreeningEntry
 
-        self.recorder.add_many([ScreeningEntry(endpoint=endpoint, query=s.entry["query"], top_ids=s.top_ids,
-                                               key_name=key_name, actor=actor) for s in screenings])
+        tuned = tuning_record(opts)
+        self.recorder.add_many([ScreeningEntry(
+            endpoint=endpoint, query=s.entry["query"] if tuned is None else {**s.entry["query"], "matcher": tuned},
+            top_ids=s.top_ids, key_name=key_name, actor=actor) for s in screenings])
 
     def record_search(self, endpoint: str, query: Mapping[str, Any], ids: list[str], *,
                       key_name: str | None = None) -> None:

@@ -188,7 +188,7 @@ def screen_all(request: Request, index: Any, queries: dict[str, Any], opts: Scre
             screening.entry["results"] = [r for r in screening.results if r["score"] >= cutoff]
         screenings[key] = screening
     # Recorded all or none before the answer leaves (RecorderFull: 503).
-    screener.record(endpoint, screenings.values(), key_name=caller.name)
+    screener.record(endpoint, screenings.values(), key_name=caller.name, opts=opts)
     return {key: s.entry for key, s in screenings.items()}
 
 

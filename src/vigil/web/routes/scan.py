@@ -46,7 +46,7 @@ async def scan_submit(
     file: UploadFile | None = File(None),
     user: UIUser = Depends(need("screen")),
 ):
-    from vigil.media.article import ArticleError, from_bytes, from_text
+    from vigil.media.article import ArticleError, ArticleTooLarge, from_bytes, from_text
     from vigil.media.scan import scan_article
 
     index = loaded(request)
@@ -59,8 +59,8 @@ async def scan_submit(
         else:
             article = from_text(text, "pasted text")
     except ArticleError as exc:
-        return page(request, "scan.html", status_code=400, title="Scan an article — vigil", result=None,
-                    text=text, error=str(exc))
+        return page(request, "scan.html", status_code=413 if isinstance(exc, ArticleTooLarge) else 400,
+                    title="Scan an article — vigil", result=None, text=text, error=str(exc))
     # spaCy and the matcher are CPU-bound: keep the event loop free for other requests.
     import anyio
 
