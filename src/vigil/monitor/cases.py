@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from vigil.service import audit
+from vigil.service.reasons import reason_problem
 from vigil.monitor import tables as t
 from vigil.monitor.alerts import FINAL_STATUSES, Alert, get_alert
 from vigil.monitor.policy import get_policy
@@ -48,13 +49,15 @@ def os_identity() -> str:
 
 
 def _text(value: str | None, what: str, required: bool = True, limit: int = MAX_REASON) -> str:
+    """Reasons, names and notes: stripped, bounded, and readable (a zero-width space alone is no reason)."""
     value = (value or "").strip()
     if required and not value:
         raise DecisionError(f"{what} is required")
     if len(value) > limit:
         raise DecisionError(f"{what} is longer than {limit} characters")
-    if "\x00" in value:
-        raise DecisionError(f"{what} contains a NUL character")
+    problem = reason_problem(value, what) if value else None
+    if problem:
+        raise DecisionError(problem)
     return value
 
 
