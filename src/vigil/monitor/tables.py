@@ -127,6 +127,10 @@ whitelist = Table(
     Column("by", String(200), nullable=False),
     Column("reason", Text, nullable=False),
     Column("at", String(32), nullable=False),
+    # The audit_log row (alert.decided / alert.approved) that created this entry, whose payload holds the
+    # entry's values: `vigil audit verify` cross-checks them (NULL: made before vigil recorded links).
+    Column("audit_seq", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
     UniqueConstraint("customer_pk", "entity_id", name="uq_monitor_whitelist_pair"),
 )
 
@@ -167,6 +171,9 @@ def ensure_tables(engine: Engine) -> None:
             audit.ensure_tables(engine)  # monitoring writes audit rows inside its own transactions
             metadata.create_all(engine)
             add_missing_columns(engine)
+            from vigil.monitor.audit_links import record_legacy_rows
+
+            record_legacy_rows(engine)  # rows older than the audit links: fingerprinted in the log, once
             _ready.add(engine)
 
 
