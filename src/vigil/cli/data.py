@@ -323,8 +323,7 @@ def _help(command) -> str:
 
 
 EXAMPLES = {
-    "ingest": ("vigil ingest ofac ../shared/data/ofac_sdn", "vigil ingest un ../shared/data/un/consolidated.xml --json",
-               "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions",
+    "ingest": ("vigil ingest ofac ../shared/data/ofac_sdn", "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions",
                "vigil ingest ofac sdn_after_mass_delisting/ --allow-shrink"),
     "update": ("vigil update --mirror ../shared/data", "vigil update --only ofac --only un",
                "vigil update --mirror ../shared/data --force --json"),

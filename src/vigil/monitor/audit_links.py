@@ -28,19 +28,13 @@ from sqlalchemy import Engine, select
 
 from vigil.service import audit
 from vigil.monitor import tables as t
+from vigil.monitor.tables import (  # the rows that predate the links are fingerprinted when tables are ensured
+    DECISION_COLUMNS as _DECISION_COLUMNS, LEGACY_EVENT, WHITELIST_COLUMNS as _WHITELIST_COLUMNS,
+    fingerprint as _fingerprint, record_legacy_rows,
+)
 
 CASE_EVENTS = ("alert.decided", "alert.proposed", "alert.approved", "alert.sent_back", "alert.reopened",
                "alert.assigned", "alert.unassigned")
-LEGACY_EVENT = "audit.legacy_rows"
-_DECISION_COLUMNS = ("alert_id", "decision", "reason", "by", "at", "alert_version", "action", "on_behalf_of")
-_WHITELIST_COLUMNS = ("customer_pk", "entity_id", "entity_version", "customer_hash", "alert_id", "by", "reason", "at")
-
-
-def _fingerprint(row: dict[str, Any], columns: tuple[str, ...]) -> str:
-    body = {c: row.get(c) for c in columns}
-    if "entity" in row:
-        body["entity_sha256"] = hashlib.sha256((row.get("entity") or "").encode("utf-8")).hexdigest()
-    return hashlib.sha256(audit.canonical_json(body).encode("utf-8")).hexdigest()
 
 
 def _legacy(conn) -> tuple[dict[str, dict[str, str]], int]:
@@ -50,24 +44,6 @@ def _legacy(conn) -> tuple[dict[str, dict[str, str]], int]:
     if row is None:
         return {}, 0
     return json.loads(row.payload).get("rows", {}), row.seq
-
-
-def record_legacy_rows(engine: Engine) -> int:
-    """Once per database: fingerprint the decision and whitelist rows that predate the audit links in one
-    audit event. Returns how many rows it recorded (0 when there were none or it was done before)."""
-    with engine.connect() as conn:
-        dec = conn.execute(select(t.decisions).where(t.decisions.c.audit_seq.is_(None))).all()
-        wl = conn.execute(select(t.whitelist).where(t.whitelist.c.audit_seq.is_(None))).all()
-        if not dec and not wl:
-            return 0
-        if conn.execute(select(audit.audit_log.c.seq).where(audit.audit_log.c.action == LEGACY_EVENT)).first():
-            return 0
-    rows = {"monitor_decisions": {str(r.id): _fingerprint(dict(r._mapping), _DECISION_COLUMNS) for r in dec},
-            "monitor_whitelist": {str(r.id): _fingerprint(dict(r._mapping), _WHITELIST_COLUMNS) for r in wl}}
-    audit.append("system", LEGACY_EVENT, {
-        "note": "case-work rows written before vigil linked them to audit rows; fingerprints of their values",
-        "rows": rows}, engine=engine)
-    return len(dec) + len(wl)
 
 
 @dataclass
@@ -159,8 +135,8 @@ def check_links(engine: Engine) -> LinkReport:
         if diff:
             problems.append(f"decision row {row['id']} differs from audit row {seq}: " + ", ".join(diff))
     for seq in sorted(events):
-        if seq > legacy_seq and seq not in seen:
-            p = payloads[seq]
+        p = payloads[seq]
+        if seq > legacy_seq and seq not in seen and isinstance(p.get("alert"), int):
             problems.append(f"audit row {seq} ({events[seq].action} on alert {p.get('alert')} by "
                             f"{events[seq].actor}) has no decision row: deleted outside vigil")
 
