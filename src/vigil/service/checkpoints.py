@@ -267,14 +267,21 @@ def publish(checkpoint: Checkpoint, to: Destinations) -> list[str]:
 _locks: dict[str, threading.Lock] = {}
 
 
-def make_checkpoint(engine: Engine, key_path: Path, to: Destinations) -> Checkpoint:
-    """Check the log from the last published checkpoint on, sign its current head and publish it."""
+def make_checkpoint(engine: Engine, key_path: Path, to: Destinations, full: bool = True) -> Checkpoint:
+    """Check the log, sign its current head and publish it. `full`: the whole chain is checked (what
+    `vigil audit checkpoint` does); otherwise (the automatic checkpoints) only the rows after the last
+    published checkpoint, whose head must still be in the log."""
     audit.ensure_tables(engine)
     lock = _locks.setdefault(str(engine.url), threading.Lock())
     with lock:
         key = load_or_create_key(key_path)
         public = key.public_key()
         start = _last_published(to.file, public)
+        if full:
+            whole = audit.verify(engine)
+            if not whole.ok:
+                raise CheckpointError(f"the audit log is broken at row {whole.first_bad_seq}: not signing; run "
+                                      f"`vigil audit verify`")
         seq, head = _check_from(engine, start)
         checkpoint = Checkpoint(seq=seq, head=head, key_id=key_id(public),
                                 time=datetime.now(timezone.utc).isoformat(timespec="seconds")).sign(key)
@@ -327,7 +334,7 @@ def maybe_checkpoint(engine: Engine, settings: Any) -> Checkpoint | None:
     Errors are the caller's to report (CheckpointError); nothing else is raised for a due check."""
     if not due(engine, settings.audit_checkpoint_rows, settings.audit_checkpoint_minutes):
         return None
-    return make_checkpoint(engine, settings.audit_key_path, Destinations.from_settings(settings))
+    return make_checkpoint(engine, settings.audit_key_path, Destinations.from_settings(settings), full=False)
 
 
 def start_checkpointer(engine: Engine, settings: Any, stop: threading.Event, every: float = 60.0) -> threading.Thread | None:
