@@ -43,7 +43,8 @@ def one_entity(shared_data) -> dict:
 
 def test_shrinking_upload_is_409_and_changes_nothing(client, store, shared_data):
     before = store.count(["us_ofac_cons"])
-    r = client.post("/ingest/ofac-cons", files=one_entity(shared_data))
+    admin = create_key(store.engine, "ops", "admin")  # even an admin key needs allow_shrink to replace a list
+    r = client.post("/ingest/ofac-cons", files=one_entity(shared_data), headers={"X-API-Key": admin})
     assert r.status_code == 409, r.text
     detail = r.json()["detail"]
     assert f"would remove {before - 1:,} of the {before:,} entities" in detail and "allow_shrink=true" in detail
@@ -55,7 +56,7 @@ def test_shrinking_upload_is_409_and_changes_nothing(client, store, shared_data)
 def test_allow_shrink_needs_an_admin_key(client, store, shared_data):
     before = store.count(["us_ofac_cons"])
     anonymous = client.post("/ingest/ofac-cons", params={"allow_shrink": "true"}, files=one_entity(shared_data))
-    assert anonymous.status_code == 403 and "admin API key" in anonymous.json()["detail"]
+    assert anonymous.status_code in (401, 403)  # keyless loopback: refused (the route, or the API guard first)
     screen = create_key(store.engine, "screener", "screen")
     assert client.post("/ingest/ofac-cons", params={"allow_shrink": "true"}, files=one_entity(shared_data),
                        headers={"X-API-Key": screen}).status_code == 403
