@@ -91,6 +91,10 @@ def create_app(
         if watch_interval > 0:
             threading.Thread(target=_watch, args=(state, watch_interval, stop), daemon=True,
                              name="vigil-store-watch").start()
+        if record:  # signed audit checkpoints when due (VIGIL_AUDIT_CHECKPOINT_ROWS / _MINUTES)
+            from vigil.service.checkpoints import start_checkpointer
+
+            start_checkpointer(state.store.engine, settings, stop)
         loop = asyncio.get_running_loop()
         hup = False
         try:  # only possible in the main thread (uvicorn worker); not under test clients

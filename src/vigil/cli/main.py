@@ -66,8 +66,13 @@ def report(exc: BaseException) -> int:
 class VigilGroup(TyperGroup):
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, typer.Exit):
+            result = super().invoke(ctx)
+            common.after_command()
+            return result
+        except (click.exceptions.Exit, typer.Exit):
+            common.after_command()  # e.g. a refused ingest (exit 2) was audited: checkpoint when due
+            raise
+        except (click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
             common.err_console.print("[yellow]interrupted[/]")

@@ -99,7 +99,7 @@ class EntityChange:
 @dataclass
 class IngestResult:
     dataset: str | None
-    status: str  # created | unchanged | failed
+    status: str  # created | unchanged | failed | refused (ShrinkRefused: would remove too much)
     files: list[str] = field(default_factory=list)
     snapshot: SnapshotInfo | None = None  # the new snapshot; None when unchanged or failed
     previous: SnapshotInfo | None = None  # the latest snapshot before this ingest
@@ -110,6 +110,8 @@ class IngestResult:
     source: str | None = None
     parse_seconds: float = 0.0
     store_seconds: float = 0.0
+    message: str | None = None  # why unchanged ("identical to snapshot 3", "other files, same content ...")
+    refusal: dict[str, Any] | None = None  # ShrinkRefused.to_dict() when refused
 
     @property
     def created(self) -> bool:

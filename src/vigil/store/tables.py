@@ -67,7 +67,7 @@ ingests = Table(
     Column("dataset", String(100), nullable=True),  # unknown when the file failed to parse
     Column("source", String(32), nullable=True),
     Column("files", Text, nullable=False),
-    Column("result", String(16), nullable=False),  # created | unchanged | failed
+    Column("result", String(16), nullable=False),  # created | unchanged | failed | refused
     Column("snapshot_id", Integer, nullable=True),
     Column("message", Text, nullable=True),
 )
