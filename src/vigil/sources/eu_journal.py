@@ -11,7 +11,8 @@ One entity per annex entry, with a stable id:
 * `eu-oj-<celex>-<annex>-<recordId>` when the act prints an entry number (`eu-oj-32001R2580-II.B-6`, the
   Directorate for Internal Security of the Iranian MOIS, entry 6 of Annex II.B of Regulation 2580/2001).
   Entry numbers restart in every annex (Annex II.A lists persons 1..13, II.B groups 1..23), so the annex
-  is part of the id;
+  is part of the id; annex and entry are written as their letter/digit groups joined by dots (entry
+  `5 (a)` of Annex IX.I.B of the Iran regulation: `eu-oj-32012R0267-IX.I.B-5.a`);
 * `eu-oj-<celex>-<annex>-n<10 hex>` when it prints none (the al-Qaida annex of 881/2002 numbers nothing):
   the hex is a hash of the name (Unicode-normalised, case-folded, spaces collapsed), so it is stable as long
   as the act keeps the name.
@@ -197,7 +198,8 @@ def name_key(name: str) -> str:
 
 
 def _id_part(value: str) -> str:
-    return re.sub(r"[^A-Za-z0-9.]", "_", value)
+    """Letters and digits, groups joined by dots: 'II.B' -> 'II.B', '5 (a)' -> '5.a'."""
+    return ".".join(re.findall(r"[A-Za-z0-9]+", value))
 
 
 def entity_id(row: dict[str, str]) -> str:
@@ -383,7 +385,9 @@ def countries(value: str) -> list[str]:
     if len(parts) > 1:  # "(a) Algerian (b) German"
         found = [countries(p) for p in parts]
         return list(dict.fromkeys(c for f in found for c in f)) if all(found) else []
-    parts = [_COUNTRY_NOISE.sub(" ", p).strip(" .()") for p in _COUNTRY_SPLIT.split(value)]
+    head = _PAREN.sub(" ", value.split(". ")[0])  # "Indonesian. National Identification No.: …", "(DPRK)"
+    head = re.sub(r"\b(?:since|until|as at|as of)\b.*$", "", head, flags=re.I)
+    parts = [_COUNTRY_NOISE.sub(" ", p).strip(" .()") for p in _COUNTRY_SPLIT.split(head)]
     parts = [p for p in parts if p]
     codes = [to_code(p) for p in parts]
     if parts and all(codes):
@@ -404,7 +408,8 @@ def _place_country(place: str) -> str | None:
 
 _ENUM = re.compile(r"(?:^|(?<=[\s,;]))\(?[a-z]\)\s+", re.I)
 _PAREN = re.compile(r"\([^()]*\)")
-_DATE_WORDS = re.compile(r"\b(?:issued|expir\w*|valid|on|dated?|from|until|in)\b.*$", re.I)
+_VALIDITY = re.compile(r"\s*(?:issued|expir|valid|dated|date of)", re.I)
+_BIC = re.compile(r"\b[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b")
 _TOKEN = re.compile(r"[A-Za-z\u0400-\u04FF]{0,4}[-‐]?\d[\w\-‐/.]*")
 # Labels printed inside an identifier value that name a more specific property.
 _ID_LABELS = (
@@ -437,8 +442,10 @@ def id_numbers(value: str) -> list[tuple[str | None, str]]:
         # A label applies to the number that follows it ("KPP 773001001") or, in brackets, to the one before.
         pieces = re.split(r"[,;]\s*|\s+(?=(?:OGRN|KPP|OKPO|INN)\b)", part)
         for piece in pieces:
+            if _VALIDITY.match(piece):
+                continue  # "issued on 21 Apr. 2009", "expires …": about the number before it
             label_text = piece
-            bare = _DATE_WORDS.sub("", _PAREN.sub(" ", piece))
+            bare = _PAREN.sub(" ", piece)  # the first number is the identifier; dates of issue come after it
             numbers = [t.strip(".-‐/") for t in _TOKEN.findall(bare)]
             numbers = [n for n in numbers if sum(c.isdigit() for c in n) >= 4 and not _is_date(n)]
             if not numbers:
@@ -449,11 +456,11 @@ def id_numbers(value: str) -> list[tuple[str | None, str]]:
 
 
 def _is_date(token: str) -> bool:
-    return bool(re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}", token))
+    return bool(re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}|(?:19|20)\d\d", token))
 
 
 def _add_identifier(entity: Entity, column: str, label: str, value: str) -> None:
-    found = id_numbers(value)
+    found = [(None, bic) for bic in _BIC.findall(value)] if column == "swiftBic" else id_numbers(value)
     props = entity.schema.properties
     clean = bool(found) and len(found) == 1 and found[0][1] == value
     for prop, number in found:
