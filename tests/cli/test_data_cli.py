@@ -49,6 +49,11 @@ def test_update_from_mirror_loads_all_official_lists(mirror_home):
     # Nothing EU-like sneaks in as the official list (eu_oj_opensanctions is a transcription, its own dataset).
     assert "eu_fsf" not in counts
     assert report["eu-journal"]["path"].endswith("eu_oj_opensanctions")
+    eu = next(d for d in lists_json(home) if d["name"] == "eu_journal_sanctions")
+    assert eu["license"].startswith("CC BY-NC 4.0") and "not the Commission's official" in eu["summary"]
+    assert eu["published"].startswith("2026-08-01")
+    shown = vigil("lists", home=home)
+    assert shown.exit_code == 0 and "CC BY-NC 4.0" in shown.stdout and "transcription" in shown.stdout
 
 
 def test_export_has_mois_with_alt_and_remarks_aliases(mirror_home):
