@@ -317,9 +317,8 @@ def _help(command) -> str:
 
 
 EXAMPLES = {
-    "ingest": ("vigil ingest ofac ../shared/data/ofac_sdn", "vigil ingest un ../shared/data/un/consolidated.xml --json",
-               "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions",
-               "vigil ingest eu-journal ../shared/data/eu_oj_opensanctions"),
+    "ingest": ("vigil ingest ofac ../shared/data/ofac_sdn", "vigil ingest eu-journal ../shared/data/eu_oj_opensanctions",
+               "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions"),
     "update": ("vigil update --mirror ../shared/data", "vigil update --only ofac --only un",
                "vigil update --mirror ../shared/data --force --json"),
     "lists": ("vigil lists", "vigil lists --json"),
