@@ -250,3 +250,15 @@ def test_bad_ingest_leaves_the_stored_list_intact(act, tmp_path):
     assert info.license.startswith("CC BY-NC") and "transcription" in info.summary
     assert store.entity("eu-oj-32001R2580-II.A-6").get("name") == ["ASSADI Assadollah"]
     store.engine.dispose()
+
+
+def test_an_opensanctions_ftm_export_named_eu_journal_sanctions_is_not_taken_for_it(tmp_path):
+    """OpenSanctions' own FtM export of this dataset has the same name and other ids: refused unless stored --as."""
+    path = tmp_path / "os.ftm.json"
+    path.write_text('{"id": "eu-jrnl-abc123", "schema": "Person", "properties": {"name": ["X"]}, '
+                    '"datasets": ["eu_journal_sanctions"]}\n')
+    with pytest.raises(IngestError, match="official dataset 'eu_journal_sanctions'"):
+        parse("ftm", path)
+    with pytest.raises(IngestError, match="eu-oj-<celex>-<annex>-<entry>"):
+        parse("ftm", path, dataset="eu_journal_sanctions")
+    assert parse("ftm", path, store_as="os_eu_journal").dataset == "os_eu_journal"
