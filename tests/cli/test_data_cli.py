@@ -165,6 +165,8 @@ def loaded_home(vigil_home, fixtures):
     ("ofac", "binary.bin", "binary.bin"),
     ("uk", "binary.bin", "binary.bin"),
     ("eu", "truncated_un.xml", "truncated_un.xml"),
+    ("eu-journal", "binary.bin", "binary.bin"),
+    ("eu-journal", "truncated_un.xml", "missing column(s) celex"),
 ])
 def test_hostile_files_exit_2_and_leave_lists_unchanged(loaded_home, fixtures, source, name, expected):
     before = lists_json()
