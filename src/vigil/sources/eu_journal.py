@@ -64,7 +64,6 @@ REQUIRED = ("celex", "programKey", "annex", "measure", "schema", "name")
 SCHEMATA = ("Person", "LegalEntity", "Organization", "Company", "Vessel", "Asset")
 CELEX = re.compile(r"^3\d{4}[RDL]\d{4}$")
 _PIN = re.compile(r"^\s*(3\d{4}[RDL]\d{4})\s*:\s*(0\d{4}[RDL]\d{4}-(\d{8}))\s*$")
-_SCALAR = ("celex", "recordId", "programKey", "annex", "measure", "startDate", "reason", "schema", "name")
 # Identifier columns: (column, label in notes).
 IDENTIFIERS = {
     "passportNumber": "Passport", "idNumber": "Identification number", "registrationNumber": "Registration number",
@@ -241,8 +240,8 @@ def _build_all(rows: list[tuple[dict[str, str], str, int]], pins: dict[str, tupl
                 merged.properties = {p: v for p, v in entity.properties.items() if p in merged.schema.properties}
                 entity = entities[eid] = merged
         else:
-            entity = entities[eid] = Entity(_schema(row["schema"]), id=eid, datasets=[DATASET],
-                                            source=f"{filename}#{line}")
+            # FORMAT.md's schemata are FtM's and vigil's (Asset: a port, a zone, a crypto-asset; not screened).
+            entity = entities[eid] = Entity(row["schema"], id=eid, datasets=[DATASET], source=f"{filename}#{line}")
             first_row[eid] = (filename, line)
         _add_row(entity, row, pins, unknown_countries)
     _link_annexes(list(entities.values()))
@@ -251,10 +250,6 @@ def _build_all(rows: list[tuple[dict[str, str], str, int]], pins: dict[str, tupl
         warnings.append(f"{len(shown)} country value(s) not recognised, kept as notes: "
                         + "; ".join(shown[:10]) + (" …" if len(shown) > 10 else ""))
     return list(entities.values())
-
-
-def _schema(name: str) -> str:
-    return name  # FORMAT.md's schemata are FtM's and vigil's (Asset: a port, a zone, a crypto-asset; not screened)
 
 
 def _note(entity: Entity, label: str, value: str) -> None:
