@@ -149,6 +149,9 @@ def test_catalog_and_algorithms(client):
     default = by_name["default"]
     assert set(default["children"]) >= {"us_ofac_sdn", "un_sc_sanctions", "gb_hmt_sanctions"}
     assert default["entity_count"] == sum(d["entity_count"] for d in cat["datasets"] if d["name"] != "default")
+    eu = by_name["eu_journal_sanctions"]  # a transcription, with its licence said
+    assert eu["entity_count"] == 8015 and "transcription" in eu["summary"] and "CC BY-NC 4.0" in eu["summary"]
+    assert by_name["us_ofac_sdn"]["summary"] is None
 
     algos = client.get("/algorithms").json()
     names = [a["name"] for a in algos["algorithms"]]
