@@ -13,6 +13,7 @@ from vigil.cli.common import (
 from vigil.settings import DEFAULT_THRESHOLD
 
 __all__ = ["EMPTY_STORE", "open_matcher", "loaded_datasets"]  # used by `vigil scan` and tests
+LONG_ID = 24  # longer ids stack the name and lists under the id in narrow tables
 
 
 def _options(limit: int, threshold: float, algorithm: Optional[str], dataset: str, loaded: list[str]):
@@ -57,8 +58,14 @@ def _table(response: dict[str, Any], name: str):
             )
         return table
     key_column(table, "score", ["MATCH"], justify="right")
-    key_column(table, "id", ids)
-    table.add_column("name / lists", overflow="fold", ratio=2)
+    # Long ids (EU journal `eu-oj-32012R0267-VIII.A.PERSONS-38`) leave no room for a name column beside them:
+    # the name and the lists then go under the id in one cell (as in `vigil diff`), the id keeping its own line.
+    stacked = max((len(i) for i in ids), default=0) > LONG_ID
+    if stacked:
+        table.add_column("id / name / lists", overflow="fold", min_width=max(len(i) for i in ids), ratio=2)
+    else:
+        key_column(table, "id", ids)
+        table.add_column("name / lists", overflow="fold", ratio=2)
     table.add_column("why", overflow="fold", ratio=3)
     for r in results:
         score = Text(f"{r['score']:.2f}")
@@ -68,7 +75,8 @@ def _table(response: dict[str, Any], name: str):
         who.append("\n" + "\n".join(r["datasets"]), style="dim")
         # The title names the query; repeating it in every explanation only takes room.
         why = explain(r).replace(f"({name} ~ ", "(~ ")
-        table.add_row(score, Text(r["id"]), who, Text(why), style="bold red" if r["match"] else None)
+        cells = [Text(r["id"] + "\n") + who] if stacked else [Text(r["id"]), who]
+        table.add_row(score, *cells, Text(why), style="bold red" if r["match"] else None)
     return table
 
 
