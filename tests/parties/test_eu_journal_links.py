@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import pytest
 
-from vigil.parties.records import id_key, list_key
+from vigil.parties.records import STRONG_IDS, id_key, list_key
 from vigil.store import Store
 
 EU = "eu_journal_sanctions"
@@ -67,9 +67,7 @@ def test_shared_identifiers_link_eu_records_to_the_other_lists(real_parties, par
     assert len(eu_links) > 800
     for link in eu_links:  # the identifier is really on both records
         for rid in (link.a, link.b):
-            keys = {id_key(v) for p in ("passportNumber", "idNumber", "registrationNumber", "taxNumber", "innCode",
-                                        "ogrnCode", "okpoCode", "imoNumber", "swiftBic", "leiCode", "mmsi")
-                    for v in entities[rid].get(p)}
+            keys = {id_key(v) for p in STRONG_IDS for v in entities[rid].get(p)}
             assert link.evidence["identifier"] in keys, (link.a, link.b)
 
 
