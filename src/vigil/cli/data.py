@@ -225,6 +225,10 @@ def lists(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
             (i.published or "—")[:10], f"{i.entity_count:,}", i.last_change[:16].replace("T", " "), str(i.snapshots)]
         table.add_row(*cells)
     console.print(table)
+    for i in infos:  # terms of use and provenance where a source states them (e.g. the EU journal transcription)
+        if i.license or i.summary:
+            about = " ".join(p for p in (f"Licence: {i.license}." if i.license else "", i.summary or "") if p)
+            console.print(f"[bold]{i.name}[/]: {about}", highlight=False, soft_wrap=True)
 
 
 def diff(
@@ -323,7 +327,8 @@ def _help(command) -> str:
 
 
 EXAMPLES = {
-    "ingest": ("vigil ingest ofac ../shared/data/ofac_sdn", "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions",
+    "ingest": ("vigil ingest eu-journal ../shared/data/eu_oj_opensanctions",
+               "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions",
                "vigil ingest ofac sdn_after_mass_delisting/ --allow-shrink"),
     "update": ("vigil update --mirror ../shared/data", "vigil update --only ofac --only un",
                "vigil update --mirror ../shared/data --force --json"),

@@ -13,6 +13,7 @@ from vigil.cli.common import (
 from vigil.settings import DEFAULT_THRESHOLD
 
 __all__ = ["EMPTY_STORE", "open_matcher", "loaded_datasets"]  # used by `vigil scan` and tests
+LONG_ID = 24  # longer ids stack the name and lists under the id in narrow tables
 
 
 def _options(limit: int, threshold: float, algorithm: Optional[str], dataset: str, loaded: list[str],
@@ -83,8 +84,16 @@ def _table(response: dict[str, Any], name: str):
             )
         return table
     key_column(table, "score", ["MATCH"], justify="right")
-    key_column(table, "id", ids)
-    table.add_column("name / lists", overflow="fold", ratio=2)
+    # Long ids (EU journal `eu-oj-32012R0267-VIII.A.PERSONS-38`) leave no room for a name column beside them:
+    # the name and the lists then go under the id in one cell (as in `vigil diff`), the id keeping its own line.
+    every_id = ids + [o for r in results for o in _others(r)]
+    stacked = max((len(i) for i in every_id), default=0) > LONG_ID
+    if stacked:  # "+ other record" lines are 2 wider than the id
+        table.add_column("id / name / lists", overflow="fold", ratio=2,
+                         min_width=max(len(i) + (0 if i in ids else 2) for i in every_id))
+    else:
+        key_column(table, "id", ids)
+        table.add_column("name / lists", overflow="fold", ratio=2)
     table.add_column("why", overflow="fold", ratio=3)
     for r in results:
         score = Text(f"{r['score']:.2f}")
@@ -94,7 +103,8 @@ def _table(response: dict[str, Any], name: str):
         who.append("\n" + "\n".join(r["datasets"]), style="dim")
         # The title names the query; repeating it in every explanation only takes room.
         why = explain(r).replace(f"({name} ~ ", "(~ ")
-        table.add_row(score, id_cell(r), who, Text(why), style="bold red" if r["match"] else None)
+        cells = [id_cell(r) + Text("\n") + who] if stacked else [id_cell(r), who]
+        table.add_row(score, *cells, Text(why), style="bold red" if r["match"] else None)
     return table
 
 

@@ -447,7 +447,7 @@ class Store:
                     name=r.dataset, title=titles.get(r.dataset, r.dataset), published=r.published,
                     ingested_at=r.ingested_at, entity_count=r.entity_count,
                     last_change=changes.get(r.dataset, r.ingested_at), snapshots=counts.get(r.dataset, 0),
-                    latest_snapshot=r.id,
+                    latest_snapshot=r.id, license=_about(r.dataset, "license"), summary=_about(r.dataset, "summary"),
                 ))
             return out
 
@@ -601,6 +601,13 @@ def _caption(data: dict[str, Any]) -> str:
         if props.get(prop):
             return props[prop][0]
     return data.get("id") or data.get("schema", "")
+
+
+def _about(dataset: str, field: str) -> str | None:
+    from vigil.sources import DATASETS
+
+    source = DATASETS.get(dataset)
+    return getattr(source, field, None) if source else None
 
 
 def _title(dataset: str) -> str:

@@ -9,6 +9,7 @@ from vigil.api.auth import Caller, require_screen
 from vigil.api.deps import JSONBytes, loaded_index
 from vigil.api.models import ERRORS, AlgorithmsResponse, CatalogResponse
 from vigil.service.algorithms import catalogue
+from vigil.sources import DATASETS
 
 router = APIRouter(tags=["System information"])
 
@@ -19,6 +20,14 @@ def _iso(value: datetime | str | None) -> str | None:
     return value or None
 
 
+def _summary(name: str) -> str | None:
+    """What a dataset is and its terms of use, where its source states them (e.g. the EU journal transcription)."""
+    source = DATASETS.get(name)
+    if source is None or not (source.summary or source.license):
+        return None
+    return " ".join(p for p in (source.summary, f"Licence: {source.license}." if source.license else None) if p)
+
+
 @router.get("/catalog", response_model=CatalogResponse, responses=ERRORS, summary="Loaded datasets")
 def catalog(request: Request, caller: Caller = Depends(require_screen)):
     index = loaded_index(request)
@@ -26,7 +35,7 @@ def catalog(request: Request, caller: Caller = Depends(require_screen)):
     for d in index.datasets:
         updated = d.published or d.ingested_at
         datasets.append({
-            "name": d.name, "title": d.title, "summary": None, "version": d.version,
+            "name": d.name, "title": d.title, "summary": _summary(d.name), "version": d.version,
             "updated_at": _iso(updated), "last_change": _iso(d.last_change), "entity_count": d.entity_count,
             "load": True, "index_current": True, "index_version": d.version, "children": [],
         })
