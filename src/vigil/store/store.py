@@ -1,6 +1,7 @@
 """`Store`: publications in, snapshots, current entities, history and diffs out."""
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +21,7 @@ from .results import (
 )
 from .versions import decode_entity, encode, property_changes, stored_dict, version_hash
 
+log = logging.getLogger(__name__)
 CHUNK = 5000  # bound parameters per IN (...) query; below SQLite's and PostgreSQL's limits
 
 
@@ -172,8 +174,40 @@ class Store:
             raise StoreError(message) from exc
         result.store_seconds = time.perf_counter() - started
         result.warnings = list(pub.warnings)
+        if result.status == "created":
+            self._extract_relations(result.dataset)
         self._notify(result)
         return result
+
+    # -- relations (kept apart from the entities: never screening candidates) ----
+    def _extract_relations(self, dataset: str) -> None:
+        from . import relations
+
+        try:
+            relations.extract(self, [dataset])
+        except Exception:  # derived data: a failure never fails the ingest; the next read retries
+            log.exception("extracting the relations of %s failed", dataset)
+
+    def extract_relations(self, datasets: Iterable[str] | None = None, force: bool = False):
+        """(Re-)extract the relations of the latest snapshots where due; returns RelationCounts per dataset."""
+        from . import relations
+
+        return relations.extract(self, datasets, force=force)
+
+    def relations(self, entity_id: str | Iterable[str], resolved_only: bool = True) -> list[Entity]:
+        """The relation entities (Ownership, Membership, Family, UnknownLink ...) with the entity at either
+        end, from the lists' latest snapshots. `resolved_only=False` adds the relations it states whose
+        other end names nobody on the lists."""
+        from . import relations
+
+        ids = [entity_id] if isinstance(entity_id, str) else list(entity_id)
+        return relations.of(self, ids, resolved_only=resolved_only)
+
+    def relation_counts(self):
+        """dataset -> RelationCounts (stated, resolved, per schema) of its latest snapshot."""
+        from . import relations
+
+        return relations.counts(self)
 
     def _prepare(self, pub: Publication) -> dict[str, tuple[str, str, str, str]]:
         """Validate and serialise: version hash -> (entity id, schema, json, hash), keyed by entity id."""
