@@ -54,6 +54,21 @@ class EntityResponse(BaseModel):
     source: str | None = None
 
 
+class AdjacentPage(BaseModel):
+    results: list[Any] = Field(default_factory=list, description="relation entities, the far end nested")
+    total: TotalSpec
+    limit: int
+    offset: int = 0
+
+
+class AdjacentResponse(BaseModel):
+    """yente's EntityAdjacentResponse."""
+    entity: EntityResponse
+    adjacent: dict[str, AdjacentPage] = Field(default_factory=dict)
+    limit: int
+    offset: int = 0
+
+
 class FeatureExplanation(BaseModel):
     score: float
     weight: float | None = None

@@ -1,0 +1,190 @@
+"""The relation graph in memory: neighbours, walks, yente's adjacent shape.
+
+`graph_for(store)` loads every resolved relation of the lists' latest snapshots once (a few thousand
+rows) and keeps it until a list changes, so a look-up is a dictionary read (well under a millisecond).
+Entities at the ends are fetched with a caller's `lookup(id) -> Entity | None` (the matcher's index in
+the API, the store in the CLI).
+"""
+from __future__ import annotations
+
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import orjson
+
+from vigil.model import Entity, model
+
+Lookup = Callable[[str], "Entity | None"]
+MAX_NODES = 200  # a walk stops growing here (the IRGC has hundreds of Linked To records)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One relation seen from one end: `other` is the entity at the far end."""
+    relation_id: str
+    schema: str
+    source: str
+    target: str
+    data: bytes
+
+    def other(self, entity_id: str) -> str:
+        return self.target if self.source == entity_id else self.source
+
+    def outgoing(self, entity_id: str) -> bool:
+        return self.source == entity_id
+
+    def entity(self) -> Entity:
+        return Entity.from_dict(orjson.loads(self.data))
+
+    @property
+    def props(self) -> dict[str, list[str]]:
+        return orjson.loads(self.data).get("properties") or {}
+
+    def label(self, entity_id: str) -> str:
+        """How the relation reads from `entity_id`: 'Linked To', 'member of', 'owned by', 'son of' ..."""
+        props = self.props
+        role = (props.get("role") or [""])[0]
+        edge = model().get(self.schema).edge
+        if self.outgoing(entity_id):
+            return role or (edge.label if edge else self.schema)
+        return _inverse(self.schema, role, edge.label if edge else self.schema)
+
+
+_INVERSE_ROLES = {
+    "owned or controlled by": "owns or controls", "owned by": "owns", "controlled by": "controls",
+    "owned and controlled by": "owns and controls", "parent company": "parent company of",
+    "subsidiary of": "parent of", "a subsidiary of": "parent of", "wholly owned subsidiary of": "parent of",
+    "member of": "has member", "linked to": "linked from", "Linked To": "Linked From",
+}
+
+
+def _inverse(schema: str, role: str, label: str) -> str:
+    if role in _INVERSE_ROLES:
+        return _INVERSE_ROLES[role]
+    if schema == "Family":
+        return f"relative ({role})" if role else "relative"
+    if schema == "Directorship":
+        return f"has {role.removesuffix(' of').removesuffix(' in')}" if role else "directed by"
+    if role.endswith(" of") or role.endswith(" in"):
+        return f"has {role[:-3]}"
+    return f"{role or label} (from the other side)"
+
+
+@dataclass
+class Graph:
+    key: tuple = ()
+    edges: dict[str, list[Edge]] = field(default_factory=dict)
+    count: int = 0
+
+    @classmethod
+    def build(cls, rows: Iterable[tuple[str, str, str, str, Any]], key: tuple = ()) -> "Graph":
+        g = cls(key=key)
+        for rel_id, schema, source, target, data in rows:
+            raw = data.encode() if isinstance(data, str) else data
+            edge = Edge(rel_id, schema, source, target, raw)
+            g.edges.setdefault(source, []).append(edge)
+            if target != source:
+                g.edges.setdefault(target, []).append(edge)
+            g.count += 1
+        for edges in g.edges.values():
+            edges.sort(key=lambda e: (e.schema, e.relation_id))
+        return g
+
+    def of(self, entity_id: str) -> list[Edge]:
+        return self.edges.get(entity_id, [])
+
+    def neighbours(self, entity_id: str) -> list[str]:
+        return list(dict.fromkeys(e.other(entity_id) for e in self.of(entity_id)))
+
+    def related(self, a: str, b: str) -> list[Edge]:
+        """The relations directly between two entities."""
+        return [e for e in self.of(a) if e.other(a) == b]
+
+    def walk(self, root: str, depth: int = 1, max_nodes: int = MAX_NODES) -> tuple[list[str], list[Edge], bool]:
+        """Breadth-first from `root`: (nodes in visit order, edges among them, whether it was cut short)."""
+        nodes = {root: 0}
+        order = [root]
+        edges: dict[str, Edge] = {}
+        queue = deque([root])
+        truncated = False
+        while queue:
+            current = queue.popleft()
+            if nodes[current] >= depth:
+                continue
+            for edge in self.of(current):
+                other = edge.other(current)
+                if other not in nodes:
+                    if len(nodes) >= max_nodes:
+                        truncated = True
+                        continue
+                    nodes[other] = nodes[current] + 1
+                    order.append(other)
+                    queue.append(other)
+                edges[edge.relation_id] = edge
+        return order, list(edges.values()), truncated
+
+    # -- yente's shapes -----------------------------------------------------
+    def nested(self, entity: Entity, lookup: Lookup, limit: int | None = None) -> dict[str, Any]:
+        """The entity as yente's nested view: each reverse property (membershipMember, unknownLinkSubject ...)
+        holds the relation entities, with the entity at their far end nested in them."""
+        data = entity.to_dict()
+        for prop, results, _ in self._by_reverse(entity.id or "", lookup, limit, 0):
+            data["properties"][prop] = results
+        return data
+
+    def adjacent(self, entity: Entity, lookup: Lookup, limit: int = 10, offset: int = 0) -> dict[str, Any]:
+        """yente's `/entities/{id}/adjacent` body: the entity, and per property a page of related entities."""
+        adjacent: dict[str, Any] = {}
+        for prop, results, total in self._by_reverse(entity.id or "", lookup, limit, offset):
+            adjacent[prop] = {"results": results, "total": {"value": total, "relation": "eq"},
+                              "limit": limit, "offset": offset}
+        return {"entity": entity.to_dict(), "adjacent": adjacent, "limit": limit, "offset": offset}
+
+    def _by_reverse(self, entity_id: str, lookup: Lookup, limit: int | None, offset: int):
+        groups: dict[str, list[Edge]] = {}
+        for edge in self.of(entity_id):
+            spec = model().get(edge.schema).edge
+            if spec is None:
+                continue
+            end = spec.source if edge.source == entity_id else spec.target
+            groups.setdefault(spec.reverse[end], []).append(edge)
+        for prop in sorted(groups):
+            edges = groups[prop]
+            page = edges[offset: offset + limit] if limit is not None else edges
+            results = []
+            for edge in page:
+                rel = edge.entity().to_dict()
+                spec = model().get(edge.schema).edge
+                assert spec is not None
+                far_prop = spec.target if edge.source == entity_id else spec.source
+                far = lookup(edge.other(entity_id))
+                if far is not None:
+                    rel["properties"][far_prop] = [far.to_dict()]
+                results.append(rel)
+            yield prop, results, len(edges)
+
+
+_cache: dict[str, Graph] = {}
+_lock = threading.Lock()
+
+
+def graph_for(store: Any) -> Graph:
+    """The store's current relation graph, rebuilt only when a list's latest snapshot changes."""
+    from vigil.sources.relations import EXTRACTOR_VERSION
+
+    with store.engine.connect() as conn:
+        key = (EXTRACTOR_VERSION, tuple(sorted(store._latest_ids(conn))))
+    cached = _cache.get(store.url)
+    if cached is not None and cached.key == key:
+        return cached
+    with _lock:
+        cached = _cache.get(store.url)
+        if cached is not None and cached.key == key:
+            return cached
+        from vigil.store.relations import everything
+
+        graph = Graph.build(everything(store), key)
+        _cache[store.url] = graph
+        return graph
