@@ -171,3 +171,24 @@ def counts(store: Any) -> dict[str, RelationCounts]:
                 c[0] += 1
                 c[1] += int(bool(resolved))
     return out
+
+
+def entities_by_id(store: Any, ids: Iterable[str]) -> dict[str, Entity]:
+    """Current entities by id, in one query per chunk (the ends of a graph walk)."""
+    from .store import _chunks
+
+    wanted = list(dict.fromkeys(ids))
+    out: dict[str, Entity] = {}
+    se, v = t.snapshot_entities, t.entity_versions
+    with store.engine.connect() as conn:
+        latest = list(store._latest_ids(conn))
+        if not latest:
+            return out
+        for chunk in _chunks(wanted):
+            q = (select(se.c.entity_id, se.c.first_seen, se.c.last_change, se.c.first_seen, v.c.data)
+                 .join(v, v.c.hash == se.c.version)
+                 .where(se.c.snapshot_id.in_(latest), se.c.entity_id.in_(list(chunk)))
+                 .order_by(se.c.entity_id, se.c.snapshot_id))
+            for entity in store._merged(list(conn.execute(q))):
+                out[entity.id or ""] = entity
+    return out
