@@ -28,6 +28,7 @@ class Edge:
     source: str
     target: str
     data: bytes
+    stated_by: str = ""  # the record whose text states it (its role reads from that record's side)
 
     def other(self, entity_id: str) -> str:
         return self.target if self.source == entity_id else self.source
@@ -47,7 +48,7 @@ class Edge:
         props = self.props
         role = (props.get("role") or [""])[0]
         edge = model().get(self.schema).edge
-        if self.outgoing(entity_id):
+        if entity_id == (self.stated_by or self.source):
             return role or (edge.label if edge else self.schema)
         return _inverse(self.schema, role, edge.label if edge else self.schema)
 
@@ -60,12 +61,19 @@ _INVERSE_ROLES = {
 }
 
 
+_ACTIVE = {"led": "leads", "headed": "heads", "commanded": "commands", "run": "runs", "directed": "directs",
+           "founded": "founded"}
+
+
 def _inverse(schema: str, role: str, label: str) -> str:
     if role in _INVERSE_ROLES:
         return _INVERSE_ROLES[role]
-    if schema == "Family":
-        return f"relative ({role})" if role else "relative"
+    if schema == "Family":  # "X: father of Y" read from Y: Y has father X
+        return f"has {role.removesuffix(' of').strip(' –—-')}" if role else "relative"
     if schema == "Directorship":
+        if role.endswith(" by"):  # "led by X" read from X: leads
+            verb = role[:-3]
+            return _ACTIVE.get(verb, f"{verb} (by)")
         return f"has {role.removesuffix(' of').removesuffix(' in')}" if role else "directed by"
     if role.endswith(" of") or role.endswith(" in"):
         return f"has {role[:-3]}"
@@ -79,11 +87,12 @@ class Graph:
     count: int = 0
 
     @classmethod
-    def build(cls, rows: Iterable[tuple[str, str, str, str, Any]], key: tuple = ()) -> "Graph":
+    def build(cls, rows: Iterable[tuple[Any, ...]], key: tuple = ()) -> "Graph":
+        """From (relation id, schema, source, target, FtM JSON, stated_by) rows."""
         g = cls(key=key)
-        for rel_id, schema, source, target, data in rows:
+        for rel_id, schema, source, target, data, stated_by in rows:
             raw = data.encode() if isinstance(data, str) else data
-            edge = Edge(rel_id, schema, source, target, raw)
+            edge = Edge(rel_id, schema, source, target, raw, stated_by)
             g.edges.setdefault(source, []).append(edge)
             if target != source:
                 g.edges.setdefault(target, []).append(edge)
@@ -91,6 +100,12 @@ class Graph:
         for edges in g.edges.values():
             edges.sort(key=lambda e: (e.schema, e.relation_id))
         return g
+
+    @classmethod
+    def from_relations(cls, relations: Iterable[Any]) -> "Graph":
+        """From `vigil.sources.relations.Relation`s, without a store (tests, a list parsed on the fly)."""
+        return cls.build((r.id, r.schema, r.source, r.target, orjson.dumps(r.entity().to_dict()), r.stated_by)
+                         for r in relations if r.resolved)
 
     def of(self, entity_id: str) -> list[Edge]:
         return self.edges.get(entity_id, [])
@@ -188,3 +203,15 @@ def graph_for(store: Any) -> Graph:
         graph = Graph.build(everything(store), key)
         _cache[store.url] = graph
         return graph
+
+
+def graph_or_none(store: Any) -> Graph | None:
+    """`graph_for`, or None (logged) when the relations cannot be read: callers that use the graph as extra
+    evidence carry on without it."""
+    import logging
+
+    try:
+        return graph_for(store)
+    except Exception:
+        logging.getLogger(__name__).exception("the relation graph could not be loaded")
+        return None

@@ -29,7 +29,7 @@ from typing import Iterable
 
 from vigil.model import Entity, model
 
-EXTRACTOR_VERSION = "1"  # bump when the rules change: stores re-extract their current snapshots
+EXTRACTOR_VERSION = "3"  # bump when the rules change: stores re-extract their current snapshots
 MAX_NAME_WORDS = 12
 UN_REF = r"[A-Z]{2}[ie]\.\d{3}"
 _REF_AFTER = re.compile(r"^\s*((?:\([^()]{1,40}\)\s*)?)\((" + UN_REF + r")\)")
@@ -64,6 +64,9 @@ CUES: list[tuple[re.Pattern[str], str, str]] = [  # (pattern, schema, direction)
     (re.compile(r"\b(?:leader|commander|head|chief|founder|co-founder|deputy|emir|chairman|director|"
                 r"spokesperson|spokesman|president|secretary[- ]general)(?: general)? (?:of|in)\s+", re.I),
      "Directorship", "out"),
+    (re.compile(r"\b(?:leads|led|heads|headed|commands|commanded|runs|founded|co-founded)\s+(?=the\s|[A-Z])"),
+     "Directorship", "out"),
+    (re.compile(r"\b(?:led|headed|commanded|run|directed|founded) by\s+"), "Directorship", "in"),
     (re.compile(r"\b(?:associated|affiliated) with\s+", re.I), "UnknownLink", "out"),
     (re.compile(r"\blinked to\s+", re.I), "UnknownLink", "out"),
     (re.compile(r"\bact(?:s|ing|ed)? (?:for or )?on behalf of(?: or at the direction of)?\s+", re.I),
@@ -76,6 +79,8 @@ _NEEDLES: list[tuple[str, ...]] = [
     (" by",), ("parent company",), ("subsidiary",), ("owned by",), ("member", "militant", "operative", "fighter"),
     ("leader", "commander", "head", "chief", "founder", "deputy", "emir", "chairman", "director", "spokes",
      "president", "secretary"),
+    ("leads", "led ", "heads", "headed", "commands", "commanded", "runs", "founded"),
+    ("led by", "headed by", "commanded by", "run by", "directed by", "founded by"),
     ("associated", "affiliated"), ("linked to",), ("behalf",), FAMILY_WORDS,
 ]
 assert len(_NEEDLES) == len(CUES)
@@ -150,7 +155,10 @@ class NameIndex:
             single_ok = not e.schema.is_a("Person")
             for _, name in e.iter_names():
                 variants = {name, re.sub(r"\([^()]*\)", " ", name)}
-                variants |= set(re.findall(r"\(([^()]{2,15})\)", name)) if single_ok else set()
+                # the acronym of the whole name: "ISLAMIC REVOLUTIONARY GUARD CORPS (IRGC)" -> IRGC
+                acronym = re.search(r"\(([^()]{2,15})\)\s*$", name) if single_ok else None
+                if acronym:
+                    variants.add(acronym.group(1))
                 for variant in variants:
                     key = norm_key(variant)
                     if not key or (" " not in key and not single_ok) or len(key) < 2:
@@ -286,7 +294,7 @@ def _from_text(entity: Entity, text: str, ctx: Context, out: dict[str, Relation]
                 if not targets:
                     continue
                 taken.append((m.start(), m.end()))
-                role = " ".join(m.group(0).split()).strip(" :–—-").lower()
+                role = " ".join(m.group(0).split()).strip(" :–—-()").replace("):", "").lower()
                 relationship = m.group(1).lower() if schema == "Family" and m.groups() else None
                 if relationship:
                     role = f"{relationship} of"

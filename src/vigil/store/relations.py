@@ -138,15 +138,15 @@ def of(store: Any, entity_ids: Iterable[str], resolved_only: bool = True) -> lis
     return sorted(seen.values(), key=lambda e: (e.schema.name, e.id or ""))
 
 
-def everything(store: Any) -> list[tuple[str, str, str, str, str]]:
-    """(relation id, schema, source, target, data) of every resolved current relation."""
+def everything(store: Any) -> list[tuple[str, str, str, str, str, str]]:
+    """(relation id, schema, source, target, data, stated_by) of every resolved current relation."""
     ensure(store)
     r = t.relations
     with store.engine.connect() as conn:
         latest = list(store._latest_ids(conn))
         if not latest:
             return []
-        q = select(r.c.id, r.c.schema, r.c.source, r.c.target, r.c.data).where(
+        q = select(r.c.id, r.c.schema, r.c.source, r.c.target, r.c.data, r.c.stated_by).where(
             r.c.snapshot_id.in_(latest), r.c.source.is_not(None), r.c.target.is_not(None))
         return [tuple(row) for row in conn.execute(q)]
 
