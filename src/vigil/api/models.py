@@ -137,6 +137,8 @@ class DatasetModel(BaseModel):
     updated_at: str | None = None
     last_change: str | None = None
     entity_count: int
+    relation_count: int = Field(0, description="relations the list states (kept apart: never screening results)")
+    relations_resolved: int = Field(0, description="... whose other end is a listed entity")
     load: bool = True
     index_current: bool = True
     index_version: str | None = None

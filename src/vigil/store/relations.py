@@ -151,8 +151,9 @@ def everything(store: Any) -> list[tuple[str, str, str, str, str, str]]:
         return [tuple(row) for row in conn.execute(q)]
 
 
-def counts(store: Any) -> dict[str, RelationCounts]:
-    """dataset -> relation counts of its latest snapshot (extracting where due)."""
+def counts(store: Any, by_schema: bool = False) -> dict[str, RelationCounts]:
+    """dataset -> relation counts of its latest snapshot (extracting where due); `by_schema` adds the
+    per-schema split (reads every row)."""
     ensure(store)
     r = t.relations
     out: dict[str, RelationCounts] = {}
@@ -163,6 +164,8 @@ def counts(store: Any) -> dict[str, RelationCounts]:
         runs = conn.execute(select(t.relation_runs).where(t.relation_runs.c.snapshot_id.in_(list(latest))))
         for run in runs:
             out[run.dataset] = RelationCounts(run.dataset, run.snapshot_id, run.count, run.resolved, run.seconds, {})
+        if not by_schema:
+            return out
         q = select(r.c.dataset, r.c.schema, r.c.source.is_not(None) & r.c.target.is_not(None)).where(
             r.c.snapshot_id.in_(list(latest)))
         for dataset, schema, resolved in conn.execute(q):

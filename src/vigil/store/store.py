@@ -203,11 +203,11 @@ class Store:
         ids = [entity_id] if isinstance(entity_id, str) else list(entity_id)
         return relations.of(self, ids, resolved_only=resolved_only)
 
-    def relation_counts(self):
-        """dataset -> RelationCounts (stated, resolved, per schema) of its latest snapshot."""
+    def relation_counts(self, by_schema: bool = False):
+        """dataset -> RelationCounts (stated, resolved; per schema with `by_schema`) of its latest snapshot."""
         from . import relations
 
-        return relations.counts(self)
+        return relations.counts(self, by_schema=by_schema)
 
     def _prepare(self, pub: Publication) -> dict[str, tuple[str, str, str, str]]:
         """Validate and serialise: version hash -> (entity id, schema, json, hash), keyed by entity id."""
