@@ -38,9 +38,9 @@ class RelationCounts:
 
 
 def _now() -> str:
-    from .store import now_iso
+    from datetime import datetime, timezone
 
-    return now_iso()
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # as the store's timestamps
 
 
 def pending(store: Any, datasets: Iterable[str] | None = None) -> dict[int, str]:
@@ -178,8 +178,6 @@ def counts(store: Any, by_schema: bool = False) -> dict[str, RelationCounts]:
 
 def entities_by_id(store: Any, ids: Iterable[str]) -> dict[str, Entity]:
     """Current entities by id, in one query per chunk (the ends of a graph walk)."""
-    from .store import _chunks
-
     wanted = list(dict.fromkeys(ids))
     out: dict[str, Entity] = {}
     se, v = t.snapshot_entities, t.entity_versions
@@ -187,7 +185,8 @@ def entities_by_id(store: Any, ids: Iterable[str]) -> dict[str, Entity]:
         latest = list(store._latest_ids(conn))
         if not latest:
             return out
-        for chunk in _chunks(wanted):
+        for i in range(0, len(wanted), 5000):  # bound parameters per IN (...), as the store does
+            chunk = wanted[i: i + 5000]
             q = (select(se.c.entity_id, se.c.first_seen, se.c.last_change, se.c.first_seen, v.c.data)
                  .join(v, v.c.hash == se.c.version)
                  .where(se.c.snapshot_id.in_(latest), se.c.entity_id.in_(list(chunk)))
