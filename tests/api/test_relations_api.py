@@ -47,3 +47,17 @@ def test_uk_relation_resolved_by_un_reference(client):
     members = _adjacent_ids(body, "membershipMember")
     assert members and all(m.startswith("gb-hmt-") or m.startswith("unsc-") for m in members)
     assert _adjacent_ids(body, "unknownLinkSubject") - {"gb-hmt-10661"}
+
+
+def test_match_with_an_associated_party_says_how_they_are_related(client):
+    body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Mahmud Alavi"],
+                                                                  "associatedParty": ["MOIS"]}}}}
+    res = client.post("/match/default", json=body)
+    assert res.status_code == 200, res.text
+    top = res.json()["responses"]["q"]["results"][0]
+    assert top["id"] == "ofac-30422" or "ofac-30422" in top.get("referents", [])
+    related = top["explanations"]["related_party"]
+    assert related["detail"].startswith("related on the lists to IRANIAN MINISTRY OF INTELLIGENCE AND SECURITY")
+    plain = client.post("/match/default", json={"queries": {"q": {"schema": "Person",
+                                                                  "properties": {"name": ["Mahmud Alavi"]}}}})
+    assert "related_party" not in plain.json()["responses"]["q"]["results"][0]["explanations"]
