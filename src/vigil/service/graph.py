@@ -145,36 +145,41 @@ class Graph:
         """The entity as yente's nested view: each reverse property (membershipMember, unknownLinkSubject ...)
         holds the relation entities, with the entity at their far end nested in them."""
         data = entity.to_dict()
-        for prop, results, _ in self._by_reverse(entity.id or "", lookup, limit, 0):
+        for prop, results, _ in self._by_reverse(entity, lookup, limit, 0):
             data["properties"][prop] = results
         return data
 
     def adjacent(self, entity: Entity, lookup: Lookup, limit: int = 10, offset: int = 0) -> dict[str, Any]:
         """yente's `/entities/{id}/adjacent` body: the entity, and per property a page of related entities."""
         adjacent: dict[str, Any] = {}
-        for prop, results, total in self._by_reverse(entity.id or "", lookup, limit, offset):
+        for prop, results, total in self._by_reverse(entity, lookup, limit, offset):
             adjacent[prop] = {"results": results, "total": {"value": total, "relation": "eq"},
                               "limit": limit, "offset": offset}
         return {"entity": entity.to_dict(), "adjacent": adjacent, "limit": limit, "offset": offset}
 
-    def _by_reverse(self, entity_id: str, lookup: Lookup, limit: int | None, offset: int):
-        groups: dict[str, list[Edge]] = {}
-        for edge in self.of(entity_id):
-            spec = model().get(edge.schema).edge
-            if spec is None:
-                continue
-            end = spec.source if edge.source == entity_id else spec.target
-            groups.setdefault(spec.reverse[end], []).append(edge)
+    def _by_reverse(self, entity: Entity, lookup: Lookup, limit: int | None, offset: int):
+        """(reverse property, page of relation dicts with the far end nested, total) per property. A merged
+        party (yente-style `referents`) has the relations of all its records."""
+        groups: dict[str, list[tuple[str, Edge]]] = {}
+        seen: set[str] = set()
+        for own in [entity.id or "", *entity.referents]:
+            for edge in self.of(own):
+                spec = model().get(edge.schema).edge
+                if spec is None or edge.relation_id in seen:
+                    continue
+                seen.add(edge.relation_id)
+                end = spec.source if edge.source == own else spec.target
+                groups.setdefault(spec.reverse[end], []).append((own, edge))
         for prop in sorted(groups):
             edges = groups[prop]
             page = edges[offset: offset + limit] if limit is not None else edges
             results = []
-            for edge in page:
+            for own, edge in page:
                 rel = edge.entity().to_dict()
                 spec = model().get(edge.schema).edge
                 assert spec is not None
-                far_prop = spec.target if edge.source == entity_id else spec.source
-                far = lookup(edge.other(entity_id))
+                far_prop = spec.target if edge.source == own else spec.source
+                far = lookup(edge.other(own))
                 if far is not None:
                     rel["properties"][far_prop] = [far.to_dict()]
                 results.append(rel)

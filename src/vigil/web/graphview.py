@@ -13,7 +13,7 @@ from typing import Any
 
 MAX_DRAWN = 24  # more than this go to the list under the picture only
 WIDTH = 960
-LABEL_CHARS = 30
+LABEL_CHARS = 24
 
 
 @dataclass
@@ -57,6 +57,7 @@ class GraphView:
     edges: list[EdgeView]
     rows: list[dict[str, Any]]  # every relation, for the list under the picture
     hidden: int  # relations not drawn
+    common_label: str = ""  # when every drawn edge reads the same, said once instead of on every edge
 
 
 def _short(text: str, n: int = LABEL_CHARS) -> str:
@@ -101,7 +102,7 @@ def layout(root: Any, graph: Any, lookup: Any) -> GraphView | None:
     for i, other in enumerate(drawn):
         angle = -math.pi / 2 + 2 * math.pi * i / n
         r = radii[i % rings]
-        x, y = cx + r * math.cos(angle) * 1.45, cy + r * math.sin(angle)
+        x, y = cx + r * math.cos(angle) * 1.15, cy + r * math.sin(angle)
         entity = lookup(other)
         caption = entity.caption if entity else other
         schema = entity.schema.name if entity else ""
@@ -117,4 +118,10 @@ def layout(root: Any, graph: Any, lookup: Any) -> GraphView | None:
             views.append(EdgeView(edge.relation_id, edge.schema, label, _short(label, 22) + (f" +{extra}" if extra else ""),
                                   cx, cy, x, y, cx + (x - cx) * 0.55, cy + (y - cy) * 0.55 - 3,
                                   edge.outgoing(root_id), (edge.props.get("description") or [""])[0]))
-    return GraphView(WIDTH, height, nodes, views, rows, hidden=max(0, len(others) - len(drawn)))
+    common = ""
+    labels = {v.label for v in views}
+    if len(views) > 6 and len(labels) == 1:
+        common = labels.pop()
+        for v in views:
+            v.short = ""
+    return GraphView(WIDTH, height, nodes, views, rows, hidden=max(0, len(others) - len(drawn)), common_label=common)
