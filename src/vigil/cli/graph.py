@@ -25,7 +25,8 @@ def register(app: typer.Typer) -> None:
         "vigil graph gb-hmt-10661 --depth 2    # a UK record, its organisations and their relations",
         "vigil graph ofac-30422 --json         # nodes and edges, with the text each relation is read from"))
     def graph(
-        entity_id: str = typer.Argument(..., metavar="ID", help="A list record id, e.g. ofac-12111, unsc-IRi.039."),
+        entity_id: str = typer.Argument(..., metavar="ID", help="A list record id (ofac-12111, unsc-IRi.039) or a "
+                                        "party id (vp-...): a party shows the relations of all its records."),
         depth: int = typer.Option(1, "--depth", min=1, max=3, help="How many relations away to walk (1-3)."),
         as_json: bool = typer.Option(False, "--json", help="Print nodes, edges and the stated text as JSON."),
     ) -> None:
@@ -37,17 +38,24 @@ def register(app: typer.Typer) -> None:
         from vigil.store.relations import entities_by_id
 
         opened = store(with_hooks=False)
-        root = opened.entity(entity_id)
-        if root is None:
-            fail(f"no entity with id {entity_id!r} in the current lists (ids look like ofac-12111, unsc-IRi.039)")
+        roots = [entity_id] if opened.entity(entity_id) is not None else _party_members(opened, entity_id)
+        if not roots:
+            fail(f"no entity or party with id {entity_id!r} in the current lists (ids look like ofac-12111, "
+                 "unsc-IRi.039, vp-...)")
         g = graph_for(opened)
-        nodes, edges, truncated = g.walk(entity_id, depth)
+        nodes, edges, truncated = [], {}, False
+        for root in roots:
+            found, found_edges, cut = g.walk(root, depth)
+            nodes += [n for n in found if n not in nodes]
+            edges.update({e.relation_id: e for e in found_edges})
+            truncated = truncated or cut
+        edges = list(edges.values())
         entities = entities_by_id(opened, nodes)
-        unresolved = [r for r in opened.relations(entity_id, resolved_only=False)
+        unresolved = [r for r in opened.relations(roots, resolved_only=False)
                       if not all(r.get(p) for p in _ends(r))]
         if as_json:
             print_json({
-                "root": entity_id, "depth": depth, "truncated": truncated,
+                "root": entity_id, "records": roots, "depth": depth, "truncated": truncated,
                 "nodes": [{"id": n, "caption": entities[n].caption if n in entities else n,
                            "schema": entities[n].schema.name if n in entities else None,
                            "datasets": entities[n].datasets if n in entities else []} for n in nodes],
@@ -59,8 +67,13 @@ def register(app: typer.Typer) -> None:
                                for r in unresolved],
             })
             return
-        tree = Tree(_label(entities.get(entity_id), entity_id))
-        _grow(tree, g, entities, entity_id, depth, {entity_id})
+        if roots == [entity_id]:
+            tree = Tree(_label(entities.get(entity_id), entity_id))
+            _grow(tree, g, entities, entity_id, depth, {entity_id})
+        else:
+            tree = Tree(f"[bold]party {escape(entity_id)}[/] [dim]{len(roots)} record(s)[/]")
+            for root in roots:
+                _grow(tree.add(_label(entities.get(root), root)), g, entities, root, depth, set(roots))
         for r in unresolved:
             tree.add(f"[yellow]{escape(r.first('role') or r.schema.name)}[/] "
                      f"{escape((r.first('summary') or '').split(' (not resolved')[0].removeprefix((r.first('role') or '') + ' '))}"
@@ -70,6 +83,16 @@ def register(app: typer.Typer) -> None:
             console.print("[dim]The lists state no relation for this entity.[/]")
         if truncated:
             console.print(f"[dim]Walk stopped at {len(nodes)} entities; use a smaller --depth or --json.[/]")
+
+
+def _party_members(opened: Any, any_id: str) -> list[str]:
+    """The records of a party id (vp-...), or [] when it is none."""
+    try:
+        from vigil.parties import Parties
+
+        return list(Parties(opened).members(any_id)) if any_id.startswith("vp-") else []
+    except Exception:  # no parties resolved yet: the id is simply unknown
+        return []
 
 
 def _ends(relation: Any) -> tuple[str, str]:
