@@ -141,28 +141,32 @@ class Graph:
         return order, list(edges.values()), truncated
 
     # -- yente's shapes -----------------------------------------------------
-    def nested(self, entity: Entity, lookup: Lookup, limit: int | None = None) -> dict[str, Any]:
+    def nested(self, entity: Entity | dict[str, Any], lookup: Lookup, limit: int | None = None) -> dict[str, Any]:
         """The entity as yente's nested view: each reverse property (membershipMember, unknownLinkSubject ...)
-        holds the relation entities, with the entity at their far end nested in them."""
-        data = entity.to_dict()
-        for prop, results, _ in self._by_reverse(entity, lookup, limit, 0):
+        holds the relation entities, with the entity at their far end nested in them. A merged party
+        (yente-style `referents`) has the relations of all its records."""
+        data = entity.to_dict() if isinstance(entity, Entity) else dict(entity)
+        data["properties"] = dict(data.get("properties") or {})
+        for prop, results, _ in self._by_reverse(_ids_of(data), lookup, limit, 0):
             data["properties"][prop] = results
         return data
 
-    def adjacent(self, entity: Entity, lookup: Lookup, limit: int = 10, offset: int = 0) -> dict[str, Any]:
+    def adjacent(self, entity: Entity | dict[str, Any], lookup: Lookup, limit: int = 10,
+                 offset: int = 0) -> dict[str, Any]:
         """yente's `/entities/{id}/adjacent` body: the entity, and per property a page of related entities."""
+        data = entity.to_dict() if isinstance(entity, Entity) else entity
         adjacent: dict[str, Any] = {}
-        for prop, results, total in self._by_reverse(entity, lookup, limit, offset):
+        for prop, results, total in self._by_reverse(_ids_of(data), lookup, limit, offset):
             adjacent[prop] = {"results": results, "total": {"value": total, "relation": "eq"},
                               "limit": limit, "offset": offset}
-        return {"entity": entity.to_dict(), "adjacent": adjacent, "limit": limit, "offset": offset}
+        return {"entity": data, "adjacent": adjacent, "limit": limit, "offset": offset}
 
-    def _by_reverse(self, entity: Entity, lookup: Lookup, limit: int | None, offset: int):
-        """(reverse property, page of relation dicts with the far end nested, total) per property. A merged
-        party (yente-style `referents`) has the relations of all its records."""
+    def _by_reverse(self, ids: list[str], lookup: Lookup, limit: int | None, offset: int):
+        """(reverse property, page of relation dicts with the far end nested, total) per property, for the
+        relations of any of `ids` (a record, or every record of a party)."""
         groups: dict[str, list[tuple[str, Edge]]] = {}
         seen: set[str] = set()
-        for own in [entity.id or "", *entity.referents]:
+        for own in ids:
             for edge in self.of(own):
                 spec = model().get(edge.schema).edge
                 if spec is None or edge.relation_id in seen:
@@ -184,6 +188,10 @@ class Graph:
                     rel["properties"][far_prop] = [far.to_dict()]
                 results.append(rel)
             yield prop, results, len(edges)
+
+
+def _ids_of(data: dict[str, Any]) -> list[str]:
+    return list(dict.fromkeys([data.get("id") or "", *(data.get("referents") or ())]))
 
 
 _cache: dict[str, Graph] = {}

@@ -15,12 +15,13 @@ NESTED_MAX = 500  # relations nested per property on /entities/{id} (as yente's 
 ID = Path(..., max_length=200, description="e.g. ofac-10481, unsc-IRi.039")
 
 
-def _entity(request: Request, entity_id: str) -> tuple[Any, Any]:
+def _entity(request: Request, entity_id: str) -> dict[str, Any]:
+    """The record (with its party) or the merged party, as yente JSON; 404 when unknown."""
     index = loaded_index(request)
-    entity = index.matcher.get(entity_id)
-    if entity is None:
+    data = entity_with_party(index.matcher, state_of(request).parties(), entity_id)
+    if data is None:
         raise HTTPException(404, f"no entity with id {entity_id!r} in the loaded lists")
-    return index, entity
+    return data
 
 
 def _graph(request: Request):
@@ -41,10 +42,10 @@ async def fetch_entity(
                                             "their far end"),
     caller: Caller = Depends(require_screen),
 ):
-    index, entity = _entity(request, entity_id)
+    data = _entity(request, entity_id)
     if not nested:
-        return JSONBytes(entity.to_dict())
-    return JSONBytes(_graph(request).nested(entity, index.matcher.get, limit=NESTED_MAX))
+        return JSONBytes(data)
+    return JSONBytes(_graph(request).nested(data, loaded_index(request).matcher.get, limit=NESTED_MAX))
 
 
 @router.get("/entities/{entity_id}/adjacent", response_model=AdjacentResponse, responses=ERRORS,
@@ -57,6 +58,32 @@ async def entity_adjacent(
     caller: Caller = Depends(require_screen),
 ):
     """Per reverse property (`unknownLinkObject`, `ownershipAsset`, `familyPerson` ...): a page of the
-    relation entities the lists state, the entity at the far end nested, with `total`, `limit`, `offset`."""
-    index, entity = _entity(request, entity_id)
-    return JSONBytes(_graph(request).adjacent(entity, index.matcher.get, limit=limit, offset=offset))
+    relation entities the lists state, the entity at the far end nested, with `total`, `limit`, `offset`.
+    A party (or a record of one) has the relations of all its records."""
+    data = _entity(request, entity_id)
+    return JSONBytes(_graph(request).adjacent(data, loaded_index(request).matcher.get, limit=limit, offset=offset))
+
+
+def entity_with_party(matcher, parties, entity_id: str) -> dict | None:
+    """A list record with its party (`party`, and `referents` = every record of the party), or for a party
+    id (`vp-…`, a retired one leads to its successor) the merged party entity, yente-style."""
+    entity = matcher.get(entity_id)
+    pid = parties.current(entity_id) if parties is not None else None
+    if entity is not None:
+        data = entity.to_dict()
+        members = parties.members(pid) if pid is not None else ()
+        if members:
+            data["party"] = pid
+            data["referents"] = sorted(set(members) | set(data.get("referents") or ()))
+        return data
+    if pid is None:
+        return None
+    from vigil.parties.merge import merge
+
+    entities = [e for m in parties.members(pid) if (e := matcher.get(m)) is not None]
+    if not entities:
+        return None
+    merged, _ = merge(pid, entities)
+    data = merged.to_dict()
+    data["party"] = pid
+    return data
