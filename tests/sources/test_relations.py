@@ -108,3 +108,17 @@ def test_relation_ids_are_stable_and_distinct():
     b = person("ofac-2", "C D", "Linked To: IRANIAN MINISTRY OF INTELLIGENCE AND SECURITY (ofac-12111)")
     first = [r.id for r in extract("us_ofac_sdn", [mois, a, b])]
     assert first == [r.id for r in extract("us_ofac_sdn", [b, a, mois])] and len(set(first)) == 2
+
+
+def test_a_list_that_repeats_a_party_per_act_resolves_within_the_act():
+    """The EU journal lists a party once per act (eu-oj-<celex>-<record>): a name shared across acts is
+    resolved to the record of the stating record's own act."""
+    a1 = org("eu-oj-32012R0267-1", "Islamic Revolutionary Guard Corps (IRGC)")
+    a2 = org("eu-oj-32001R2580-7", "Islamic Revolutionary Guard Corps (IRGC)")
+    p1 = Entity("Person", id="eu-oj-32012R0267-2", properties={"name": ["A B"],
+                                                               "summary": ["Member of the IRGC since 1980."]})
+    (rel,) = extract("eu_journal_sanctions", [a1, a2, p1])
+    assert rel.target == "eu-oj-32012R0267-1" and rel.schema == "Membership"
+    other = org("x-1", "SAME NAME"), org("x-2", "SAME NAME")
+    p2 = person("x-3", "C D", "Member of Same Name.")
+    assert not extract("gb_hmt_sanctions", [*other, p2])[0].resolved  # no act in the ids: still ambiguous

@@ -29,7 +29,7 @@ from typing import Iterable
 
 from vigil.model import Entity, model
 
-EXTRACTOR_VERSION = "3"  # bump when the rules change: stores re-extract their current snapshots
+EXTRACTOR_VERSION = "4"  # bump when the rules change: stores re-extract their current snapshots
 MAX_NAME_WORDS = 12
 UN_REF = r"[A-Z]{2}[ie]\.\d{3}"
 _REF_AFTER = re.compile(r"^\s*((?:\([^()]{1,40}\)\s*)?)\((" + UN_REF + r")\)")
@@ -146,6 +146,15 @@ def norm_key(text: str) -> str:
     return " ".join(sorted(toks))
 
 
+_ACT = re.compile(r"^(eu-oj-[^-]+)-")
+
+
+def act_of(entity_id: str) -> str:
+    """The legal act a record id belongs to, for lists that list a party once per act ("" otherwise)."""
+    m = _ACT.match(entity_id)
+    return m.group(1) if m else ""
+
+
 class NameIndex:
     """name key -> the one entity of a list with that name (keys two entities share are dropped)."""
 
@@ -165,10 +174,30 @@ class NameIndex:
                         continue
                     seen.setdefault(key, set()).add(e.id or "")
         self.keys = {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+        # A list that repeats a party once per legal act (the EU journal: eu-oj-<celex>-<record>) shares
+        # names between its own acts; within one act a name is still one record.
+        self.by_act: dict[tuple[str, str], str] = {}
+        shared: dict[tuple[str, str], set[str]] = {}
+        for k, v in seen.items():
+            if len(v) > 1:
+                for entity_id in v:
+                    act = act_of(entity_id)
+                    if act:
+                        shared.setdefault((act, k), set()).add(entity_id)
+        self.by_act = {k: next(iter(v)) for k, v in shared.items() if len(v) == 1}
         self.max_words = MAX_NAME_WORDS
 
-    def longest(self, tail: str) -> tuple[str, int] | None:
-        """The entity named by the longest run of words at the start of `tail`, and where that run ends."""
+    def get(self, key: str, near: str = "") -> str | None:
+        hit = self.keys.get(key)
+        if hit is None and near and self.by_act:
+            act = act_of(near)
+            if act:
+                hit = self.by_act.get((act, key))
+        return hit
+
+    def longest(self, tail: str, near: str = "") -> tuple[str, int] | None:
+        """The entity named by the longest run of words at the start of `tail`, and where that run ends
+        (`near`: the stating record's id, for lists that repeat a party once per act)."""
         cut = re.search(r";|\.\s", tail[:400])  # a run may not cross a sentence end or a semicolon
         window = tail[: cut.start() if cut else 400]
         spans = [(m.group(0), m.end()) for m in _WORD.finditer(window)][: self.max_words]
@@ -176,7 +205,7 @@ class NameIndex:
         start = 1 if toks and toks[0] == "the" else 0
         for k in range(len(toks), start, -1):
             key = " ".join(sorted(toks[start:k]))
-            hit = self.keys.get(key)
+            hit = self.get(key, near)
             if hit:
                 return hit, spans[k - 1][1]
         return None
@@ -233,7 +262,7 @@ def _target_in(tail: str, ctx: Context, self_id: str) -> list[tuple[str | None, 
                 out.append((None, name, ""))
             pos += m.end()
         else:
-            hit = ctx.names.longest(rest)
+            hit = ctx.names.longest(rest, self_id)
             if hit and hit[0] != self_id:
                 m2 = _ID_AFTER.match(rest[hit[1]:])
                 end = hit[1] + (m2.end() if m2 else 0)
@@ -330,13 +359,13 @@ def extract(dataset: str, entities: list[Entity], external: Iterable[str] = ()) 
                 name, target = m.group(1).strip(), m.group(2)
                 how = "id" if target else ""
                 if target is None:
-                    hit = ctx.names.longest(name)
+                    hit = ctx.names.longest(name, entity.id or "")
                     if hit and hit[1] >= len(name.rstrip(". ")) - 1:
                         target, how = hit[0], "name"
                 _add(out, entity, ctx, "UnknownLink", "out", target, name, "Linked To", note, how)
                 continue
             _from_text(entity, note, ctx, out)
-        for prop in ("position", "legalForm"):
+        for prop in ("position", "legalForm", "summary"):  # summary: the EU journal's statement of reasons
             for value in entity.get(prop):
                 _from_text(entity, value, ctx, out)
     # An unresolved statement is dropped when the same record states a resolved one with that name.
