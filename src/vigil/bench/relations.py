@@ -8,8 +8,9 @@
   The name resolver has no threshold or table tuned on these statements (exact word-set match only).
 * The done-means of issue 17: MOIS's relations include Alavi and Khatib.
 * Speed: extraction seconds per list; graph look-ups (a node's relations, a depth-2 walk, yente's
-  adjacent body) over a fixed sample of entities, p50/p99 in milliseconds, with the garbage collector
-  paused during the timed loop (a full collection of the bench process's objects is not a look-up).
+  adjacent body) over a fixed sample of entities, p50/p99 in milliseconds of the thread's CPU time, with
+  the garbage collector paused during the timed loop (a full collection of the bench process's objects
+  is not a look-up).
 """
 from __future__ import annotations
 
@@ -108,11 +109,11 @@ def run(ctx: BenchContext) -> None:
         Row(SECTION, "MOIS (ofac-12111) relations include Alavi and Khatib", {"vigil": 1.0 if done else 0.0,
                                                                               **NO_INDEX},
             fmt=fmt_pct, target="100%", check=lambda v: v >= 1.0),
-        Row(SECTION, "graph: relations of one entity, p99 ms", {"vigil": _ms(t_of, 0.99), **NO_INDEX},
+        Row(SECTION, "graph: relations of one entity, p99 CPU ms", {"vigil": _ms(t_of, 0.99), **NO_INDEX},
             fmt=lambda v: f"{v:.3f}", target="< 5 ms", check=lambda v: v < 5, note=f"{len(t_of)} entities"),
-        Row(SECTION, "graph: depth-2 walk, p50 / p99 ms", {"vigil": _ms(t_walk, 0.99), **NO_INDEX},
+        Row(SECTION, "graph: depth-2 walk, p99 CPU ms", {"vigil": _ms(t_walk, 0.99), **NO_INDEX},
             fmt=lambda v: f"{v:.3f}", target="< 5 ms", check=lambda v: v < 5, note=f"p50 {_ms(t_walk, 0.5):.3f}"),
-        Row(SECTION, "graph: yente adjacent body (10 per property), p50 / p99 ms", {"vigil": _ms(t_adj, 0.99),
+        Row(SECTION, "graph: yente adjacent body (10 per property), p99 CPU ms", {"vigil": _ms(t_adj, 0.99),
                                                                                     **NO_INDEX},
             fmt=lambda v: f"{v:.3f}", target="< 5 ms", check=lambda v: v < 5, note=f"p50 {_ms(t_adj, 0.5):.3f}"),
     ]
@@ -122,18 +123,21 @@ def run(ctx: BenchContext) -> None:
 
 
 def _time_lookups(graph, sample, lookup, t_of, t_walk, t_adj) -> None:
+    """Per look-up CPU time of this thread: on a shared machine the wall clock also counts the time the
+    process waits for a core (a load of 18 on 2 cores put 10 ms of waiting into the p99)."""
+    clock = time.thread_time
     for node in sample:
-        t = time.perf_counter()
+        t = clock()
         graph.of(node)
-        t_of.append(time.perf_counter() - t)
-        t = time.perf_counter()
+        t_of.append(clock() - t)
+        t = clock()
         graph.walk(node, 2)
-        t_walk.append(time.perf_counter() - t)
+        t_walk.append(clock() - t)
         entity = lookup(node)
         if entity is not None:
-            t = time.perf_counter()
+            t = clock()
             graph.adjacent(entity, lookup, limit=10)
-            t_adj.append(time.perf_counter() - t)
+            t_adj.append(clock() - t)
 
 
 def _same_ref(a: str, b: str | None, entities: list) -> bool:
