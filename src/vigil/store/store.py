@@ -174,19 +174,28 @@ class Store:
             raise StoreError(message) from exc
         result.store_seconds = time.perf_counter() - started
         result.warnings = list(pub.warnings)
-        if result.status == "created":
-            self._extract_relations(result.dataset)
         self._notify(result)
         return result
 
     # -- relations (kept apart from the entities: never screening candidates) ----
-    def _extract_relations(self, dataset: str) -> None:
-        from . import relations
+    # Derived from the latest snapshots, outside the ingest (whose timing is a bar of its own): by the
+    # front ends' ingest hook (`attach_relations`), else on first use.
+    def attach_relations(self) -> None:
+        """Extract a dataset's relations after each ingest that stored a snapshot (idempotent); a failure
+        never fails the ingest (logged; the next read retries)."""
+        if getattr(self, "_relations_hook", False):
+            return
 
-        try:
-            relations.extract(self, [dataset])
-        except Exception:  # derived data: a failure never fails the ingest; the next read retries
-            log.exception("extracting the relations of %s failed", dataset)
+        def on_ingest(result: IngestResult) -> None:
+            if result.status != "created" or not result.dataset:
+                return
+            try:
+                self.extract_relations([result.dataset])
+            except Exception:
+                log.exception("extracting the relations of %s failed", result.dataset)
+
+        self.on_ingest.insert(0, on_ingest)  # before the parties/monitor hooks, which may read the graph
+        self._relations_hook = True
 
     def extract_relations(self, datasets: Iterable[str] | None = None, force: bool = False):
         """(Re-)extract the relations of the latest snapshots where due; returns RelationCounts per dataset."""
