@@ -304,3 +304,22 @@ def test_a_foreign_page_cannot_frame_or_post_to_the_ui(browser, server, web_stat
         evil.shutdown()
     after = get_alert(web_state.store.engine, alert.id)
     assert (after.status, after.version) == ("open", alert.version)
+def test_entity_page_relation_graph_navigates(page):
+    """MOIS: the SVG draws the people OFAC links to it; clicking a node opens that entity (no script needed)."""
+    page.goto("/ui/entities/ofac-12111")
+    graph = page.locator("svg.graph")
+    assert graph.is_visible()
+    assert graph.locator("a.node.root[data-entity='ofac-12111']").count() == 1
+    assert graph.locator("a.node").count() > 10
+    assert "Linked From" in page.locator("section.relations").inner_text()  # said once for the whole picture
+    assert page.locator("table.relations-list a[href='/ui/entities/ofac-39017']").count() == 1  # Khatib
+    shot(page, "08-entity-graph-mois")
+    page.goto("/ui/entities/ofac-30422")
+    node = page.locator("svg.graph a.node[data-entity='ofac-12111']")
+    assert page.locator("svg.graph text.elabel").first.text_content() == "Linked To"
+    node.click()
+    page.wait_for_url("**/ui/entities/ofac-12111")
+    assert page.locator("h1").inner_text() == "IRANIAN MINISTRY OF INTELLIGENCE AND SECURITY"
+    page.goto("/ui/entities/gb-hmt-10661")
+    assert page.locator("svg.graph a.node").count() == 4  # the person, his movement and the two groups
+    shot(page, "09-entity-graph-uk")

@@ -72,6 +72,21 @@ class EntityResponse(BaseModel):
                               "`referents` are then every record of that party")
 
 
+class AdjacentPage(BaseModel):
+    results: list[Any] = Field(default_factory=list, description="relation entities, the far end nested")
+    total: TotalSpec
+    limit: int
+    offset: int = 0
+
+
+class AdjacentResponse(BaseModel):
+    """yente's EntityAdjacentResponse."""
+    entity: EntityResponse
+    adjacent: dict[str, AdjacentPage] = Field(default_factory=dict)
+    limit: int
+    offset: int = 0
+
+
 class FeatureExplanation(BaseModel):
     score: float
     weight: float | None = None
@@ -159,6 +174,8 @@ class DatasetModel(BaseModel):
     updated_at: str | None = None
     last_change: str | None = None
     entity_count: int
+    relation_count: int = Field(0, description="relations the list states (kept apart: never screening results)")
+    relations_resolved: int = Field(0, description="... whose other end is a listed entity")
     load: bool = True
     index_current: bool = True
     index_version: str | None = None

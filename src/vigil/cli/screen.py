@@ -110,8 +110,8 @@ def _table(response: dict[str, Any], name: str):
 
 SCREEN_EXAMPLES = examples(
     'vigil screen "Qasem Soleimani" --dob 1957-03-11 --country Iran',
-    'vigil screen "قاسم سلیمانی" --json --limit 3',
     'vigil screen "Hizballah" --per-record --fail-on-match   # one row per list record, not per party',
+    'vigil screen "Mahmoud Alavi" --associate "MOIS"   # results the lists relate to MOIS say so',
 )
 
 
@@ -125,6 +125,8 @@ def screen_command(
                                           "name (Iran) or demonym (Iranian)."),
     id_number: Optional[str] = typer.Option(None, "--id", help="Passport, national ID, registration or IMO number."),
     gender: Optional[str] = typer.Option(None, "--gender", help="male, female or other."),
+    associate: Optional[list[str]] = typer.Option(None, "--associate", help="A party the subject is associated "
+                                                  "with (repeatable): results the lists relate to it say so."),
     threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0,
                                     help="Score at which a result counts as a match."),
     limit: int = typer.Option(5, "--limit", min=1, max=500, help="Results to show."),
@@ -145,9 +147,16 @@ def screen_command(
     fields = Fields(name=name, schema=schema, dob=dob, country=country, id_number=id_number, gender=gender)
     try:
         query = Screener.query(fields)  # bad input fails before the store or the index is opened
+        for party in associate or []:
+            if not party.strip() or len(party) > 500:
+                fail("--associate needs a name of at most 500 characters")
+            query.add("associatedParty", party)
         opts = _options(limit, threshold, algorithm, dataset, loaded_datasets(), per_record)
+        from vigil.service.graph import graph_or_none
+
         screener = Screener(matcher=lambda: open_matcher()[0], recorder=DirectRecorder(store(False).engine),
-                            parties=None if per_record else party_map())
+                            parties=None if per_record else party_map(),
+                            graph=(lambda: graph_or_none(store(False))) if associate else None)
         result = screener.screen(query, opts)
         screener.record(f"cli:screen/{dataset}", [result], actor=actor(by))
     except (QueryError, UnknownDatasetError) as exc:

@@ -133,6 +133,19 @@ def context_words(text: str, cluster: Cluster, window: int = 80, before_words: i
     return words
 
 
+def graph_links(entity: Entity, graph: Any, linked: dict[str, str]) -> list[str]:
+    """The relations the lists state between `entity` and entities already linked in the article
+    (`linked`: id -> caption), in words: "ISLAMIC REVOLUTIONARY GUARD CORPS (IRGC)-QODS FORCE (Linked To)"."""
+    if graph is None or not entity.id:
+        return []
+    out = []
+    for edge in graph.of(entity.id):
+        other = edge.other(entity.id)
+        if other in linked:
+            out.append(f"{linked[other]} ({edge.label(entity.id)})")
+    return list(dict.fromkeys(out))
+
+
 def decide(
     cluster: Cluster,
     candidates: list[Candidate],
@@ -140,12 +153,28 @@ def decide(
     article_countries: set[str],
     linked_names: set[str],
     acronym_ok: bool,
+    graph: Any = None,
+    linked_ids: dict[str, str] | None = None,
 ) -> Decision:
-    """Link the cluster to its best candidate, or explain why not."""
+    """Link the cluster to its best candidate, or explain why not.
+
+    `graph` (service.graph.Graph) and `linked_ids` (id -> caption of the entities already linked in the
+    article): a person related on the lists to an organisation named in the same article is corroborated,
+    as a listed role is; among near namesakes, the one with such a relation is preferred."""
     cands = sorted(candidates, key=lambda c: (-c.score, c.via != "gazetteer", c.entity.id or ""))
     if not cands:
         return Decision(cluster, None, [], [], "no list entry resembles the name")
     best = cands[0]
+    related: list[str] = graph_links(best.entity, graph, linked_ids or {})
+    if not related and graph is not None and linked_ids:
+        # A namesake further down that the lists relate to a party of this article is the better reading.
+        for other in cands[1:]:
+            if other.score < PERSON_ROLE_LINK:
+                break
+            found = graph_links(other.entity, graph, linked_ids)
+            if found and other.entity.schema.name == "Person":
+                best, related = other, found
+                break
     is_person = best.entity.schema.name == "Person" or cluster.label == "PERSON"
     evidence: list[str] = []
     if best.via == "gazetteer":
@@ -177,11 +206,15 @@ def decide(
     roles = entity_roles(best.entity) & {w for w in ctx if len(w) >= 4}
     countries = entity_countries(best.entity) & article_countries
     links = [n for n in entity_links(best.entity) if n.lower() in linked_names]
+    if related:  # the graph says it with the resolved entity (and covers member of, owned by, son of ...)
+        links = related
     if countries:
         evidence.append(f"country {', '.join(sorted(countries))} in the article")
     if roles:
         evidence.append(f"role words near the mention match the listing: {', '.join(sorted(roles))}")
-    if links:
+    if links and related:
+        evidence.append(f"related on the lists to {', '.join(links)}, also named in this article")
+    elif links:
         evidence.append(f"listed as linked to {', '.join(links)}, also named in the article")
     if bystander:
         return not_linked(f"named as {', '.join(bystander)} in the article (bystander role)")

@@ -289,6 +289,9 @@ class Reason:
                 "text": self.text, "query": self.query, "candidate": self.candidate, "penalty": self.penalty}
 
 
+EVIDENCE_ONLY = {"related_party"}  # shown, though they do not move the score (service/associates.py)
+
+
 def reasons(result: Mapping[str, Any]) -> list[Reason]:
     """The features that moved one result's score (non-zero score and weight), strongest first."""
     out = []
@@ -298,7 +301,7 @@ def reasons(result: Mapping[str, Any]) -> list[Reason]:
         score = float(e.get("score") or 0.0)
         weight = e.get("weight")
         weight = 1.0 if weight is None else float(weight)
-        if score == 0.0 or weight == 0.0:
+        if score == 0.0 or (weight == 0.0 and feature not in EVIDENCE_ONLY):
             continue
         label = feature_label(feature)
         q, c, detail = _values(e.get("query")), _values(e.get("candidate")), e.get("detail")
@@ -360,10 +363,12 @@ class Screener:
     monitoring and warm-up queries are recorded as runs elsewhere).
     """
 
-    def __init__(self, matcher: Any = None, recorder: Recorder | None = None, parties: Any = None):
+    def __init__(self, matcher: Any = None, recorder: Recorder | None = None, parties: Any = None,
+                 graph: Any = None):
         self._matcher = matcher
         self.recorder = recorder
         self._parties = parties  # record -> party map (vigil.parties.PartyMap), or a function returning one
+        self._graph = graph  # service.graph.Graph, or a function returning one (None: no relation evidence)
 
     @property
     def parties(self) -> Any:
@@ -385,7 +390,13 @@ class Screener:
     query_from_example = staticmethod(query_from_example)
 
     def screen(self, query: Entity, opts: ScreenOptions) -> Screening:
-        return Screening(query, screen(self.matcher, query, opts, self.parties if opts.merge else None))
+        entry = screen(self.matcher, query, opts, self.parties if opts.merge else None)
+        if self._graph is not None and query.has("associatedParty"):
+            from vigil.service.associates import annotate
+
+            graph = self._graph() if callable(self._graph) and not hasattr(self._graph, "of") else self._graph
+            annotate(entry, query, self.matcher, graph)
+        return Screening(query, entry)
 
     def screen_fields(self, fields: Fields, opts: ScreenOptions, *, endpoint: str, key_name: str | None = None,
                       actor: str | None = None) -> Screening:

@@ -83,6 +83,7 @@ def ingest(
                 raise HTTPException(413, f"upload above {MAX_UPLOAD // (1024 * 1024)} MB")
         path = folder if len(files) > 1 else next(folder.iterdir())
         store = state.store
+        store.attach_relations()  # the relations of the new snapshot (as the CLI's store does)
         attach(store)  # the CLI's hook (cli.common.open_store): audit the ingest, rescreen books on a change
         try:
             with acting_as(caller.name or "anonymous"):

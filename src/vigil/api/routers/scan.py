@@ -8,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from vigil.api.auth import Caller, require_screen
-from vigil.api.deps import JSONBytes, loaded_index
+from vigil.api.deps import JSONBytes, loaded_index, state_of
 from vigil.media.article import MAX_ARTICLE_BYTES, MAX_ARTICLE_CHARS, ArticleError, ArticleTooLarge, from_html, from_text
 
 router = APIRouter(tags=["News"])
@@ -47,6 +47,9 @@ async def scan(request: Request, body: ScanRequest, caller: Caller = Depends(req
     except ArticleError as exc:
         raise HTTPException(status_code=400, detail=str(exc)) from None
     # spaCy and the matcher are CPU-bound: keep the event loop free.
+    from vigil.service.graph import graph_or_none
+
+    graph = await run_in_threadpool(graph_or_none, state_of(request).store)
     result = await run_in_threadpool(scan_article, article, index.matcher, ner=body.ner,
-                                     fingerprint=index.fingerprint)
+                                     fingerprint=index.fingerprint, graph=graph)
     return JSONBytes(result.to_dict())

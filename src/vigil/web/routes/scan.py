@@ -64,7 +64,10 @@ async def scan_submit(
     # spaCy and the matcher are CPU-bound: keep the event loop free for other requests.
     import anyio
 
-    result = await anyio.to_thread.run_sync(lambda: scan_article(article, index.matcher))
+    from vigil.service.graph import graph_or_none
+
+    graph = await anyio.to_thread.run_sync(lambda: graph_or_none(request.app.state.index.store))
+    result = await anyio.to_thread.run_sync(lambda: scan_article(article, index.matcher, graph=graph))
     data = result.to_dict()
     record(request, "/ui/scan", user.name, {"article": article.source, "characters": len(article.text)},
            [e["id"] for e in data["entities"][:5]])
