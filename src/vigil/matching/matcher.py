@@ -12,6 +12,7 @@ from vigil.errors import QueryError
 from vigil.settings import DEFAULT_THRESHOLD
 
 from . import bounds, ofac
+from .display import format_score
 from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord, query_keys
 from .names import Token, kind_of, name_tokens
 from .scoring import (
@@ -621,7 +622,7 @@ def explain(best: tuple, quals: list[tuple], w: dict) -> dict[str, Explanation]:
     name_score, qname, nrec, al = best
     expl: dict[str, Explanation] = {}
     if nrec is not None:
-        detail = f"name {name_score:.2f}"
+        detail = f"name {format_score(name_score)}"
         if nrec.prop != "name":
             detail += f" ({'weak alias' if nrec.prop == 'weakAlias' else nrec.prop})"
         if al.q_unmatched:
