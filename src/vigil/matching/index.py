@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from vigil.model import Entity
 
 from .names import Token, kind_of, latin_skeleton, name_tokens
+from .bounds import Shape
 from .scoring import norm_id
 
 KEY_FACTORS = {"t": 1.0, "k": 0.8, "a": 0.6, "p": 0.45, "s": 0.45}
@@ -71,7 +72,7 @@ class NameRecord:
     value: str
     tokens: tuple[Token, ...]
     weights: tuple[float, ...] = ()  # each part's weight as `scoring.align` computes it (for bounds)
-    shape: tuple | None = None  # `bounds.shape(tokens)`, filled in when first needed
+    shape: Shape | None = None  # `bounds.shape(tokens)`, filled in when first needed
 
 
 @dataclass(slots=True)

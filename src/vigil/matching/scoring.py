@@ -17,17 +17,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from .names import LEGAL_CLASS, Token
 from .nicknames import NICKNAME_GROUPS, nickname_of
 
-# Default weights of the "vigil" algorithm; overridable per request (`weights=`).
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "name": 1.0,  # multiplier of the best name alignment score
-    "dob_match": 0.05,  # birth date agrees (full date: 1.0, year or range: 0.6)
-    "dob_mismatch": -0.35,  # birth dates contradict (different years, outside any range)
-    "country_match": 0.03,
-    "country_mismatch": -0.08,
-    "gender_mismatch": -0.2,
-    "id_match": 0.35,  # same identifier (passport, national ID, IMO ...) on both sides
-    "id_mismatch": -0.05,  # both sides have identifiers and none agree
-}
+# Qualifier features and their default weights: `matcher.CHECKS` (DEFAULT_WEIGHTS).
 # Tunables of the name comparison; overridable per request (`config=`).
 DEFAULT_CONFIG: dict[str, float] = {
     "weak_alias_factor": 0.92,  # names from weakAlias (OFAC weak a.k.a., UN Low) count a little less
