@@ -18,7 +18,8 @@ The relaxation relies on these facts of `scoring.align`, to be revisited if they
   and every part in full when both names have a strong (non-weak) part left over;
 * every other adjustment multiplies by a factor in [0, 1] or caps the score (`usable` checks the
   request's config: other requests are scored without bounds);
-* when both names certainly have a strong part left over, `substitution_factor` applies;
+* when both names certainly have a strong part left over, `substitution_factor` applies (a country
+  or state word left over may not count: for organisations `align` sets those aside);
 * with no strong pair the score is at most 0.3; with exactly one strong pair and a candidate of
   two strong parts or more it is x single_token_factor.
 """
@@ -27,12 +28,13 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .names import Token, make_token
-from .scoring import merge_acronym, merge_compounds, sim_miss, sim_row
+from .scoring import QUALIFIER_WORDS, merge_acronym, merge_compounds, sim_miss, sim_row
 
 # Config keys `align` / the matcher use as multipliers: the bound assumes each is in [0, 1].
 _FACTORS = ("weak_alias_factor", "unmatched_candidate_factor", "single_token_factor", "swapped_parts_factor",
             "conflict_factor", "substitution_factor", "reorder_factor", "nasab_swap_factor", "edge_part_factor",
-            "legal_mismatch_factor", "org_extra_token_factor", "acronym_factor", "number_mismatch_factor")
+            "legal_mismatch_factor", "org_extra_token_factor", "acronym_factor", "number_mismatch_factor",
+            "pet_form_family_factor", "dropped_word_factor")
 MARGIN = 1e-9  # float slack: a bound computed another way may round differently from the score
 
 
@@ -83,8 +85,8 @@ def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...
             if not a.weak:
                 strong_c_hit[j] = True
         if best == 0.0:
-            if not a.weak:
-                q_left = True
+            if not a.weak and a.text not in QUALIFIER_WORDS:
+                q_left = True  # (a country word left over may not count: `scoring._country_qualifiers`)
         else:
             num_q += best * wq[i]
             lows.append((best, wq[i]))
@@ -97,8 +99,8 @@ def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...
     c_left = False
     c_strong = 0
     for j in range(nc):
-        if c[j].weak:
-            continue
+        if c[j].weak or c[j].text in QUALIFIER_WORDS:
+            continue  # (nor counts as a strong part, for organisations)
         c_strong += 1
         if col[j] == 0.0:
             c_left = True

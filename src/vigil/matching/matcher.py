@@ -13,8 +13,9 @@ from vigil.settings import DEFAULT_THRESHOLD
 
 from . import bounds, ofac
 from .display import format_score
-from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord, query_keys
+from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord, lone_words, query_keys
 from .names import Token, kind_of, name_tokens
+from .nicknames import nickname_of
 from .scoring import DEFAULT_CONFIG, Alignment, Explanation, align, compare_dates, norm_id
 
 MAX_NAME_LEN = 1000
@@ -52,6 +53,7 @@ class Query:
     entity: Entity
     kind: str
     names: list[tuple[str, tuple[Token, ...]]]
+    words: list[int]  # per name: `index.lone_words`
     first_keys: frozenset[str]
     last_keys: frozenset[str]
     dobs: list[str]
@@ -188,7 +190,8 @@ class Matcher:
         last = frozenset(t.key for p in PART_PROPS["last"] for v in ent.get(p) for t in name_tokens(v, kind))
         countries = _country_codes(v for p in COUNTRY_PROPS for v in ent.get(p))
         gender = (ent.first("gender") or "").lower() or None
-        return Query(ent, kind, names, first, last, ent.get("birthDate"), countries, ids, gender)
+        words = [lone_words(value, tokens, kind) for value, tokens in names]
+        return Query(ent, kind, names, words, first, last, ent.get("birthDate"), countries, ids, gender)
 
     # -- matching -------------------------------------------------------------------------
     def match(
@@ -413,7 +416,10 @@ def compare(
         raise QueryError(f"unknown algorithm {algorithm!r}; choose one of: {', '.join(ALGORITHMS)}")
     q = Matcher.prepare(query)
     rec = entity_record(candidate)
-    names = [NameRecord(0, prop, value, _nt(value, rec.kind)) for prop, value in candidate.iter_names()]
+    names = []
+    for prop, value in candidate.iter_names():
+        tokens = _nt(value, rec.kind)
+        names.append(NameRecord(0, prop, value, tokens, words=lone_words(value, tokens, rec.kind)))
     names = [n for n in names if n.tokens]
     if model().common_schema(q.entity.schema.name, candidate.schema.name) is None:
         return MatchResult(candidate, 0.0, False, {})
@@ -503,7 +509,10 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
     best = NO_NAME
     org = "org" in (q.kind, rec.kind) and "person" not in (q.kind, rec.kind)  # see scoring.align
     check_swap = bool(q.first_keys and q.last_keys and rec.first_keys and rec.last_keys)
-    for qname, qtoks in q.names:
+    # (a candidate whose family name may be a given name's pet form: Joe Wilson / Wilson JOSEPH)
+    check_family = bool(rec.last_keys or rec.first_keys) and not q.last_keys
+    for k, (qname, qtoks) in enumerate(q.names):
+        qwords = q.words[k]
         for nrec in names:
             if memo is None:
                 al, s = name_alignment(qtoks, nrec.tokens, cfg, weigh, org)
@@ -517,6 +526,13 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
                 continue
             if nrec.prop == "weakAlias":
                 s *= cfg["weak_alias_factor"]
+            if qwords > nrec.words > 0:
+                # A one-part person's name (GREEN) found by a query of more words whose others
+                # were read as particles or titles (Al Green: Al, a given name here): a word of
+                # the query is unaccounted for.
+                s *= cfg["dropped_word_factor"]
+            if check_family and _pet_form_of_family_name(qtoks, nrec.tokens, al.pairs, rec.first_keys, rec.last_keys):
+                s *= cfg["pet_form_family_factor"]
             if check_swap:
                 swapped = any(
                     (qtoks[i].key in q.first_keys and nrec.tokens[j].key in rec.last_keys
@@ -529,6 +545,20 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
                                   and best.record.prop != "name"):
                 best = BestName(s, qname, nrec, al)  # on a tie, explain with the primary name
     return best
+
+
+def _pet_form_of_family_name(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], pairs: list[tuple[int, int, float]],
+                             first: frozenset[str], last: frozenset[str]) -> bool:
+    """A query part aligned, as a pet form, with a part that is only the candidate's family name:
+    Joe is a pet form of the given name Joseph, not of the family name JOSEPH (Wilson JOSEPH)."""
+    for i, j, _ in pairs:
+        if i < len(qtoks) and j < len(ctoks):
+            a, b = qtoks[i], ctoks[j]
+            family = b.key in last if last else (j == len(ctoks) - 1 and j > 0)  # (UN: given names, then the family's)
+            if family and b.key not in first and a.text != b.text and (
+                    nickname_of(a.text, b.text) or nickname_of(b.text, a.text)):
+                return True
+    return False
 
 
 # -- qualifier features: one table drives the hot path and the explanations -------------------
