@@ -151,6 +151,8 @@ def decide(
     evidence: list[str] = []
     if best.via == "gazetteer":
         evidence.append(f"exact list name {best.query!r}")
+    elif best.via == "partial":
+        evidence.append(best.explanation["partial_name"]["detail"])
     else:
         evidence.append(f"name score {format_score(best.score)} for {best.query!r}")
     near = [c for c in cands if c.score >= POSSIBLE]
