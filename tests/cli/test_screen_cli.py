@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from vigil.cli.main import app
+from vigil.matching.display import format_score
 
 
 @pytest.fixture
@@ -135,7 +136,7 @@ def test_screen_table_at_80_columns_shows_ids_and_scores_whole(loaded, monkeypat
     # One result per row: its first line carries the whole score and the whole id, side by side.
     firsts = [cells for cells in _table_rows(r.stdout) if cells[0]]
     assert [(cells[0], cells[1]) for cells in firsts if cells[0] != "MATCH"] == \
-        [(f"{x['score']:.2f}", x["id"]) for x in expected]
+        [(format_score(x['score']), x["id"]) for x in expected]
     # The match flag, the list and the reasons are still there (folded into the other cells).
     assert sum(cells[0] == "MATCH" for cells in firsts) == sum(x["match"] for x in expected)
     assert all(x["datasets"][0] in r.stdout for x in expected) and "name 0." in r.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from vigil.media.scan import scan_file
+from vigil.matching.display import format_score
 
 LISTED = {
     "MOIS": "ofac-12111",
@@ -114,7 +115,7 @@ def test_terminal_report_at_80_columns(oped):
     lines = console.export_text().splitlines()
     assert all(len(line) <= 80 for line in lines)
     for le in oped.entities:
-        assert any(line.startswith(f"{le.score:.2f}  {le.entity.id}  ") for line in lines), le.entity.id
+        assert any(line.startswith(f"{format_score(le.score)}  {le.entity.id}  ") for line in lines), le.entity.id
     alavi = next(i for i, line in enumerate(lines) if "ofac-30422" in line)
     assert lines[alavi + 2].strip() == "called for"
 

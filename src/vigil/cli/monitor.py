@@ -13,6 +13,7 @@ from rich.table import Table
 
 from vigil.cli.common import console, err_console, examples, fail, open_store, print_json, settings
 from vigil.settings import DEFAULT_THRESHOLD
+from vigil.matching.display import format_score
 
 book_app = typer.Typer(help="Customer books: import and list the customers vigil monitors.", no_args_is_help=True)
 monitor_app = typer.Typer(help="Rescreen books against list changes.", no_args_is_help=True)
@@ -233,7 +234,7 @@ def _alerts_table(rows, several_books: bool) -> Table:
         table.add_column("why", overflow="fold", ratio=2)
         for a in rows:
             table.add_row(str(a.id), Text(_status_cell(a)), _age_cell(a), Text(f"{customer(a)} {a.customer_name}"),
-                          Text(f"{a.entity_id} {a.entity_caption}"), f"{a.score:.2f}", why(a))
+                          Text(f"{a.entity_id} {a.entity_caption}"), format_score(a.score), why(a))
         return table
     key_column(table, "alert", [str(a.id) for a in rows] + [a.status for a in rows] + [_age_cell(a) for a in rows])
     widest = max([len(customer(a)) for a in rows] + [len(a.entity_id) for a in rows], default=0)
@@ -246,7 +247,7 @@ def _alerts_table(rows, several_books: bool) -> Table:
         pair.append(f"→ {a.entity_id}", style="bold")  # the arrow's line may be wider than the min width
         pair.append(f" {a.entity_caption}")
         owner = f"\n@{a.assignee}" if a.assignee else ""
-        table.add_row(Text(f"{a.id}\n{a.status}\n{_age_cell(a)}{owner}"), pair, f"{a.score:.2f}", why(a, short=True))
+        table.add_row(Text(f"{a.id}\n{a.status}\n{_age_cell(a)}{owner}"), pair, format_score(a.score), why(a, short=True))
     return table
 
 

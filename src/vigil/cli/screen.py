@@ -11,6 +11,7 @@ from vigil.cli.common import (
     EMPTY_STORE, EXIT_MATCH, actor, err_console, examples, fail, loaded_datasets, open_matcher, store,
 )
 from vigil.settings import DEFAULT_THRESHOLD
+from vigil.matching.display import format_score
 
 __all__ = ["EMPTY_STORE", "open_matcher", "loaded_datasets"]  # used by `vigil scan` and tests
 LONG_ID = 24  # longer ids stack the name and lists under the id in narrow tables
@@ -78,7 +79,7 @@ def _table(response: dict[str, Any], name: str):
         table.add_column("why", overflow="fold")
         for i, r in enumerate(results, 1):
             table.add_row(
-                str(i), Text(r["caption"]), id_cell(r), Text(", ".join(r["datasets"])), f"{r['score']:.2f}",
+                str(i), Text(r["caption"]), id_cell(r), Text(", ".join(r["datasets"])), format_score(r['score']),
                 "[bold red]MATCH[/]" if r["match"] else "no", Text(explain(r)),
                 style="bold red" if r["match"] else None,
             )
@@ -96,7 +97,7 @@ def _table(response: dict[str, Any], name: str):
         table.add_column("name / lists", overflow="fold", ratio=2)
     table.add_column("why", overflow="fold", ratio=3)
     for r in results:
-        score = Text(f"{r['score']:.2f}")
+        score = Text(format_score(r['score']))
         if r["match"]:
             score.append("\nMATCH", style="bold red")
         who = Text(r["caption"])

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vigil.media.coref import BYSTANDER_WORDS, Cluster
+from vigil.matching.display import format_score
 from vigil.model import Entity
 
 ORG_LINK = 0.9
@@ -182,7 +183,7 @@ def decide(
     elif best.via == "partial":
         evidence.append(best.explanation["partial_name"]["detail"])
     else:
-        evidence.append(f"name score {best.score:.2f} for {best.query!r}")
+        evidence.append(f"name score {format_score(best.score)} for {best.query!r}")
     near = [c for c in cands if c.score >= POSSIBLE]
 
     def not_linked(reason: str) -> Decision:
@@ -195,7 +196,7 @@ def decide(
         if best.score >= ORG_LINK:
             return with_other_lists(Decision(cluster, best, [], evidence, "organisation name matches a list entry"),
                                     cands, ORG_LINK)
-        return not_linked(f"name score {best.score:.2f} is below {ORG_LINK:.2f}, the least an organisation is linked at")
+        return not_linked(f"name score {format_score(best.score)} is below {ORG_LINK:.2f}, the least an organisation is linked at")
 
     full_names = [n for n in cluster.names if len(n.split()) >= 2]
     if not full_names:
@@ -225,12 +226,12 @@ def decide(
         return with_other_lists(Decision(cluster, best, [], evidence, "name matches and a listed role or link is named nearby"),
                                 cands, PERSON_ROLE_LINK)
     if best.score >= PERSON_LINK:
-        return not_linked(f"the name matches ({best.score:.2f}), but a person is linked only with corroboration "
+        return not_linked(f"the name matches ({format_score(best.score)}), but a person is linked only with corroboration "
                           f"and the article has none: {_missing_corroboration(best.entity, article_countries)}")
     if best.score >= PERSON_ROLE_LINK:
-        return not_linked(f"name score {best.score:.2f} is below {PERSON_LINK:.2f}, and below that a person is linked "
+        return not_linked(f"name score {format_score(best.score)} is below {PERSON_LINK:.2f}, and below that a person is linked "
                           f"only with a listed role or linked party named nearby: neither is in the article")
-    return not_linked(f"name score {best.score:.2f} is below {PERSON_ROLE_LINK:.2f}, the least a person is linked at")
+    return not_linked(f"name score {format_score(best.score)} is below {PERSON_ROLE_LINK:.2f}, the least a person is linked at")
 
 
 def _missing_corroboration(entity: Entity, article_countries: set[str]) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from vigil.matching import QueryError, normalize
+from vigil.matching.display import format_score
 
 from .records import Record, id_key, name_share
 
@@ -181,9 +182,9 @@ def classify(pairs: Iterable[Pair], records: dict[str, Record]) -> Classified:
             accepted.append(p)
         elif rival <= s + REVIEW_MARGIN:  # (near) the best for both records: worth a look
             if rival > s - MARGIN:
-                why = f"{who} also matches {rival_id} of the same list ({rival:.2f})"
+                why = f"{who} also matches {rival_id} of the same list ({format_score(rival)})"
             elif s < ACCEPT:
-                why = f"below the acceptance threshold ({s:.2f} < {ACCEPT:.2f})"
+                why = f"below the acceptance threshold ({format_score(s)} < {ACCEPT:.2f})"
             else:
                 why = "a one-word person name with no birth date or identifier in common"
             review.append((p, why))

@@ -17,6 +17,7 @@ from vigil.errors import QueryError
 from vigil.model import Entity, SchemaError, model
 from vigil.service.fields import DEFAULT_SCHEMA, Fields, query_from_example, query_from_fields
 from vigil.settings import DEFAULT_THRESHOLD
+from vigil.matching.display import format_score
 
 MAX_QUERIES = 100  # per /match request, as in yente
 MAX_LIMIT = 500
@@ -306,11 +307,11 @@ def reasons(result: Mapping[str, Any]) -> list[Reason]:
         label = feature_label(feature)
         q, c, detail = _values(e.get("query")), _values(e.get("candidate")), e.get("detail")
         if q and c and ("name" in feature or not detail):
-            text = f"{label} {score:.2f} ({q} ~ {c})"
+            text = f"{label} {format_score(score)} ({q} ~ {c})"
         elif detail:
             text = str(detail)
         else:
-            text = f"{label} {score:.2f}"
+            text = f"{label} {format_score(score)}"
         out.append(Reason(feature, label, score, weight, text, q, c))
     out.sort(key=lambda r: -abs(r.score * r.weight))
     return out

@@ -84,6 +84,11 @@ def _pycountry_names() -> dict[str, str]:
     return index
 
 
+def country_names() -> list[str]:
+    """Every country name pycountry knows (names, official and common names)."""
+    return list(_pycountry_names())
+
+
 @lru_cache(maxsize=4096)
 def to_code(name: str | None) -> str | None:
     """'Iran' / 'IRAN' / 'Islamic Republic of Iran' / 'IR' / 'Iranian' -> 'ir'; None when unknown."""

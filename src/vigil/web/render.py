@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from vigil import __version__
+from vigil.matching.display import format_percent, format_score
 from vigil.web import text as webtext
 from vigil.web import csrf
 from vigil.web.auth import UIAuthError, current_user
@@ -18,7 +19,8 @@ env = TEMPLATES.env
 env.filters["script"] = webtext.script_of
 env.filters["date"] = webtext.short_date
 env.filters["datetime"] = webtext.short_datetime
-env.filters["pct"] = lambda v: f"{min(max(float(v or 0), 0.0), 1.0) * 100:.0f}"  # 0..100: the .w-N classes
+env.filters["pct"] = lambda v: format_percent(min(max(float(v or 0), 0.0), 1.0))  # 0..100: the .w-N classes
+env.filters["score"] = format_score  # floored: 0.6957 shows 0.69, never the threshold
 env.filters["country"] = webtext.country_name
 env.globals["highlight"] = webtext.highlight
 env.globals["mark_equal"] = webtext.mark_equal
