@@ -195,3 +195,24 @@ def run_spark_batch(
         summary.stages = tracker.last.stages_done
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def record_run(engine: Any, actor: str, input: str, out: str, opts: ScreenOptions, status: str,
+               summary: SparkBatchSummary | None = None) -> None:
+    """The audit event of a Spark batch run (`screening.batch`, as single-process batch records), with the
+    engine, master and partitions; the input's SHA-256 when it is a local file."""
+    from vigil.service import audit
+    from vigil.service.batch import file_sha256
+
+    local = sio.local_path(str(input))
+    payload: dict[str, Any] = {
+        "endpoint": "cli:batch", "engine": "spark", "status": status, "input": str(input),
+        "output": str(out), "threshold": opts.threshold, "limit": opts.limit, "algorithm": opts.algorithm,
+        "datasets": opts.datasets,
+    }
+    if local is not None and local.is_file():
+        payload["input_sha256"] = file_sha256(local)
+    if summary is not None:
+        payload.update(rows=summary.rows, matched=summary.matched, errors=summary.error_count,
+                       seconds=round(summary.seconds, 3), master=summary.master, partitions=summary.partitions)
+    audit.append(actor, "screening.batch", payload, engine=engine)

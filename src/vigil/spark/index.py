@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 _loaded: dict[str, Any] = {}  # broadcast key -> matcher, in this Python process (driver or executor worker)
-loads = 0  # how many times this process unpickled an index (tests check: once per worker)
+loads: dict[str, int] = {}  # broadcast key -> times this process unpickled it (tests check: once)
 
 
 def serialise(matcher: Any, cache_file: Path | None = None) -> bytes:
@@ -52,7 +52,6 @@ def ship(spark: Any, matcher: Any, cache_file: Path | None = None) -> Shipped:
 
 def matcher(shipped: Shipped, prune: bool = True) -> Any:
     """The index of `shipped`, unpickled once per process."""
-    global loads
     broadcast = shipped.broadcast
     found = _loaded.get(shipped.key)
     if found is None:
@@ -69,7 +68,7 @@ def matcher(shipped: Shipped, prune: bool = True) -> Any:
         del payload
         _loaded.clear()  # an earlier run's index
         _loaded[shipped.key] = found
-        loads += 1
+        loads[shipped.key] = loads.get(shipped.key, 0) + 1
     if hasattr(found, "prune"):
         found.prune = prune
     return found

@@ -140,9 +140,31 @@ def open_input(spark: Any, path: str) -> Input:
         sample_rows = list(_first_rows(table, 200))
     except TabularError as exc:
         raise SparkError(str(exc).replace(str(local or "sample"), path)) from None
-    multiline = table.encoding in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be") or any(
-        "\n" in v or "\r" in v for row in sample_rows for v in row.values() if isinstance(v, str))
+    if table.encoding in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"):
+        multiline = True  # Spark splits lines on the byte 0x0A: wide encodings are read whole
+    elif local is not None and local.is_file():
+        multiline = quoted_line_breaks(local)
+    else:  # a remote file: judged from its first bytes
+        multiline = any("\n" in v or "\r" in v for row in sample_rows for v in row.values() if isinstance(v, str))
     return Input(path, "csv", table.headers, delimiter=table.delimiter, encoding=table.encoding, multiline=multiline)
+
+
+def quoted_line_breaks(path: Path) -> bool:
+    """Whether a quoted field spans lines anywhere in the file: a line with an odd number of quote
+    characters (RFC 4180's doubled quotes keep the count even). Then Spark must read the file whole
+    (`multiLine`, one task) instead of in splits; otherwise it would cut such rows in two."""
+    carry = b""
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            data = carry + chunk
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                carry = data
+                continue
+            body, carry = data[: cut + 1], data[cut + 1:]
+            if b'"' in body and any(line.count(b'"') & 1 for line in body.split(b"\n")):
+                return True
+    return bool(carry.count(b'"') & 1)
 
 
 def _first_rows(table: Any, n: int):

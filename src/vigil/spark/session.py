@@ -6,6 +6,8 @@ not one, or a standalone / Kubernetes master that does not answer on its port.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import socket
 import subprocess
@@ -104,8 +106,11 @@ def quiet_warnings() -> None:
 
 
 def start(master: str = "local[*]", *, app_name: str = "vigil", partitions: int | None = None,
-          executor_env: dict[str, str] | None = None) -> Any:
-    """A SparkSession on `master` (the active one when it already runs there: tests, notebooks)."""
+          executor_env: dict[str, str] | None = None, log_file: Path | None = None) -> Any:
+    """A SparkSession on `master` (the active one when it already runs there: tests, notebooks).
+
+    With `log_file`, the Java process Spark starts writes its stderr there (JVM start-up notices, Spark's
+    own log lines): the terminal shows vigil's progress and one-line errors only."""
     check(master)
     quiet_warnings()
     from pyspark.sql import SparkSession
@@ -133,12 +138,33 @@ def start(master: str = "local[*]", *, app_name: str = "vigil", partitions: int 
     for name, value in (executor_env or {}).items():
         builder = builder.config(f"spark.executorEnv.{name}", value)
     try:
-        session = builder.getOrCreate()
+        with _stderr_to(log_file):
+            session = builder.getOrCreate()
     except Exception as exc:  # py4j / pyspark raise many kinds; the first line says what
         text = " ".join(str(exc).split())
         if "JAVA_GATEWAY_EXITED" in text or "Java gateway" in text:
             raise SparkError("Java could not start Spark (JAVA_GATEWAY_EXITED); check `java -version` "
                              "(17 or later) and JAVA_HOME") from None
-        raise SparkError(f"Spark could not start on {master}: {text[:300]}") from None
+        where = f" (log: {log_file})" if log_file else ""
+        raise SparkError(f"Spark could not start on {master}: {text[:300]}{where}") from None
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+@contextlib.contextmanager
+def _stderr_to(log_file: Path | None):
+    """File descriptor 2 points at `log_file` while the JVM starts, so the JVM keeps writing there."""
+    if log_file is None:
+        yield
+        return
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(log_file, "ab") as fh:
+            os.dup2(fh.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
