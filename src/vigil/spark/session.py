@@ -39,8 +39,9 @@ def check_pyspark() -> str:
     return pyspark.__version__
 
 
-def check_java() -> str:
-    """The Java runtime pyspark will start (`$JAVA_HOME/bin/java`, else `java` on the PATH): its version line."""
+def check_java(minimum: int = 17) -> str:
+    """The Java runtime pyspark will start (`$JAVA_HOME/bin/java`, else `java` on the PATH): its version line.
+    Spark 4 needs Java 17 or later (Spark 3.5: 8, 11 or 17)."""
     # The shell expands JAVA_HOME exactly as Spark's launcher does (vigil reads no environment here).
     try:
         proc = subprocess.run(["sh", "-c", 'exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -version'],
@@ -56,8 +57,8 @@ def check_java() -> str:
     if found:
         major = int(found.group(1))
         major = int(found.group(2) or 0) if major == 1 else major
-        if major < 17:
-            raise SparkError(f"Java {major} found ({version}); Spark 4 needs Java 17 or later (set JAVA_HOME)")
+        if major < minimum:
+            raise SparkError(f"Java {major} found ({version}); this Spark needs Java {minimum} or later (set JAVA_HOME)")
     return version
 
 
@@ -94,9 +95,9 @@ def check_master(master: str) -> None:
 
 def check(master: str) -> None:
     """Everything that can be checked before a session starts."""
-    check_pyspark()
+    version = check_pyspark()
     check_master(master)
-    check_java()
+    check_java(17 if int(version.split(".")[0]) >= 4 else 8)
 
 
 def quiet_warnings() -> None:
