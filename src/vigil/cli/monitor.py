@@ -104,7 +104,6 @@ def book_list(as_json: bool = typer.Option(False, "--json", help="Print JSON ins
 
 @monitor_app.command("run", epilog=examples(
     "vigil monitor run", "vigil monitor run --webhook https://hooks.example.org/vigil --by cron",
-    "vigil monitor run --full --threshold 0.8 --json",
     "vigil monitor run --full --engine spark --master spark://spark-master:7077 --staging hdfs:///tmp/vigil"))
 def monitor_run(
     notify_cmd: Optional[str] = typer.Option(None, "--notify-cmd", help="Command fed the new alerts as JSON on stdin "

@@ -167,9 +167,7 @@ class _ProgressBar:
 
 BATCH_EXAMPLES = examples(
     "vigil batch customers.csv --out screened.csv",
-    "vigil batch book.xlsx --out book-screened.xlsx --name-col \"Client\" --dob-col Born --fail-on-match",
     "vigil batch export.txt --out screened.txt --restart   # Excel 'Unicode Text' (UTF-16, tabs) works too",
-    "vigil batch customers.csv --out screened.parquet --engine spark   # Spark, local[*]",
     "vigil batch hdfs:///books/2026-12.parquet --out hdfs:///screened/2026-12.parquet --engine spark --master yarn",
 )
 

@@ -154,9 +154,10 @@ def run_spark_batch(
     p = checked or plan(spark, str(input), str(out), columns)
     names = output_headers(p.headers)
     sc = spark.sparkContext
-    target = partitions or max(sc.defaultParallelism * TASKS_PER_CORE, 1)
     frame = p.frame
-    if frame.rdd.getNumPartitions() != target:
+    current = frame.rdd.getNumPartitions()
+    target = partitions or max(sc.defaultParallelism * TASKS_PER_CORE, current, 1)
+    if target != current:
         # by range of the row position: partition k holds rows before partition k+1's (the output's order)
         frame = frame.repartitionByRange(target, "__row").sortWithinPartitions("__row")
     shipped = ship(spark, matcher, cache_file)
