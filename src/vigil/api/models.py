@@ -52,6 +52,8 @@ class EntityResponse(BaseModel):
     last_seen: str | None = None
     last_change: str | None = None
     source: str | None = None
+    party: str | None = Field(None, description="The party (`vp-…` id) this list record belongs to; its "
+                              "`referents` are then every record of that party")
 
 
 class FeatureExplanation(BaseModel):
@@ -62,10 +64,29 @@ class FeatureExplanation(BaseModel):
     candidate: str | None = None
 
 
+class PartyRecord(BaseModel):
+    """One list record of a party in a merged result, with its own score when it was scored."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str
+    caption: str
+    schema_: str = Field(..., alias="schema")
+    datasets: list[str] = Field(default_factory=list)
+    score: float | None = Field(None, description="This record's score (null: not among the records scored)")
+    match: bool = False
+
+
 class ScoredEntityResponse(EntityResponse):
+    """A result: with `merge` (the default) one party — `id` is its best-scoring list record in scope (whose
+    properties and explanations these are), `party` the party id, `referents` every member record id in
+    scope, `datasets` every list they are on, `records` each member with its score; with `merge=false`
+    one list record."""
+
     score: float
     match: bool
     explanations: dict[str, FeatureExplanation] = Field(default_factory=dict)
+    records: list[PartyRecord] | None = None
 
 
 class EntityMatches(BaseModel):

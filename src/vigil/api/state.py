@@ -88,7 +88,7 @@ class IndexState:
     """Holds the current `LoadedIndex`; `reload()` swaps in a fresh one when the store changed."""
 
     def __init__(self, store: Any = None, store_url: str | None = None, use_cache: bool = True,
-                 settings: Any = None):
+                 settings: Any = None, parties: Any = None):
         self._store = store
         self._store_url = store_url
         self.settings = settings  # the front end's Settings (None: read from the environment when needed)
@@ -97,6 +97,17 @@ class IndexState:
         self.error: str | None = None  # why the last load failed, for /readyz
         self.reloads = 0
         self._reload_lock = threading.Lock()
+        self._parties: Any = parties  # a function returning the PartyMap; default: the store's (LiveMap)
+
+    @property
+    def parties(self) -> Any:
+        """The record -> party map merged results use (`vigil.parties.live.LiveMap`: a function returning
+        the current `PartyMap`, following resolves of any process within a few seconds)."""
+        if self._parties is None:
+            from vigil.parties.live import LiveMap
+
+            self._parties = LiveMap(self.store)
+        return self._parties
 
     @property
     def store(self) -> Any:

@@ -88,9 +88,9 @@ def store(with_hooks: bool = True):
         from vigil.monitor.hooks import attach  # ingests are audited and rescreen monitored books
         from vigil.parties.hooks import attach as attach_parties  # ... and re-resolve cross-list parties
 
-        attach(opened, settings=cfg)
-        if cfg.parties_auto:
+        if cfg.parties_auto:  # first: the rescreen after an ingest then sees the resolved parties
             attach_parties(opened, matcher=index_matcher(opened))
+        attach(opened, settings=cfg)
     return opened
 
 

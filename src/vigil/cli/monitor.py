@@ -103,7 +103,8 @@ def book_list(as_json: bool = typer.Option(False, "--json", help="Print JSON ins
 
 
 @monitor_app.command("run", epilog=examples(
-    "vigil monitor run", "vigil monitor run --webhook https://hooks.example.org/vigil --by cron",
+    "vigil monitor run --webhook https://hooks.example.org/vigil --by cron",
+    "vigil monitor run --full --per-record   # alerts per list record, not per party",
     "vigil monitor run --full --engine spark --master spark://spark-master:7077 --staging hdfs:///tmp/vigil"))
 def monitor_run(
     notify_cmd: Optional[str] = typer.Option(None, "--notify-cmd", help="Command fed the new alerts as JSON on stdin "
@@ -113,6 +114,8 @@ def monitor_run(
     full: bool = typer.Option(False, "--full", help="Screen every customer against all lists (slow; normally only "
                               "the changes are screened)."),
     threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0, help="Score that raises an alert."),
+    per_record: bool = typer.Option(False, "--per-record", help="Raise alerts per list record instead of per party "
+                                    "(by default a party's records on several lists raise one alert)."),
     by: Optional[str] = typer.Option(None, "--by", help="Who runs it (audit log)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
     engine: str = typer.Option("process", "--engine", help="process (default) or spark: the --full rescreen on "
@@ -135,10 +138,11 @@ def monitor_run(
         if not full:
             fail("--engine spark runs the full rescreen: add --full (the delta rescreen stays single-process)")
         store = _engine()
-        report = on_spark.monitor_full(store, threshold, _user(by), master, partitions, staging)
+        report = on_spark.monitor_full(store, threshold, _user(by), master, partitions, staging, per_record)
     else:
         store = _engine()
-        report = Monitor(store, threshold=threshold, settings=settings()).run(actor=_user(by), full=full)
+        report = Monitor(store, threshold=threshold, settings=settings(), per_record=per_record).run(
+            actor=_user(by), full=full)
     notifier = Notifier.from_settings(settings(), notify_cmd, webhook)
     delivery = deliver(store.engine, notifier)
     if as_json:

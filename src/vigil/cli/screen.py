@@ -15,11 +15,25 @@ from vigil.settings import DEFAULT_THRESHOLD
 __all__ = ["EMPTY_STORE", "open_matcher", "loaded_datasets"]  # used by `vigil scan` and tests
 
 
-def _options(limit: int, threshold: float, algorithm: Optional[str], dataset: str, loaded: list[str]):
+def _options(limit: int, threshold: float, algorithm: Optional[str], dataset: str, loaded: list[str],
+             per_record: bool = False):
     from vigil.service.screening import ScreenOptions, check_options, resolve_datasets
 
     datasets = None if dataset == "default" else resolve_datasets(dataset, loaded)
-    return check_options(ScreenOptions(limit=limit, threshold=threshold, algorithm=algorithm, datasets=datasets))
+    return check_options(ScreenOptions(limit=limit, threshold=threshold, algorithm=algorithm, datasets=datasets,
+                                       merge=not per_record))
+
+
+def party_map():
+    """The record -> party map of the store's last resolve (a function, called when the screening runs)."""
+    from vigil.parties.live import LiveMap
+
+    return LiveMap(store(False))
+
+
+def _others(r: dict[str, Any]) -> list[str]:
+    """A merged result's other records (the id column names the one that matched best)."""
+    return [ref for ref in r.get("referents") or () if ref != r["id"]] if r.get("records") is not None else []
 
 
 def _table(response: dict[str, Any], name: str):
@@ -34,13 +48,25 @@ def _table(response: dict[str, Any], name: str):
 
     results = response["results"]
     matches = sum(1 for r in results if r["match"])
+    merged = bool(results) and results[0].get("records") is not None
+    total = response["total"]
+    of = f"{'at least ' if total.get('relation') == 'gte' else ''}{total['value']} " + (
+        "parties" if merged else "candidates")
     table = Table(
         title=f"Screening {name!r}: {matches} match{'es' if matches != 1 else ''}, "
-        f"{len(results)} result(s) of {response['total']['value']} candidates",
+        f"{len(results)} result(s) of {of}",
         title_justify="left",
         show_lines=False,
     )
     ids = [r["id"] for r in results]
+
+    def id_cell(r: dict[str, Any]) -> Text:
+        cell = Text(r["id"])
+        others = _others(r)
+        if others:  # the party's other records: the id is the one that matched best
+            cell.append("\n" + "\n".join(f"+ {o}" for o in others), style="dim")
+        return cell
+
     if is_wide():
         table.add_column("#", justify="right", style="dim")
         table.add_column("caption", overflow="fold")
@@ -51,7 +77,7 @@ def _table(response: dict[str, Any], name: str):
         table.add_column("why", overflow="fold")
         for i, r in enumerate(results, 1):
             table.add_row(
-                str(i), Text(r["caption"]), Text(r["id"]), Text(", ".join(r["datasets"])), f"{r['score']:.2f}",
+                str(i), Text(r["caption"]), id_cell(r), Text(", ".join(r["datasets"])), f"{r['score']:.2f}",
                 "[bold red]MATCH[/]" if r["match"] else "no", Text(explain(r)),
                 style="bold red" if r["match"] else None,
             )
@@ -68,7 +94,7 @@ def _table(response: dict[str, Any], name: str):
         who.append("\n" + "\n".join(r["datasets"]), style="dim")
         # The title names the query; repeating it in every explanation only takes room.
         why = explain(r).replace(f"({name} ~ ", "(~ ")
-        table.add_row(score, Text(r["id"]), who, Text(why), style="bold red" if r["match"] else None)
+        table.add_row(score, id_cell(r), who, Text(why), style="bold red" if r["match"] else None)
     return table
 
 
@@ -76,6 +102,7 @@ SCREEN_EXAMPLES = examples(
     'vigil screen "Qasem Soleimani" --dob 1957-03-11 --country Iran',
     'vigil screen "قاسم سلیمانی" --json --limit 3',
     'vigil screen "IRGC" --schema Organization --fail-on-match',
+    'vigil screen "Hizballah" --per-record             # one row per list record, not per party',
 )
 
 
@@ -96,6 +123,8 @@ def screen_command(
     algorithm: Optional[str] = typer.Option(None, "--algorithm", help="Matching algorithm (see the API's /algorithms)."),
     as_json: bool = typer.Option(False, "--json", help="Print one /match response entry as JSON."),
     fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit 1 when any result matches."),
+    per_record: bool = typer.Option(False, "--per-record", help="One result per list record instead of one per "
+                                    "party (a party's records on OFAC, UN, UK, EU are one result by default)."),
     by: Optional[str] = typer.Option(None, "--by", help="Who screens (audit log); default: the OS user."),
 ) -> None:
     """Screen one name (plus DOB, country, ID) against all loaded lists, with the reasons for every score."""
@@ -107,8 +136,9 @@ def screen_command(
     fields = Fields(name=name, schema=schema, dob=dob, country=country, id_number=id_number, gender=gender)
     try:
         query = Screener.query(fields)  # bad input fails before the store or the index is opened
-        opts = _options(limit, threshold, algorithm, dataset, loaded_datasets())
-        screener = Screener(matcher=lambda: open_matcher()[0], recorder=DirectRecorder(store(False).engine))
+        opts = _options(limit, threshold, algorithm, dataset, loaded_datasets(), per_record)
+        screener = Screener(matcher=lambda: open_matcher()[0], recorder=DirectRecorder(store(False).engine),
+                            parties=None if per_record else party_map())
         result = screener.screen(query, opts)
         screener.record(f"cli:screen/{dataset}", [result], actor=actor(by))
     except (QueryError, UnknownDatasetError) as exc:
@@ -192,6 +222,8 @@ def batch_command(
     algorithm: Optional[str] = typer.Option(None, "--algorithm", help="Matching algorithm (see the API's /algorithms)."),
     restart: bool = typer.Option(False, "--restart", help="Ignore earlier progress and start over."),
     fail_on_match: bool = typer.Option(False, "--fail-on-match", help="Exit 1 when any row matches."),
+    per_record: bool = typer.Option(False, "--per-record", help="Results per list record instead of per party "
+                                    "(top_ids then lists records of one party separately)."),
     by: Optional[str] = typer.Option(None, "--by", help="Who screens (audit log); default: the OS user."),
     engine: str = typer.Option("process", "--engine", help="process (this process, resumable) or spark (Apache "
                                "Spark: CSV/Parquet/JSONL in, a Parquet or CSV folder out; pip install -e \".[spark]\")."),
@@ -217,10 +249,11 @@ def batch_command(
         on_spark.check_engine(engine, master, partitions)
         try:
             parse_schema(schema)
-            opts = _options(limit, threshold, algorithm, dataset, loaded_datasets())
+            opts = _options(limit, threshold, algorithm, dataset, loaded_datasets(), per_record)
         except (QueryError, UnknownDatasetError) as exc:
             fail(str(exc.args[0] if exc.args else exc))
-        on_spark.batch(input, out, columns, opts, schema, master, partitions, fail_on_match, by)
+        on_spark.batch(input, out, columns, opts, schema, master, partitions, fail_on_match, by,
+                       parties=None if per_record else party_map())
         return
     input, out = Path(input), Path(out)
     opts = None
@@ -229,8 +262,8 @@ def batch_command(
         open_input(input, out, columns)  # bad input and an unwritable output fail fast, before the index loads
         parse_schema(schema)  # --schema checked once, before any row
         loaded = loaded_datasets()
-        opts = _options(limit, threshold, algorithm, dataset, loaded)
-        screener = Screener(matcher=lambda: open_matcher()[0])
+        opts = _options(limit, threshold, algorithm, dataset, loaded, per_record)
+        screener = Screener(matcher=lambda: open_matcher()[0], parties=None if per_record else party_map())
         summary = run_batch(input, out, screener, opts, columns=columns, schema=schema, restart=restart,
                             progress=bar)
     except (TabularError, QueryError, UnknownDatasetError) as exc:

@@ -75,8 +75,10 @@ def _session(master: str, partitions: Optional[int]):
 
 
 def batch(input: Path, out: Path, columns: Any, opts: Any, schema: Optional[str], master: Optional[str],
-          partitions: Optional[int], fail_on_match: bool, by: Optional[str]) -> None:
-    """`vigil batch --engine spark`: options are checked by the caller; this runs the job."""
+          partitions: Optional[int], fail_on_match: bool, by: Optional[str], parties: Any = None) -> None:
+    """`vigil batch --engine spark`: options are checked by the caller; this runs the job. `parties`: the
+    record -> party map (or a function returning it), shipped with the index so results merge by party
+    as single-process batch's do."""
     from vigil.service.index_cache import cache_path, store_fingerprint
     from vigil.spark import SparkError
     from vigil.spark.batch import plan, record_run, run_spark_batch
@@ -93,8 +95,10 @@ def batch(input: Path, out: Path, columns: Any, opts: Any, schema: Optional[str]
         matcher, _ = open_matcher()
         opened = store(False)
         cache = cache_path(store_fingerprint(opened), settings())
+        party_map = parties() if callable(parties) and not hasattr(parties, "party_of") else parties
         summary = run_spark_batch(spark, str(input), str(out), matcher, opts, columns, schema, partitions,
-                                  progress=bar, prune=settings().match_prune, cache_file=cache, checked=checked)
+                                  progress=bar, prune=settings().match_prune, cache_file=cache, checked=checked,
+                                  parties=party_map)
     except SparkError as exc:
         bar.stop()
         _stop(spark)
@@ -172,7 +176,7 @@ def _stop(spark: Any) -> None:
 
 
 def monitor_full(opened: Any, threshold: float, who: str, master: Optional[str], partitions: Optional[int],
-                 staging: Optional[str]) -> Any:
+                 staging: Optional[str], per_record: bool = False) -> Any:
     """`vigil monitor run --full --engine spark`: the full rescreen on Spark, alerts through monitoring's writer."""
     from vigil.spark import SparkError
     from vigil.spark.monitor import SparkMonitor
@@ -184,7 +188,7 @@ def monitor_full(opened: Any, threshold: float, who: str, master: Optional[str],
     try:
         spark = _session(master or "local[*]", partitions)
         return SparkMonitor(opened, spark, threshold=threshold, settings=settings(), partitions=partitions,
-                            staging=staging, progress=bar).run(actor=who, full=True)
+                            staging=staging, progress=bar, per_record=per_record).run(actor=who, full=True)
     except SparkError as exc:
         bar.stop()
         fail(str(exc))

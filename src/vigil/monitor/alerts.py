@@ -66,6 +66,8 @@ class Alert:
     age_seconds: float = 0.0
     sla_due: str | None = None
     overdue: bool = False
+    party_id: str | None = None  # the party (vp-…) and all its records when raised; None: a per-record alert
+    referents: list[str] = field(default_factory=list)
 
     @property
     def open(self) -> bool:
@@ -124,7 +126,8 @@ def _alert(row: Any) -> Alert:
         entity=json.loads(row.entity), entity_version=row.entity_version, assignee=row.assignee,
         assigned_at=row.assigned_at, proposed_status=row.proposed_status, proposed_by=row.proposed_by,
         proposed_at=row.proposed_at, proposed_reason=row.proposed_reason, reviewed_by=row.reviewed_by,
-        reviewed_at=row.reviewed_at,
+        reviewed_at=row.reviewed_at, party_id=getattr(row, "party_id", None),
+        referents=json.loads(row.referents) if getattr(row, "referents", None) else [],
     )
 
 
@@ -225,15 +228,20 @@ def _get(obj: Any, key: str) -> Any:
 
 def insert_alert(conn: Connection, *, customer: Any, entity: dict[str, Any], entity_version: str, score: float,
                  explanations: dict[str, Any], reason: str, trigger: str | None, diff: dict[str, Any] | None,
-                 actor: str) -> int:
-    """Insert an alert, queue its notification in the outbox and audit it, all in the caller's transaction."""
+                 actor: str, party_id: str | None = None, referents: list[str] | None = None,
+                 datasets: list[str] | None = None) -> int:
+    """Insert an alert, queue its notification in the outbox and audit it, all in the caller's transaction.
+    A party alert names the party and its records (`party_id`, `referents`) and every list they are on
+    (`datasets`); `entity` is the record that matched best."""
     stamp = t.now()
     caption = entity.get("caption") or _caption(entity)
     explanation = summarize_explanations(explanations)
+    datasets = list(datasets or entity.get("datasets") or [])
     values = dict(
         customer_pk=customer.id, book=customer.book, customer_id=customer.customer_id, customer_name=customer.name,
         customer_hash=customer.row_hash, entity_id=entity["id"], entity_caption=caption,
-        datasets=json.dumps(entity.get("datasets") or []), entity_version=entity_version,
+        datasets=json.dumps(datasets), entity_version=entity_version,
+        party_id=party_id, referents=json.dumps(list(referents)) if referents else None,
         entity=json.dumps(entity, ensure_ascii=False), score=float(score), explanation=explanation,
         explanations=json.dumps(explanations, ensure_ascii=False, default=str), reason=reason,
         diff=json.dumps(diff, ensure_ascii=False) if diff else None, trigger=trigger, status="open", version=1,
@@ -242,10 +250,12 @@ def insert_alert(conn: Connection, *, customer: Any, entity: dict[str, Any], ent
     alert_id = conn.execute(insert(t.alerts).values(**values)).inserted_primary_key[0]
     payload = {
         "id": alert_id, "book": customer.book, "customer_id": customer.customer_id, "customer_name": customer.name,
-        "entity_id": entity["id"], "entity_caption": caption, "datasets": entity.get("datasets") or [],
+        "entity_id": entity["id"], "entity_caption": caption, "datasets": datasets,
         "score": round(float(score), 4), "explanation": explanation, "reason": reason, "trigger": trigger,
         "diff": diff, "created_at": stamp,
     }
+    if party_id:
+        payload.update(party_id=party_id, referents=list(referents or ()))
     conn.execute(insert(t.outbox).values(alert_id=alert_id, event="alert.raised",
                                          payload=json.dumps(payload, ensure_ascii=False), created_at=stamp,
                                          delivered=False, attempts=0))
@@ -253,14 +263,19 @@ def insert_alert(conn: Connection, *, customer: Any, entity: dict[str, Any], ent
     return alert_id
 
 
-def delist_alerts(conn: Connection, entity_id: str, trigger: str | None, actor: str) -> list[int]:
-    """Close every open alert on a removed list entity as `delisted` (system decision, audited, notified)."""
+def delist_alerts(conn: Connection, entity_id: str, trigger: str | None, actor: str,
+                  still_listed: Any = None) -> list[int]:
+    """Close every open alert on a removed list entity as `delisted` (system decision, audited, notified).
+    `still_listed(party_id)`: true when the alert's party is still on a list through another record (a party
+    alert then stays open)."""
     rows = conn.execute(select(t.alerts.c.id, t.alerts.c.book, t.alerts.c.customer_id, t.alerts.c.customer_name,
-                               t.alerts.c.version)
+                               t.alerts.c.version, t.alerts.c.party_id)
                         .where(t.alerts.c.entity_id == entity_id, t.alerts.c.status.in_(OPEN_STATUSES))).all()
     closed = []
     stamp = t.now()
     for row in rows:
+        if row.party_id and still_listed is not None and still_listed(row.party_id):
+            continue
         done = conn.execute(update(t.alerts).where(t.alerts.c.id == row.id, t.alerts.c.version == row.version)
                             .values(status="delisted", version=row.version + 1, updated_at=stamp,
                                     decided_by=actor, decided_at=stamp,

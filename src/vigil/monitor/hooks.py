@@ -15,6 +15,7 @@ from typing import Any, Iterator
 from vigil.service import audit
 from vigil.monitor.notify import Notifier, deliver
 from vigil.monitor.rescreen import Monitor, RunReport
+from vigil.parties.hooks import run_after_resolve
 
 log = logging.getLogger(__name__)
 _MARK = "_vigil_monitor_hook"
@@ -49,13 +50,19 @@ def attach(store: Any, *, actor: str = "system", rescreen: bool = True, settings
         except Exception:  # the ingest itself succeeded; never turn it into a failure
             log.exception("could not write the ingest to the audit log")
         if rescreen and result.status == "created":
-            try:
-                report = rescreen_after_ingest(store, actor=who, settings=settings)
-                if report.alerts or report.delisted:
-                    log.warning("monitoring: %d new alerts, %d delisted after %s ingest",
-                                len(report.alerts), len(report.delisted), result.dataset)
-            except Exception:
-                log.exception("rescreen after ingest of %s failed; run `vigil monitor run`", result.dataset)
+            def run() -> None:
+                try:
+                    report = rescreen_after_ingest(store, actor=who, settings=settings)
+                    if report.alerts or report.delisted:
+                        log.warning("monitoring: %d new alerts, %d delisted after %s ingest",
+                                    len(report.alerts), len(report.delisted), result.dataset)
+                except Exception:
+                    log.exception("rescreen after ingest of %s failed; run `vigil monitor run`", result.dataset)
+
+            # Within `vigil update` (parties resolved once at the end) the rescreen waits for the resolve, so
+            # its alerts name the parties of the new lists; otherwise the parties hook, attached first, has run.
+            if not run_after_resolve(store, "monitor rescreen", run):
+                run()
 
     store.on_ingest.append(on_ingest)
     setattr(store, _MARK, True)

@@ -10,6 +10,14 @@ One run does two things:
 
 Hits become alerts unless an alert for the pair is already open/confirmed, or the pair is
 whitelisted at the same entity version and customer record (then it stays quiet).
+
+Parties (the default): a customer's hits are grouped by party (`vigil.parties`), one hit per party — its
+best-scoring record — and the alert names the party and all its records (`party_id`, `referents`). A party
+hit is *known* while any alert of the customer on the party or on any of its records is open or confirmed,
+so alerts raised per record before an upgrade (or before two records were found to be one party) are not
+raised again per party, and rescreens stay idempotent. A whitelisted record quiets its party (at the same
+versions). A removed record delists a party alert only when the party has no other record left.
+`Monitor(per_record=True)` (`vigil monitor run --per-record`) raises per list record, as before parties.
 """
 from __future__ import annotations
 
@@ -20,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, or_, select, update
 
 from vigil.service import audit
 from vigil.model import Entity
@@ -43,6 +51,8 @@ class Hit:
     explanations: dict[str, Any]
     reason: str
     trigger: str
+    party: str | None = None  # the party of `entity` (party mode), and all its records
+    referents: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -127,7 +137,7 @@ class Monitor:
 
     def __init__(self, store: Any, *, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT,
                  matcher_factory: Callable[[list[Entity]], Any] | None = None, full_matcher: Any | None = None,
-                 settings: Any = None):
+                 settings: Any = None, per_record: bool = False, parties: Any = None):
         self.store = store
         self.settings = settings  # the front end's Settings (the matcher's options); None: from the environment
         self.engine: Engine = store.engine
@@ -136,6 +146,24 @@ class Monitor:
         self.matcher_factory = matcher_factory or _default_matcher_factory
         self._full_matcher = full_matcher  # e.g. the API's loaded index, to avoid building another
         self._keys: dict[int, tuple[str, str, str]] = {}  # customer pk -> (row_hash, keys, keys_version) to store
+        self.per_record = per_record
+        self._parties = parties  # a PartyMap, or a function returning one; None: the store's last resolve
+        self._map: Any = None  # the party map of this run
+
+    def _party_map(self) -> Any:
+        """The record -> party map this run groups hits by (None per record, or when no resolve has run)."""
+        if self.per_record:
+            return None
+        parties = self._parties
+        if parties is None:
+            from vigil.parties import Parties
+
+            try:
+                return Parties(self.store).refresh()
+            except Exception:  # never stop monitoring for it: hits are then raised per record
+                log.exception("could not load the parties; raising alerts per record")
+                return None
+        return parties() if callable(parties) and not hasattr(parties, "party_of") else parties
 
     # -- public -----------------------------------------------------------
     def run(self, actor: str = "monitor", *, full: bool = False) -> RunReport:
@@ -143,6 +171,7 @@ class Monitor:
         t.ensure_tables(self.engine)
         started = time.perf_counter()
         report = RunReport()
+        self._map = self._party_map()
         plan = self._plan()
         hits: list[Hit] = []
         with self.engine.connect() as conn:
@@ -276,11 +305,21 @@ class Monitor:
                     self._keys[row.id] = (row.row_hash, keys, version)
             report.candidates += _total(resp)
             screened.add(row.id)
+            seen: set[str] = set()  # parties hit (results come best first: a party's first is its best)
             for result in resp.results:
                 if result.score < self.threshold:
                     continue
+                party, members = None, []
+                if self._map is not None:
+                    party = self._map.party_of(result.entity.id or "")
+                    if party is not None:
+                        if party in seen:
+                            continue
+                        seen.add(party)
+                        members = list(self._map.members(party))
                 report.hits += 1
-                hits.append(Hit(row, result.entity, float(result.score), _explanations(result), reason, trigger))
+                hits.append(Hit(row, result.entity, float(result.score), _explanations(result), reason, trigger,
+                                party, members))
         return screened
 
     # -- writing ----------------------------------------------------------
@@ -299,11 +338,12 @@ class Monitor:
                 for entity_id in info["removed_ids"]:
                     if self.store.entity(entity_id) is None:  # gone from every list, not just this one
                         report.delisted.extend(delist_alerts(conn, entity_id, f"{dataset} snapshot {info['to']}",
-                                                             actor))
+                                                             actor, still_listed=self._still_listed))
                 stamp = t.now()
                 if conn.execute(update(t.state).where(t.state.c.dataset == dataset)
                                 .values(snapshot_id=info["to"], at=stamp)).rowcount == 0:
                     conn.execute(insert(t.state).values(dataset=dataset, snapshot_id=info["to"], at=stamp))
+            self._backfill_parties(conn)
             if self._keys:
                 conn.execute(update(t.customers).where(t.customers.c.id == bindparam("cid"),
                                                        t.customers.c.row_hash == bindparam("digest"))
@@ -319,30 +359,68 @@ class Monitor:
     def _raise(self, conn: Connection, hit: Hit, report: RunReport, actor: str) -> None:
         entity = hit.entity
         version = entity_version(entity)
-        latest = conn.execute(select(t.alerts.c.id, t.alerts.c.status)
-                              .where(t.alerts.c.customer_pk == hit.customer.id, t.alerts.c.entity_id == entity.id)
-                              .order_by(t.alerts.c.id.desc()).limit(1)).first()
-        if latest is not None and latest.status in OPEN_STATUSES + ("true_match",):
+        records = hit.referents or [entity.id]
+        known = t.alerts.c.entity_id.in_(records)
+        if hit.party:
+            known = or_(known, t.alerts.c.party_id == hit.party)
+        statuses = [r.status for r in conn.execute(select(t.alerts.c.status).where(
+            t.alerts.c.customer_pk == hit.customer.id, known).order_by(t.alerts.c.id.desc()))]
+        latest = statuses[0] if statuses and not hit.party else None
+        if (latest in OPEN_STATUSES + ("true_match",)
+                or hit.party and any(s in OPEN_STATUSES + ("true_match",) for s in statuses)):
             report.known += 1
             return
         reason, diff = hit.reason, None
-        listed = conn.execute(select(t.whitelist).where(t.whitelist.c.customer_pk == hit.customer.id,
-                                                        t.whitelist.c.entity_id == entity.id)).first()
+        rows = conn.execute(select(t.whitelist).where(t.whitelist.c.customer_pk == hit.customer.id,
+                                                      t.whitelist.c.entity_id.in_(records))).all()
+        # the record that matched, else another record of its party (a false positive is about the party)
+        listed = next((r for r in rows if r.entity_id == entity.id), rows[0] if rows else None)
         if listed is not None:
-            if listed.entity_version == version and listed.customer_hash == hit.customer.row_hash:
+            current = entity if listed.entity_id == entity.id else self.store.entity(listed.entity_id)
+            listed_version = version if current is entity else (entity_version(current) if current else None)
+            if listed.entity_version == listed_version and listed.customer_hash == hit.customer.row_hash:
                 report.suppressed += 1
                 return
             from vigil.store.versions import property_changes
 
-            if listed.entity_version != version:
+            if listed.entity_version != listed_version:
                 reason = "whitelisted-entity-changed"
-                diff = property_changes(json.loads(listed.entity), entity_snapshot(entity))
+                if current is not None:
+                    diff = property_changes(json.loads(listed.entity), entity_snapshot(current))
             else:
                 reason = "whitelisted-customer-changed"
+        datasets = None
+        if hit.party:
+            datasets = list(entity.datasets)
+            for rid in hit.referents:
+                other = self.store.entity(rid) if rid != entity.id else None
+                datasets += [d for d in (other.datasets if other else ()) if d not in datasets]
         alert_id = insert_alert(conn, customer=hit.customer, entity=entity_snapshot(entity), entity_version=version,
                                 score=hit.score, explanations=hit.explanations, reason=reason, trigger=hit.trigger,
-                                diff=diff, actor=actor)
+                                diff=diff, actor=actor, party_id=hit.party, referents=hit.referents or None,
+                                datasets=datasets)
         report.alerts.append(alert_id)
+
+    def _still_listed(self, party_id: str) -> bool:
+        """A party alert's party still has a record on some list (its removed record aside)."""
+        if self._map is None:
+            return False
+        return any(self.store.entity(rid) is not None for rid in self._map.members(party_id))
+
+    def _backfill_parties(self, conn: Connection) -> None:
+        """Alerts raised before parties (or before their record joined one) learn their party: the alert
+        pages show it, and `_raise` finds them by record anyway. Idempotent: only NULL rows."""
+        if self._map is None or not len(self._map):
+            return
+        rows = conn.execute(select(t.alerts.c.id, t.alerts.c.entity_id).where(t.alerts.c.party_id.is_(None))).all()
+        updates = []
+        for row in rows:
+            party = self._map.party_of(row.entity_id)
+            if party is not None:
+                updates.append({"aid": row.id, "p": party, "r": json.dumps(list(self._map.members(party)))})
+        if updates:
+            conn.execute(update(t.alerts).where(t.alerts.c.id == bindparam("aid"))
+                         .values(party_id=bindparam("p"), referents=bindparam("r")), updates)
 
 
 def _total(resp: Any) -> int:

@@ -83,6 +83,11 @@ alerts = Table(
     Column("review_from", String(20), nullable=True),  # open | escalated: where a send-back returns to
     Column("reviewed_by", String(200), nullable=True),
     Column("reviewed_at", String(32), nullable=True),
+    # The party (vigil.parties, `vp-…`) the alert is about, and every record of it when raised (JSON list):
+    # a rescreen raises nothing new while an alert on any of these records, or on the party, is open.
+    # NULL on alerts raised per record (`--per-record`) or before parties (backfilled by the next run).
+    Column("party_id", String(32), nullable=True),
+    Column("referents", Text, nullable=True),
     Index("ix_monitor_alerts_pair", "customer_pk", "entity_id"),
     Index("ix_monitor_alerts_status", "status"),
     Index("ix_monitor_alerts_entity", "entity_id"),

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
 
 log = logging.getLogger(__name__)
 _MARK = "_vigil_parties_hook"
@@ -24,6 +24,18 @@ class Pending:
     due: bool = False
     report: Any = None
     error: str | None = None
+    after: dict[str, Callable[[], Any]] = field(default_factory=dict)  # work that wants the resolved parties
+
+
+def run_after_resolve(store: Any, key: str, fn: Callable[[], Any]) -> bool:
+    """Inside a `deferred` block, run `fn` once (per `key`) after the block's resolve, instead of now: the
+    monitor's rescreen after `vigil update` sees the parties of the new lists (and runs once for all of
+    them). False outside such a block: the caller runs it itself."""
+    pending = getattr(store, "_vigil_parties_pending", None)
+    if pending is None:
+        return False
+    pending.after[key] = fn
+    return True
 
 
 def attach(store: Any, *, actor: str = "system", matcher: Any = None) -> None:
@@ -55,11 +67,18 @@ def deferred(store: Any) -> Iterator[Pending]:
         yield pending
     finally:
         store._vigil_parties_pending = previous
-        if pending.due and previous is None:
-            actor, matcher = getattr(store, "_vigil_parties_args", ("system", None))
-            _run(store, actor, matcher, pending)
-        elif pending.due:
-            previous.due = True
+        if previous is not None:
+            previous.due = previous.due or pending.due
+            previous.after.update(pending.after)
+        else:
+            if pending.due and getattr(store, _MARK, False):
+                actor, matcher = getattr(store, "_vigil_parties_args", ("system", None))
+                _run(store, actor, matcher, pending)
+            for key, fn in pending.after.items():
+                try:
+                    fn()
+                except Exception:  # like the hooks themselves: logged, never fails the ingest
+                    log.exception("%s after resolving parties failed", key)
 
 
 def _run(store: Any, actor: str, matcher: Any, pending: Pending) -> None:

@@ -1,7 +1,10 @@
 """Batch screening of a customer file: CSV, XLSX or JSON lines in, the same format out.
 
 Each output row is the input row plus decision-ready columns (match_count,
-best_id, best_caption, best_score, best_match, best_explanation, top_ids, error).
+best_id, best_caption, best_score, best_match, best_explanation, best_party, best_referents, top_ids, error).
+Results are parties by default (`best_id` is the best party's best-matching list record, `best_party` its
+`vp-` id, `best_referents` all its records in scope, `top_ids` one record per party); with per-record
+options (`ScreenOptions(merge=False)`, `vigil batch --per-record`) one result per list record.
 
 Resumable: every finished row is appended (and flushed) to a sidecar progress
 file `OUTPUT.progress.jsonl` before the next one starts. Rerunning the same
@@ -25,7 +28,7 @@ from vigil.service.screening import QueryError, ScreenOptions, Screener, explain
 from vigil.service.tabular import CANDIDATES, Table, TabularError, count_rows, detect_format, header_key, read_table
 
 RESULT_COLUMNS = ["match_count", "best_id", "best_caption", "best_score", "best_match", "best_explanation",
-                  "top_ids", "error"]
+                  "best_party", "best_referents", "top_ids", "error"]
 Progress = Callable[[int, "int | None"], None]  # (rows done, rows in all or None): the CLI draws the bar
 
 
@@ -108,6 +111,8 @@ def screen_row(screener: Screener, row: dict[str, Any], cols: Columns, opts: Scr
         "best_score": round(best["score"], 4) if best else "",
         "best_match": bool(best and best["match"]),
         "best_explanation": explain(best) if best else "",
+        "best_party": (best.get("party") or "") if best else "",
+        "best_referents": ";".join(best.get("referents") or ()) if best and best.get("records") is not None else "",
         "top_ids": ";".join(r["id"] for r in results),
         "error": "",
     }
@@ -132,7 +137,7 @@ def output_row(screener: Screener, row: dict[str, Any], headers: list[str], cols
 
 def _error_result(message: str) -> dict[str, Any]:
     return {"match_count": "", "best_id": "", "best_caption": "", "best_score": "", "best_match": "",
-            "best_explanation": "", "top_ids": "", "error": message}
+            "best_explanation": "", "best_party": "", "best_referents": "", "top_ids": "", "error": message}
 
 
 # -- writers -------------------------------------------------------------------
@@ -205,7 +210,7 @@ def _run_key(input: Path, cols: Columns, opts: ScreenOptions, schema: str | None
         "input": str(input.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns,
         "columns": asdict(cols), "schema": schema,
         "options": {"limit": opts.limit, "threshold": opts.threshold, "algorithm": opts.algorithm,
-                    "datasets": opts.datasets},
+                    "datasets": opts.datasets, **({} if opts.merge else {"per_record": True})},
     }
 
 
@@ -365,7 +370,7 @@ def record_run(engine: Any, actor: str, input: Path, out: Path, opts: ScreenOpti
     payload: dict[str, Any] = {
         "endpoint": "cli:batch", "status": status, "input": input.name, "input_sha256": file_sha256(input),
         "output": out.name, "threshold": opts.threshold, "limit": opts.limit, "algorithm": opts.algorithm,
-        "datasets": opts.datasets,
+        "datasets": opts.datasets, "per_record": not opts.merge,
     }
     if summary is not None:
         payload.update(rows=summary.rows, resumed=summary.resumed, matched=summary.matched,

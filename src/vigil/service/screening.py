@@ -22,6 +22,7 @@ MAX_QUERIES = 100  # per /match request, as in yente
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 5
 TOP_IDS = 5  # result ids kept in the screening log
+MAX_FETCH = 5000  # records fetched at most to fill a page of parties
 
 __all__ = [
     "QueryError", "UnknownDatasetError", "ScreenOptions", "Screening", "Screener", "Fields", "DEFAULT_SCHEMA",
@@ -51,6 +52,7 @@ class ScreenOptions:
     changed_since: str | None = None
     topics: list[str] | None = None
     requested_algorithm: str | None = None  # the name the caller used (a yente alias, say); set by check_options
+    merge: bool = True  # one result per party (False: per list record, `--per-record` / `?merge=false`)
 
 
 def algorithms() -> dict[str, Any]:
@@ -149,37 +151,79 @@ def resolve_datasets(
 
 # -- screening ----------------------------------------------------------------
 
-def screen(matcher: Any, query: Entity, opts: ScreenOptions) -> dict[str, Any]:
-    """Screen one query entity; returns one yente `/match` response entry."""
+def screen(matcher: Any, query: Entity, opts: ScreenOptions, parties: Any = None) -> dict[str, Any]:
+    """Screen one query entity; returns one yente `/match` response entry.
+
+    With `opts.merge` (the default) the results are parties (see `vigil.service.party_results`): one per
+    party, the best of its records in scope, with `party`, `referents`, `datasets` and `records`;
+    `parties` is the record -> party map (`vigil.parties.PartyMap`; None: every record its own party).
+    Without it, one result per list record, as the matcher ranks them."""
     if opts.datasets is not None and not opts.datasets:
         # every dataset was excluded: nothing can match, and that is not an error
         results: list[dict[str, Any]] = []
-        total = 0
-    else:
-        try:
-            resp = matcher.match(
-                query,
-                limit=opts.limit,
-                threshold=opts.threshold,
-                algorithm=opts.algorithm or default_algorithm(),
-                weights=opts.weights or None,
-                config=opts.config or None,
-                datasets=opts.datasets,
-                exclude_schema=tuple(opts.exclude_schema),
-                exclude_ids=tuple(opts.exclude_ids),
-                changed_since=opts.changed_since,
-                topics=opts.topics,
-            )
-        except (ValueError, KeyError, SchemaError) as exc:
-            raise QueryError(str(exc).strip("'\"")) from exc
+        total, relation = 0, "eq"
+    elif not opts.merge:
+        resp = _match(matcher, query, opts, opts.limit, opts.exclude_ids)
         results = [r.to_dict() for r in resp.results]
-        total = resp.total if isinstance(resp.total, int) else int(getattr(resp.total, "value", len(results)))
+        total, relation = _total(resp, results), "eq"
+    else:
+        results, total, relation = _screen_parties(matcher, query, opts, parties)
     return {
         "status": 200,
         "results": results,
-        "total": {"value": max(total, len(results)), "relation": "eq"},
+        "total": {"value": total, "relation": relation},
         "query": query.to_dict(),
     }
+
+
+def _match(matcher: Any, query: Entity, opts: ScreenOptions, limit: int, exclude_ids: Iterable[str]) -> Any:
+    try:
+        return matcher.match(
+            query,
+            limit=limit,
+            threshold=opts.threshold,
+            algorithm=opts.algorithm or default_algorithm(),
+            weights=opts.weights or None,
+            config=opts.config or None,
+            datasets=opts.datasets,
+            exclude_schema=tuple(opts.exclude_schema),
+            exclude_ids=tuple(exclude_ids),
+            changed_since=opts.changed_since,
+            topics=opts.topics,
+        )
+    except (ValueError, KeyError, SchemaError) as exc:
+        raise QueryError(str(exc).strip("'\"")) from exc
+
+
+def _total(resp: Any, results: list[Any]) -> int:
+    total = resp.total if isinstance(resp.total, int) else int(getattr(resp.total, "value", len(results)))
+    return max(total, len(results))
+
+
+def _screen_parties(matcher: Any, query: Entity, opts: ScreenOptions,
+                    parties: Any) -> tuple[list[dict[str, Any]], int, str]:
+    """The first `opts.limit` parties, each scored on its best record in scope; (results, total, relation).
+    `total` counts parties exactly when every scored record was fetched, else it is the parties among the
+    records fetched (relation `gte`)."""
+    from vigil.service import party_results as pr
+
+    exclude = pr.expand_party_ids(opts.exclude_ids, parties) if opts.exclude_ids else ()
+    n = pr.fetch_size(opts.limit)
+    resp = _match(matcher, query, opts, n, exclude)
+    records = _total(resp, resp.results)
+    groups, total = pr.group(resp.results, parties, opts.limit)
+    if len(groups) < opts.limit and len(resp.results) < records:
+        # the records fetched hold fewer than `limit` parties and there are more: fetch them all
+        resp = _match(matcher, query, opts, min(records, MAX_FETCH), exclude)
+        groups, total = pr.group(resp.results, parties, opts.limit)
+    complete = len(resp.results) >= records
+    if parties is None or (hasattr(parties, "__len__") and not len(parties)):
+        # every record its own party (no resolve yet): the record count is exact
+        total, complete = records, True
+    scope = set(opts.datasets) if opts.datasets is not None else None
+    get = getattr(matcher, "get", lambda _id: None)
+    results = [pr.party_result(pid, scored, parties, get, scope) for pid, scored in groups]
+    return results, max(total, len(results)), "eq" if complete else "gte"
 
 
 def top_ids(response: Mapping[str, Any], n: int = TOP_IDS) -> list[str]:
@@ -267,8 +311,8 @@ def explain(result: Mapping[str, Any], max_parts: int = 3) -> str:
 
 @dataclass
 class Screening:
-    """One screened query: the query entity and its yente `/match` response entry.
-    (Where screening will return parties instead of records, this is the type that changes.)"""
+    """One screened query: the query entity and its yente `/match` response entry (results are parties
+    unless the options said `merge=False`)."""
 
     query: Entity
     entry: dict[str, Any]
@@ -297,14 +341,26 @@ class Screener:
     """Raw input -> query -> screening -> record: what every front end calls.
 
     `matcher` is the matcher itself or a function returning it, called only once a query has been
-    parsed (so `vigil screen` with a bad birth date fails before the index loads). `recorder` receives
+    parsed (so `vigil screen` with a bad birth date fails before the index loads). `parties`: the
+    record -> party map merged results use, or a function returning it (called per screening, so the
+    provider decides how fresh it is); None: each record is its own party. `recorder` receives
     one `ScreeningEntry` per recorded screening; without one nothing is recorded (batch rows,
     monitoring and warm-up queries are recorded as runs elsewhere).
     """
 
-    def __init__(self, matcher: Any = None, recorder: Recorder | None = None):
+    def __init__(self, matcher: Any = None, recorder: Recorder | None = None, parties: Any = None):
         self._matcher = matcher
         self.recorder = recorder
+        self._parties = parties  # record -> party map (vigil.parties.PartyMap), or a function returning one
+
+    @property
+    def parties(self) -> Any:
+        """The party map merged results use (None: every record its own party); a function given is
+        called on each screening, so a provider can hand out the map of the latest resolve."""
+        parties = self._parties
+        if callable(parties) and not hasattr(parties, "party_of"):
+            return parties()
+        return parties
 
     @property
     def matcher(self) -> Any:
@@ -317,7 +373,7 @@ class Screener:
     query_from_example = staticmethod(query_from_example)
 
     def screen(self, query: Entity, opts: ScreenOptions) -> Screening:
-        return Screening(query, screen(self.matcher, query, opts))
+        return Screening(query, screen(self.matcher, query, opts, self.parties if opts.merge else None))
 
     def screen_fields(self, fields: Fields, opts: ScreenOptions, *, endpoint: str, key_name: str | None = None,
                       actor: str | None = None) -> Screening:

@@ -97,9 +97,9 @@ def scorer(shipped: Any, prune: bool, in_format: str, headers: list[str], cols: 
 
         from vigil.service.batch import output_row
         from vigil.service.screening import Screener
-        from vigil.spark.index import matcher
+        from vigil.spark.index import matcher, party_map
 
-        screener = Screener(matcher(shipped, prune))
+        screener = Screener(matcher(shipped, prune), parties=party_map(shipped))
         for pdf in batches:
             ids = pdf["__row"].tolist()
             values = list(zip(*(pdf[c].tolist() for c in in_cols))) if len(pdf) else []
@@ -144,8 +144,10 @@ def run_spark_batch(
     prune: bool = True,
     cache_file: Path | None = None,
     checked: Plan | None = None,
+    parties: Any = None,
 ) -> SparkBatchSummary:
-    """Screen every row of `input` into the `out` folder on `spark`; the single-process batch's values."""
+    """Screen every row of `input` into the `out` folder on `spark`; the single-process batch's values.
+    `parties`: the record -> party map results merge by (`opts.merge`), shipped with the index."""
     from pyspark.sql import functions as F
 
     from vigil.spark.index import ship
@@ -160,7 +162,7 @@ def run_spark_batch(
     if target != current:
         # by range of the row position: partition k holds rows before partition k+1's (the output's order)
         frame = frame.repartitionByRange(target, "__row").sortWithinPartitions("__row")
-    shipped = ship(spark, matcher, cache_file)
+    shipped = ship(spark, matcher, cache_file, parties=parties if opts.merge else None)
     rows_acc = sc.accumulator(0)
     fn = scorer(shipped, prune, p.input.format, p.headers, p.columns, opts, schema, p.out_format, rows_acc)
     screened = frame.mapInPandas(fn, _arrow_schema(names, p.out_format))

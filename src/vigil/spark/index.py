@@ -36,18 +36,27 @@ def serialise(matcher: Any, cache_file: Path | None = None) -> bytes:
 
 @dataclass(frozen=True)
 class Shipped:
-    """A broadcast index as tasks receive it: the broadcast, a key naming it, its size in bytes."""
+    """A broadcast index as tasks receive it: the broadcast, a key naming it, its size in bytes, and the
+    record -> party map screening merges results by (a few MB; None: every record its own party)."""
 
     broadcast: Any
     key: str
     size: int
+    parties: Any = None
 
 
-def ship(spark: Any, matcher: Any, cache_file: Path | None = None) -> Shipped:
-    """One broadcast of the serialised index (the key is unique per broadcast: the per-process cache's key)."""
+def ship(spark: Any, matcher: Any, cache_file: Path | None = None, parties: Any = None) -> Shipped:
+    """One broadcast of the serialised index (the key is unique per broadcast: the per-process cache's key),
+    and one of the party map when there is one."""
     payload = serialise(matcher, cache_file)
     bc = spark.sparkContext.broadcast(payload)
-    return Shipped(bc, f"{spark.sparkContext.applicationId}/{uuid.uuid4().hex}", len(payload))
+    pm = spark.sparkContext.broadcast(parties) if parties is not None else None
+    return Shipped(bc, f"{spark.sparkContext.applicationId}/{uuid.uuid4().hex}", len(payload), pm)
+
+
+def party_map(shipped: Shipped) -> Any:
+    """The party map shipped with the index (None when results are per record)."""
+    return None if shipped.parties is None else shipped.parties.value
 
 
 def matcher(shipped: Shipped, prune: bool = True) -> Any:

@@ -107,13 +107,23 @@ class SparkMonitor(Monitor):
         screened = set(self._all_ids(conn))
         found.sort(key=lambda r: (r["id"], r["rank"]))  # the single-process order: customer id, then rank
         rows = {row.id: row for row in customers_by_id(conn, sorted({r["id"] for r in found}))}
+        seen: dict[int, set[str]] = {}  # per customer, the parties hit (a party's first hit is its best)
+        party_map = getattr(self, "_map", None)
         for r in found:
             entity = matcher.get(r["entity_id"])
             if entity is None:  # cannot happen with the same index; never raise an alert on nothing
                 continue
+            party, members = None, []
+            if party_map is not None:  # as Monitor._screen does, on the driver: one hit per party
+                party = party_map.party_of(entity.id or "")
+                if party is not None:
+                    if party in seen.setdefault(r["id"], set()):
+                        continue
+                    seen[r["id"]].add(party)
+                    members = list(party_map.members(party))
             report.hits += 1
             hits.append(Hit(rows[r["id"]], entity, float(r["score"]), json.loads(r["explanations"]), reason,
-                            trigger))
+                            trigger, party, members))
         return screened
 
     def _note(self, r: Any, report: RunReport) -> None:

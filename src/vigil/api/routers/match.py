@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.responses import Response
 
 from vigil.api.auth import Caller, caller_for, require_screen
-from vigil.api.deps import JSONBytes, loaded_index
+from vigil.api.deps import JSONBytes, loaded_index, state_of
 from vigil.api.models import ERRORS, EntityMatchQuery, EntityMatchResponse
 from vigil.service.screening import (
     DEFAULT_LIMIT, DEFAULT_THRESHOLD, MAX_LIMIT, MAX_QUERIES, QueryError, ScreenOptions, Screener,
@@ -44,6 +44,8 @@ class MatchParams(BaseModel):
     exclude_entity_ids: list[str] = Field([], description="Never these entity ids (e.g. whitelisted)")
     changed_since: str | None = Field(None, max_length=40, description="Only entities changed since (ISO date)")
     topics: list[str] = Field([], description="Only entities with one of these topics")
+    merge: bool = Field(True, description="One result per party (its best record in scope, with `party`, "
+                        "`referents` and `datasets` of all its records); false: one result per list record")
 
 
 _LIST_PARAMS = frozenset(n for n, f in MatchParams.model_fields.items() if f.annotation == list[str])
@@ -169,7 +171,7 @@ def match_options(index: Any, dataset: str, params: MatchParams, weights: dict[s
             limit=params.limit, threshold=params.threshold, algorithm=params.algorithm, weights=dict(weights or {}),
             config=dict(config or {}), datasets=datasets, exclude_schema=list(params.exclude_schema),
             exclude_ids=list(params.exclude_entity_ids), changed_since=params.changed_since,
-            topics=list(params.topics) or None,
+            topics=list(params.topics) or None, merge=params.merge,
         )
     )
 
@@ -178,7 +180,7 @@ def screen_all(request: Request, index: Any, queries: dict[str, Any], opts: Scre
                caller: Caller, endpoint: str) -> dict[str, dict[str, Any]]:
     """Screen built query entities through the Screener and record them: the one code path of /match and
     /reconcile (and the same record as `vigil screen` and the UI)."""
-    screener = Screener(index.matcher, recorder=request.app.state.recorder)
+    screener = Screener(index.matcher, recorder=request.app.state.recorder, parties=state_of(request).parties)
     screenings = {}
     for key, query in queries.items():
         screening = screener.screen(query, opts)

@@ -7,7 +7,7 @@ from collections import Counter
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from vigil.api.auth import Caller, require_screen
-from vigil.api.deps import JSONBytes, loaded_index
+from vigil.api.deps import JSONBytes, loaded_index, state_of
 from vigil.api.models import ERRORS, SearchResponse
 from vigil.service.fields import parse_country, parse_schema
 from vigil.service.screening import QueryError, Screener, resolve_datasets
@@ -74,6 +74,8 @@ async def search(
     offset: int = Query(0, ge=0, le=9500),
     facets: list[str] = Query(list(FACETS), description="Facets to count over all hits: "
                               "datasets, schema, countries, topics (repeat the parameter)"),
+    merge: bool = Query(True, description="One result per party (its best hit, with `party`, `referents` "
+                        "and `datasets` of its records in scope); false: one result per list record"),
     caller: Caller = Depends(require_screen),
 ):
     index = loaded_index(request)
@@ -93,11 +95,19 @@ async def search(
     else:
         hits, total = [], 0
     counted = count_facets([e for e, _ in hits], facets, {d.name: d.title for d in index.datasets})
-    results = []
-    for entity, score in hits[offset:offset + limit]:
-        data = entity.to_dict()
-        data["score"] = score
-        results.append(data)
+    if merge:
+        from vigil.service.party_results import party_hits
+
+        results, parties = party_hits(hits, state_of(request).parties(), index.matcher.get,
+                                      None if set(datasets) >= set(index.dataset_names) else set(datasets),
+                                      offset, limit)
+        total = parties if len(hits) >= total else max(parties, total - (len(hits) - parties))
+    else:
+        results = []
+        for entity, score in hits[offset:offset + limit]:
+            data = entity.to_dict()
+            data["score"] = score
+            results.append(data)
     Screener(recorder=request.app.state.recorder).record_search(
         f"/search/{dataset}", {"q": q, "schema": schema, "countries": countries, "offset": offset},
         [r["id"] for r in results], key_name=caller.name)

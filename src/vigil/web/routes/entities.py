@@ -103,14 +103,17 @@ def entity_page(request: Request, entity_id: str = Path(..., max_length=200),
             raise PageError(404, f"No entity with id {entity_id!r} in the loaded lists.", title="Not found")
         # Delisted: show what the store remembers, so an analyst can see when and why it went.
         entity = store.entity(entity_id)
-    outgoing = [_ref(matcher, r) for r in (entity.referents if entity else [])]
+    parties = request.app.state.index.parties()
+    party_id = parties.party_of(entity_id) if parties is not None else None
+    party = [_ref(matcher, r) for r in (parties.members(party_id) if party_id else ()) if r != entity_id]
+    outgoing = [_ref(matcher, r) for r in (entity.referents if entity else []) if r not in {p["id"] for p in party}]
     incoming = [_ref(matcher, r) for r in referrers(matcher).get(entity_id, []) if r != entity_id]
-    linked = {r["id"] for r in outgoing + incoming}
+    linked = {r["id"] for r in outgoing + incoming + party}
     probable, names_only = same_party(index, entity) if entity else ([], [])
     return page(
         request, "entity.html", similar=[r for r in probable if r["id"] not in linked],
         same_name=[r for r in names_only if r["id"] not in linked], title=f"{entity.caption if entity else entity_id} — vigil",
         entity=entity, entity_id=entity_id, current=matcher.get(entity_id) is not None,
         names=webtext.group_names(entity) if entity else [], others=_other_properties(entity) if entity else [],
-        history=list(reversed(history)), outgoing=outgoing, incoming=incoming,
+        history=list(reversed(history)), outgoing=outgoing, incoming=incoming, party_id=party_id, party=party,
     )

@@ -45,7 +45,8 @@ def screen_page(
     response, error, status = None, None, 200
     if form["q"] or form["id"]:
         index = loaded(request)
-        screener = Screener(index.matcher, recorder=getattr(request.app.state, "recorder", None))
+        screener = Screener(index.matcher, recorder=getattr(request.app.state, "recorder", None),
+                            parties=request.app.state.index.parties)
         fields = Fields(name=form["q"], schema=form["schema"], dob=form["dob"], country=form["country"],
                         id_number=form["id"])
         try:

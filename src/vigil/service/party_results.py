@@ -1,0 +1,128 @@
+"""Screening results grouped by party: one result per party, scored on the best of its records.
+
+The matcher scores list *records* (`ofac-6366`, `unsc-QDe.004`, `gb-hmt-6965` are three records of
+al-Qa'ida). Cross-list resolution (`vigil.parties`) says which records are one party; this module turns
+the matcher's ranked records into ranked parties for `Screener.screen` (every front end):
+
+* a party's score is the best score of its records in scope (the matcher scores each record on its own
+  names and facts; the best record is the party's best evidence), and its result is that record's:
+  `id` (a list record id, the stable contract of BRIEF), caption, properties, `explanations` — plus
+  `party` (the `vp-` id), `referents` (every member record id in scope, yente-style), `datasets`
+  (every list those records are on) and `records` (each member with its own score, when it was scored);
+* the scope is the screening's datasets: a screen of `us_ofac_sdn` merges only OFAC records, so it
+  still returns OFAC records and their OFAC referents; the whole party is at `/entities/{vp-id}`;
+* exact: records come ranked by score, so a party's first record is its best, and the first `limit`
+  parties of the top records are the top `limit` parties as long as the records fetched hold `limit`
+  parties or are all there are (otherwise `fetch_size` asks the matcher for more).
+
+`parties` is anything with `party_of(record_id)` and `members(party_id)` (a `vigil.parties.PartyMap`);
+the front ends pass it (the service layer does not import `vigil.parties`). Without one, every record is
+its own party.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Protocol, Sequence
+
+
+class PartyLookup(Protocol):
+    def party_of(self, record_id: str) -> str | None: ...
+
+    def members(self, party_id: str) -> Sequence[str]: ...
+
+
+def fetch_size(limit: int) -> int:
+    """Records asked of the matcher for `limit` parties: most parties have 1-3 records in the top ones."""
+    return 2 * limit + 5
+
+
+def expand_party_ids(ids: Iterable[str], parties: PartyLookup | None) -> list[str]:
+    """`exclude_entity_ids` may name a party (`vp-…`): it stands for all its records."""
+    out: list[str] = []
+    for i in ids:
+        members = parties.members(i) if parties is not None and i.startswith("vp-") else ()
+        out.extend(members or (i,))
+    return list(dict.fromkeys(out))
+
+
+def group(results: Sequence[Any], parties: PartyLookup | None,
+          limit: int) -> tuple[list[tuple[str | None, list[Any]]], int]:
+    """Match results (ranked) -> ([(party id or None, its results ranked)] for the first `limit` parties,
+    how many parties the results hold in all)."""
+    groups: dict[str, tuple[str | None, list[Any]]] = {}
+    later: set[str] = set()  # parties beyond the page: only counted
+    party_of = parties.party_of if parties is not None else None
+    for r in results:
+        rid = r.entity.id or ""
+        pid = party_of(rid) if party_of is not None else None
+        key = pid or rid
+        found = groups.get(key)
+        if found is not None:
+            found[1].append(r)
+        elif len(groups) < limit:
+            groups[key] = (pid, [r])
+        else:
+            later.add(key)
+    return list(groups.values()), len(groups) + len(later)
+
+
+def party_result(pid: str | None, scored: list[Any], parties: PartyLookup | None, get: Any,
+                 scope: set[str] | None) -> dict[str, Any]:
+    """One party's result dict from its ranked match results (the first is the best)."""
+    best = scored[0]
+    data = best.to_dict()
+    rid = data.get("id") or ""
+    members = list(parties.members(pid)) if pid is not None and parties is not None else []
+    entities = {}
+    for mid in members or [rid]:
+        entity = best.entity if mid == rid else get(mid)
+        if entity is None:
+            continue
+        if scope is not None and mid != rid and not scope.intersection(entity.datasets):
+            continue  # outside the screening's lists: merge only within scope
+        entities[mid] = entity
+    by_id = {r.entity.id: r for r in scored}
+    datasets = list(data.get("datasets") or [])
+    for entity in entities.values():
+        for ds in entity.datasets:
+            if ds not in datasets and (scope is None or ds in scope):
+                datasets.append(ds)
+    data["party"] = pid
+    data["referents"] = sorted(entities)
+    data["datasets"] = datasets
+    records = []
+    for mid in sorted(entities, key=lambda m: (m not in by_id, -(by_id[m].score if m in by_id else 0.0), m)):
+        entity, r = entities[mid], by_id.get(mid)
+        records.append({"id": mid, "caption": entity.caption, "schema": entity.schema.name,
+                        "datasets": list(entity.datasets), "score": round(r.score, 4) if r is not None else None,
+                        "match": bool(r.match) if r is not None else False})
+    data["records"] = records
+    return data
+
+
+def party_hits(hits: Sequence[tuple[Any, float]], parties: PartyLookup | None, get: Any,
+               scope: set[str] | None, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """Text-search hits (entity, score), ranked -> (the page of parties: each its first (best) hit's entity
+    with `score`, `party`, and `referents` / `datasets` of its records in scope; parties in all)
+    (`GET /search`)."""
+    firsts: dict[str, tuple[Any, float, str | None]] = {}
+    for entity, score in hits:
+        rid = entity.id or ""
+        pid = parties.party_of(rid) if parties is not None else None
+        firsts.setdefault(pid or rid, (entity, score, pid))
+    page = []
+    for entity, score, pid in list(firsts.values())[offset:offset + limit]:
+        rid = entity.id or ""
+        data = entity.to_dict()
+        data["score"] = score
+        data["party"] = pid
+        referents, datasets = [rid], list(entity.datasets)
+        for mid in (parties.members(pid) if pid is not None and parties is not None else ()):
+            member = get(mid) if mid != rid else None
+            if member is None or (scope is not None and not scope.intersection(member.datasets)):
+                continue
+            referents.append(mid)
+            datasets += [d for d in member.datasets if d not in datasets and (scope is None or d in scope)]
+        data["referents"] = sorted(referents)
+        data["datasets"] = datasets
+        page.append(data)
+    return page, len(firsts)
