@@ -61,3 +61,49 @@ def test_parquet_output_has_the_same_values_typed(spark, lists_matcher, book, tm
     assert str(table.schema.field("match_count").type) == "int32"
     got = [{k: csv_cell(v) for k, v in r.items()} for r in table.to_pylist()]
     assert got == read_output_rows(single)
+
+
+def test_jsonl_and_parquet_inputs(spark, lists_matcher, book, tmp_path):
+    """JSON lines (keys differing per line, a broken line, a number) and Parquet give single-process's values."""
+    import csv
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    matcher, cache = lists_matcher
+    _, rows = book
+    sample = rows[:60]
+    lines = []
+    for i, r in enumerate(sample):
+        obj = {"customer_id": r["customer_id"], "name": r["full_name"]}
+        if r.get("date_of_birth"):
+            obj["dob"] = r["date_of_birth"]
+        if i % 7 == 0:
+            obj["score_hint"] = i  # a number, and a key only some lines have
+        lines.append(json.dumps(obj, ensure_ascii=False))
+    lines.insert(10, '{"customer_id": "broken", "name": ')  # not JSON: an error row
+    src = tmp_path / "parties.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    opts = check_options(ScreenOptions())
+    single = tmp_path / "single.jsonl"
+    run_batch(src, single, matcher, opts)
+    expected = [{k: csv_cell(v) for k, v in json.loads(line).items()} for line in single.read_text().splitlines()]
+    out = tmp_path / "spark.csv"
+    run_spark_batch(spark, str(src), str(out), matcher, opts, cache_file=cache)
+    got = read_output_rows(out)
+    assert [list(r) for r in got][:1] == [list(e) for e in expected][:1]
+    assert got == [{k: e.get(k, "") for k in got[0]} for e in expected]
+    assert any(r["error"].startswith("invalid JSON") for r in got)
+
+    table = pa.table({c: [r.get(c, "") for r in sample] for c in ("customer_id", "full_name", "date_of_birth")})
+    pq.write_table(table, tmp_path / "book.parquet")
+    csv_in = tmp_path / "same.csv"  # the same three columns as CSV, for single-process batch
+    with open(csv_in, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(table.column_names)
+        w.writerows(zip(*(table.column(c).to_pylist() for c in table.column_names)))
+    single_csv = tmp_path / "single.csv"
+    run_batch(csv_in, single_csv, matcher, opts)
+    run_spark_batch(spark, str(tmp_path / "book.parquet"), str(tmp_path / "p.csv"), matcher, opts, cache_file=cache)
+    assert read_output_rows(tmp_path / "p.csv") == read_output_rows(single_csv)

@@ -55,3 +55,29 @@ def test_full_rescreen_on_spark_equals_single_process(spark, lists_db, lists_mat
     assert audit.verify(two.engine).ok
     for store in (one, two):
         store.engine.dispose()
+
+
+def test_cli_full_rescreen_on_spark(spark, lists_db, session_cache, tmp_path, monkeypatch):
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from vigil.cli.main import app
+
+    store = _copy(lists_db, tmp_path / "db")
+    monkeypatch.setenv("VIGIL_DATABASE_URL", str(store.engine.url))
+    monkeypatch.setenv("VIGIL_CACHE_DIR", str(session_cache))
+    book = write_csv(tmp_path / "book.csv", [
+        {"customer_id": "C1", "full_name": "Qasem Soleimani", "date_of_birth": "1957-03-11", "nationality": "Iran"},
+        {"customer_id": "C2", "full_name": "Ingeborg Abrahamsen", "date_of_birth": "1972-11-21"},
+    ])
+    runner = CliRunner()
+    assert runner.invoke(app, ["book", "import", "retail", str(book), "--by", "ana"]).exit_code == 0
+    result = runner.invoke(app, ["monitor", "run", "--full", "--engine", "spark", "--master", "local[2]",
+                                 "--partitions", "2", "--json", "--by", "ops"])
+    assert result.exit_code == 0, result.output
+    report = _json.JSONDecoder().raw_decode(result.output[result.output.index('{\n'):])[0]["run"]
+    assert report["pending_screened"] == 2 and len(report["alerts"]) >= 1
+    pairs = {(a.customer_id, a.entity_id) for a in list_alerts(store.engine)[0]}
+    assert ("C1", "ofac-10481") in pairs and not any(c == "C2" for c, _ in pairs)
+    store.engine.dispose()
