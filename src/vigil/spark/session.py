@@ -129,9 +129,11 @@ def start(master: str = "local[*]", *, app_name: str = "vigil", partitions: int 
                .config("spark.python.worker.reuse", "true")  # the index stays loaded between tasks
                .config("spark.sql.adaptive.coalescePartitions.enabled", "false"))  # keep our partitions
     if is_local(master):
+        # The workers must run this interpreter (the one vigil is installed in), not `python3` on the PATH;
+        # PySpark takes the workers' interpreter from PYSPARK_PYTHON only (written for it, never read here).
+        os.environ["PYSPARK_PYTHON"] = sys.executable
         builder = (builder.config("spark.ui.enabled", "false")
                    .config("spark.executor.extraJavaOptions", log_opt)
-                   # the workers run this interpreter (the one vigil is installed in), not `python3` on the PATH
                    .config("spark.pyspark.python", sys.executable)
                    .config("spark.pyspark.driver.python", sys.executable))
     if partitions:
