@@ -37,7 +37,7 @@ def input_errors() -> tuple[type[BaseException], ...]:
 
     errors: list[type[BaseException]] = [SettingsError, QueryError, TabularError, FileNotFoundError,
                                          PermissionError, IsADirectoryError, NotADirectoryError]
-    for module, name in (("vigil.store", "StoreError"), ("vigil.sources", "IngestError")):
+    for module, name in (("vigil.store", "StoreError"), ("vigil.sources", "IngestError"), ("vigil.spark", "SparkError")):
         loaded = sys.modules.get(module)  # only what this command imported can have been raised
         if loaded is not None:
             errors.append(getattr(loaded, name))

@@ -216,14 +216,17 @@ class _ProgressBar:
 
 BATCH_EXAMPLES = examples(
     "vigil batch customers.csv --out screened.csv",
-    "vigil batch book.xlsx --out book-screened.xlsx --name-col \"Client\" --dob-col Born --fail-on-match",
     "vigil batch export.txt --out screened.txt --restart   # Excel 'Unicode Text' (UTF-16, tabs) works too",
+    "vigil batch hdfs:///books/2026-12.parquet --out hdfs:///screened/2026-12.parquet --engine spark --master yarn",
 )
 
 
 def batch_command(
-    input: Path = typer.Argument(..., help="CSV/TSV (any common encoding), XLSX or JSON-lines file, one party per row."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output file (same format as the input)."),
+    # text, not Path: a Spark input may be a URL (hdfs://, s3a://), whose `//` a Path would collapse
+    input: str = typer.Argument(..., help="CSV/TSV (any common encoding), XLSX or JSON-lines file, one party per row "
+                                "(with --engine spark: CSV, Parquet or JSON lines, any Hadoop path)."),
+    out: str = typer.Option(..., "--out", "-o", help="Output file (same format as the input; with --engine spark: "
+                            "a .parquet or .csv folder of part files)."),
     name_col: Optional[str] = typer.Option(None, "--name-col", help="Column with the name (default: auto-detect)."),
     dob_col: Optional[str] = typer.Option(None, "--dob-col", help="Column with the date of birth."),
     country_col: Optional[str] = typer.Option(None, "--country-col", help="Column with the country / nationality."),
@@ -241,6 +244,12 @@ def batch_command(
     per_record: bool = typer.Option(False, "--per-record", help="Results per list record instead of per party "
                                     "(top_ids then lists records of one party separately)."),
     by: Optional[str] = typer.Option(None, "--by", help="Who screens (audit log); default: the OS user."),
+    engine: str = typer.Option("process", "--engine", help="process (this process, resumable) or spark (Apache "
+                               "Spark: CSV/Parquet/JSONL in, a Parquet or CSV folder out; pip install -e \".[spark]\")."),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master URL (default local[*]): local[N], "
+                                         "spark://HOST:7077, yarn, k8s://URL. Needs --engine spark."),
+    partitions: Optional[int] = typer.Option(None, "--partitions", help="Spark partitions to screen in (default: "
+                                             "4 per core). Needs --engine spark."),
 ) -> None:
     """Screen a file of customers; resumable (Ctrl-C, then run the same command again to continue).
 
@@ -253,6 +262,19 @@ def batch_command(
     from vigil.service.tabular import TabularError
 
     columns = Columns(name=name_col, dob=dob_col, country=country_col, id=id_col, schema=schema_col, gender=gender_col)
+    if engine != "process" or master or partitions:
+        from vigil.cli import spark as on_spark
+
+        on_spark.check_engine(engine, master, partitions)
+        try:
+            parse_schema(schema)
+            opts = _options(limit, threshold, algorithm, dataset, loaded_datasets(), per_record)
+        except (QueryError, UnknownDatasetError) as exc:
+            fail(str(exc.args[0] if exc.args else exc))
+        on_spark.batch(input, out, columns, opts, schema, master, partitions, fail_on_match, by,
+                       parties=None if per_record else party_map())
+        return
+    input, out = Path(input), Path(out)
     opts = None
     bar = _ProgressBar()
     try:
