@@ -103,7 +103,7 @@ def book_list(as_json: bool = typer.Option(False, "--json", help="Print JSON ins
 
 
 @monitor_app.command("run", epilog=examples(
-    "vigil monitor run", "vigil monitor run --webhook https://hooks.example.org/vigil --by cron",
+    "vigil monitor run --webhook https://hooks.example.org/vigil --by cron",
     "vigil monitor run --full --threshold 0.8 --json",
     "vigil monitor run --full --per-record   # alerts per list record, not per party"))
 def monitor_run(
