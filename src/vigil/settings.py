@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Mapping
@@ -59,6 +60,24 @@ def _float(name: str, value: str | None, default: float, minimum: float = 0.0) -
     return number
 
 
+_HOST_PATTERN = re.compile(r"^(?:\*|(?:\*\.)?[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?|\[[0-9a-f:.]+\])$")
+
+
+def parse_hosts(name: str, value: str | None) -> tuple[str, ...]:
+    """A comma- or space-separated list of host names (lower case, no port): `vigil.example.org`,
+    `*.example.org` (any subdomain), `*` (any host: only behind a proxy that checks Host itself)."""
+    if value is None or not value.strip():
+        return ()
+    out = []
+    for item in re.split(r"[,\s]+", value.strip().lower()):
+        if not item:
+            continue
+        item = item.rstrip(".")
+        if not _HOST_PATTERN.match(item):
+            raise SettingsError(f"{name}: {item!r} is not a host name (give names like vigil.example.org or "
+                                "*.example.org, without scheme or port)")
+        out.append(item)
+    return tuple(dict.fromkeys(out))
 def _share(name: str, value: str | None, default: float) -> float:
     number = _float(name, value, default)
     if number > 1:
@@ -95,6 +114,9 @@ ENV_VARS: dict[str, tuple[str, str, str]] = {
     "VIGIL_PARTIES_AUTO": ("parties_auto", "1",
                            "Resolve cross-list parties after every `vigil ingest`/`update` that changed a list "
                            "(0: only `vigil parties resolve` does)."),
+    "VIGIL_ALLOWED_HOSTS": ("allowed_hosts", "unset",
+                            "Public host names the server answers to besides localhost, IP addresses and the "
+                            "`--host` name (comma-separated; `*.example.org` for subdomains). See docs/security.md."),
     "VIGIL_SHRINK_LIMIT": ("shrink_limit", "0.10",
                            "Largest share of a list (0-1) an ingest may remove, and of any one schema's entities "
                            "(Person, Vessel ...) it may remove or re-type, before it is refused unless confirmed "
@@ -133,6 +155,7 @@ class Settings:
     eu_fsf_token: str | None = None
     shared_data: Path = Path("../shared/data")
     parties_auto: bool = True
+    allowed_hosts: tuple[str, ...] = ()
     shrink_limit: float = 0.10
     audit_key: Path | None = None  # None: home/keys/audit_ed25519.pem (see `audit_key_path`)
     audit_checkpoint_file: Path | None = None  # None: home/audit-checkpoints.jsonl
@@ -167,6 +190,7 @@ class Settings:
             eu_fsf_token=text("VIGIL_EU_FSF_TOKEN"),
             shared_data=Path(text("VIGIL_SHARED_DATA") or Path.cwd().parent / "shared" / "data"),
             parties_auto=parse_bool("VIGIL_PARTIES_AUTO", env.get("VIGIL_PARTIES_AUTO"), True),
+            allowed_hosts=parse_hosts("VIGIL_ALLOWED_HOSTS", env.get("VIGIL_ALLOWED_HOSTS")),
             shrink_limit=_share("VIGIL_SHRINK_LIMIT", env.get("VIGIL_SHRINK_LIMIT"), 0.10),
             audit_key=_path(text("VIGIL_AUDIT_KEY")),
             audit_checkpoint_file=_path(text("VIGIL_AUDIT_CHECKPOINT_FILE")),
@@ -212,6 +236,10 @@ class Settings:
         for name, (attr, _, _) in ENV_VARS.items():
             value = getattr(self, attr)
             if value is None:
+                continue
+            if isinstance(value, tuple):
+                if value:
+                    out[name] = ",".join(value)
                 continue
             out[name] = ("1" if value else "0") if isinstance(value, bool) else str(value)
         return out

@@ -89,6 +89,7 @@ def store(with_hooks: bool = True):
         from vigil.monitor.hooks import attach  # ingests are audited and rescreen monitored books
         from vigil.parties.hooks import attach as attach_parties  # ... and re-resolve cross-list parties
 
+        opened.attach_relations()  # the relations the new snapshot states (vigil graph, /adjacent, scan)
         if cfg.parties_auto:  # first: the rescreen after an ingest then sees the resolved parties
             attach_parties(opened, matcher=index_matcher(opened))
         attach(opened, settings=cfg)

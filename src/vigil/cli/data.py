@@ -203,10 +203,17 @@ def update(
 
 
 def lists(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
-    """The datasets in the store: publication date, entity count, last change, snapshots."""
-    infos = open_store().datasets()
+    """The datasets in the store: publication date, entity count, last change, snapshots.
+
+    `relations` (kept apart from the entities, never screened): stated relations resolved to a listed
+    entity / all the list states (see `vigil graph`)."""
+    opened = open_store()
+    infos = opened.datasets()
+    relations = opened.relation_counts() if infos else {}
     if as_json:
-        _print_json([i.to_dict() for i in infos])
+        _print_json([{**i.to_dict(), "relation_count": relations[i.name].count if i.name in relations else 0,
+                      "relations_resolved": relations[i.name].resolved if i.name in relations else 0}
+                     for i in infos])
         return
     if not infos:
         console.print("No lists yet. Load them with [bold]vigil update[/] (or [bold]vigil update --mirror DIR[/]).")
@@ -218,13 +225,19 @@ def lists(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
         table.add_column("title", ratio=1)
     table.add_column("published", no_wrap=True)
     table.add_column("entities", justify="right", no_wrap=True)
+    table.add_column("relations", justify="right", no_wrap=True)
     table.add_column("last change", no_wrap=True)
     table.add_column("snapshots", justify="right", no_wrap=True)
     for i in infos:
         cells = [i.name] + ([i.title] if wide else []) + [
-            (i.published or "—")[:10], f"{i.entity_count:,}", i.last_change[:16].replace("T", " "), str(i.snapshots)]
+            (i.published or "—")[:10], f"{i.entity_count:,}",
+            f"{relations[i.name].resolved:,}/{relations[i.name].count:,}" if i.name in relations else "—", i.last_change[:16].replace("T", " "), str(i.snapshots)]
         table.add_row(*cells)
     console.print(table)
+    for i in infos:  # terms of use and provenance where a source states them (e.g. the EU journal transcription)
+        if i.license or i.summary:
+            about = " ".join(p for p in (f"Licence: {i.license}." if i.license else "", i.summary or "") if p)
+            console.print(f"[bold]{i.name}[/]: {about}", highlight=False, soft_wrap=True)
 
 
 def diff(
@@ -323,7 +336,8 @@ def _help(command) -> str:
 
 
 EXAMPLES = {
-    "ingest": ("vigil ingest ofac ../shared/data/ofac_sdn", "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions",
+    "ingest": ("vigil ingest eu-journal ../shared/data/eu_oj_opensanctions",
+               "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions",
                "vigil ingest ofac sdn_after_mass_delisting/ --allow-shrink"),
     "update": ("vigil update --mirror ../shared/data", "vigil update --only ofac --only un",
                "vigil update --mirror ../shared/data --force --json"),

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from vigil.cli.common import console, err_console, examples, fail, open_store, print_json, settings
 from vigil.settings import DEFAULT_THRESHOLD
+from vigil.matching.display import format_score
 
 book_app = typer.Typer(help="Customer books: import and list the customers vigil monitors.", no_args_is_help=True)
 monitor_app = typer.Typer(help="Rescreen books against list changes.", no_args_is_help=True)
@@ -103,9 +104,9 @@ def book_list(as_json: bool = typer.Option(False, "--json", help="Print JSON ins
 
 
 @monitor_app.command("run", epilog=examples(
-    "vigil monitor run", "vigil monitor run --webhook https://hooks.example.org/vigil --by cron",
-    "vigil monitor run --full --threshold 0.8 --json",
-    "vigil monitor run --full --per-record   # alerts per list record, not per party"))
+    "vigil monitor run --webhook https://hooks.example.org/vigil --by cron",
+    "vigil monitor run --full --per-record   # alerts per list record, not per party",
+    "vigil monitor run --full --engine spark --master spark://spark-master:7077 --staging hdfs:///tmp/vigil"))
 def monitor_run(
     notify_cmd: Optional[str] = typer.Option(None, "--notify-cmd", help="Command fed the new alerts as JSON on stdin "
                                              "(or VIGIL_NOTIFY_CMD)."),
@@ -118,13 +119,31 @@ def monitor_run(
                                     "(by default a party's records on several lists raise one alert)."),
     by: Optional[str] = typer.Option(None, "--by", help="Who runs it (audit log)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
+    engine: str = typer.Option("process", "--engine", help="process (default) or spark: the --full rescreen on "
+                               "Apache Spark (pip install -e \".[spark]\"), alerts written here as always."),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master URL (default local[*]). "
+                                         "Needs --engine spark."),
+    partitions: Optional[int] = typer.Option(None, "--partitions", help="Spark partitions (default: 4 per core). "
+                                             "Needs --engine spark."),
+    staging: Optional[str] = typer.Option(None, "--staging", help="Folder the customers are staged in for Spark "
+                                          "(default: a temporary folder; a shared path, e.g. hdfs://..., when the "
+                                          "master is not local)."),
 ) -> None:
     """Rescreen new/changed customers against all lists and all customers against list changes; raise alerts."""
     from vigil.monitor import Monitor, Notifier, deliver
 
-    store = _engine()
-    report = Monitor(store, threshold=threshold, settings=settings(), per_record=per_record).run(actor=_user(by),
-                                                                                                full=full)
+    if engine != "process" or master or partitions or staging:
+        from vigil.cli import spark as on_spark
+
+        on_spark.check_engine(engine, master, partitions or (1 if staging else None))
+        if not full:
+            fail("--engine spark runs the full rescreen: add --full (the delta rescreen stays single-process)")
+        store = _engine()
+        report = on_spark.monitor_full(store, threshold, _user(by), master, partitions, staging, per_record)
+    else:
+        store = _engine()
+        report = Monitor(store, threshold=threshold, settings=settings(), per_record=per_record).run(
+            actor=_user(by), full=full)
     notifier = Notifier.from_settings(settings(), notify_cmd, webhook)
     delivery = deliver(store.engine, notifier)
     if as_json:
@@ -233,7 +252,7 @@ def _alerts_table(rows, several_books: bool) -> Table:
         table.add_column("why", overflow="fold", ratio=2)
         for a in rows:
             table.add_row(str(a.id), Text(_status_cell(a)), _age_cell(a), Text(f"{customer(a)} {a.customer_name}"),
-                          Text(f"{a.entity_id} {a.entity_caption}"), f"{a.score:.2f}", why(a))
+                          Text(f"{a.entity_id} {a.entity_caption}"), format_score(a.score), why(a))
         return table
     key_column(table, "alert", [str(a.id) for a in rows] + [a.status for a in rows] + [_age_cell(a) for a in rows])
     widest = max([len(customer(a)) for a in rows] + [len(a.entity_id) for a in rows], default=0)
@@ -246,7 +265,7 @@ def _alerts_table(rows, several_books: bool) -> Table:
         pair.append(f"→ {a.entity_id}", style="bold")  # the arrow's line may be wider than the min width
         pair.append(f" {a.entity_caption}")
         owner = f"\n@{a.assignee}" if a.assignee else ""
-        table.add_row(Text(f"{a.id}\n{a.status}\n{_age_cell(a)}{owner}"), pair, f"{a.score:.2f}", why(a, short=True))
+        table.add_row(Text(f"{a.id}\n{a.status}\n{_age_cell(a)}{owner}"), pair, format_score(a.score), why(a, short=True))
     return table
 
 

@@ -20,7 +20,8 @@ from vigil.media import context as ctx
 from vigil.media.article import Article, from_html, from_text, load_article
 from vigil.media.coref import Cluster, Mention, resolve
 from vigil.media.gazetteer import Gazetteer, GazetteerHit
-from vigil.media.linking import POSSIBLE, Candidate, Decision, decide
+from vigil.media.linking import ORG_LINK, POSSIBLE, Candidate, Decision, decide
+from vigil.media.partial import ezafe_start, partial_candidates, preceding_titles, title_roles, titled_surname
 from vigil.media.ner import NerSpan
 from vigil.media.ner import entities as ner_entities
 from vigil.media.ner import get_pipeline
@@ -226,10 +227,10 @@ def scan_file(path: str, matcher: Any, *, ner: bool = True, model: str | None = 
 
 
 def scan_article(article: Article, matcher: Any, *, ner: bool = True, model: str | None = None,
-                 fingerprint: str | None = None) -> ScanResult:
+                 fingerprint: str | None = None, graph: Any = None) -> ScanResult:
     """Scan one loaded article. `fingerprint` (the store fingerprint of the matcher's lists, e.g.
     `LoadedIndex.fingerprint`) lets the gazetteer come from the on-disk cache on first use."""
-    return scan_articles([article], matcher, ner=ner, model=model, fingerprint=fingerprint)[0]
+    return scan_articles([article], matcher, ner=ner, model=model, fingerprint=fingerprint, graph=graph)[0]
 
 
 BATCH_SIZE = 8  # articles whose spaCy steps run together (the gain levels off; memory grows with it)
@@ -237,18 +238,19 @@ BATCH_SIZE = 8  # articles whose spaCy steps run together (the gain levels off; 
 
 def scan_articles(articles: Iterable[Article], matcher: Any, *, ner: bool = True, model: str | None = None,
                   fingerprint: str | None = None, batch_size: int = BATCH_SIZE,
-                  share_screening: bool = True) -> list[ScanResult]:
+                  share_screening: bool = True, graph: Any = None) -> list[ScanResult]:
     """Scan several articles, each with the same result as `scan_article`, sharing work within each
     batch of `batch_size`: the spaCy steps run once per batch (one NER network pass over all the
     articles' windows, one parser pass over all the sentences to classify), and, with
     `share_screening`, a name screened for one article is not screened again for another (same
     schema, name and countries: same answer). The throughput bench turns that off when its corpus
-    repeats the same article."""
+    repeats the same article. `graph` (service.graph.graph_for(store)): the relations the lists state,
+    used as corroboration (a person related to an organisation the article also names)."""
     articles = list(articles)
     size = max(1, batch_size)
     out: list[ScanResult] = []
     for i in range(0, len(articles), size):
-        out.extend(_scan_batch(articles[i: i + size], matcher, ner, model, fingerprint, share_screening))
+        out.extend(_scan_batch(articles[i: i + size], matcher, ner, model, fingerprint, share_screening, graph))
     return out
 
 
@@ -296,7 +298,7 @@ def _kept_acronyms(text: str, hits: list[GazetteerHit], gaz: Gazetteer) -> list[
 
 
 def _scan_batch(articles: list[Article], matcher: Any, ner: bool, model: str | None,
-                fingerprint: str | None, share_screening: bool = True) -> list[ScanResult]:
+                fingerprint: str | None, share_screening: bool = True, graph: Any = None) -> list[ScanResult]:
     works = [_Work(a, ner and a.language == "en") for a in articles]
     n = len(works)
     gaz = gazetteer_for(matcher, fingerprint)
@@ -344,7 +346,8 @@ def _scan_batch(articles: list[Article], matcher: Any, ner: bool, model: str | N
         t2 = time.perf_counter()
         by_sentence = _sentence_countries(spans, w.sentences)
         w.decisions = _link(w.clusters, matcher, gaz, text, article_countries,
-                            {c.id: _cluster_countries(c, by_sentence, w.sentences) for c in w.clusters}, screened)
+                            {c.id: _cluster_countries(c, by_sentence, w.sentences) for c in w.clusters}, screened,
+                            graph)
         w.timings["linking"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()
@@ -558,7 +561,7 @@ def _query_schema(cluster: Cluster) -> str:
 
 def _link(clusters: list[Cluster], matcher: Any, gaz: Gazetteer, text: str,
           article_countries: set[str], cluster_countries: dict[int, set[str]],
-          screened: dict[tuple, list[Candidate]] | None = None) -> list[Decision]:
+          screened: dict[tuple, list[Candidate]] | None = None, graph: Any = None) -> list[Decision]:
     """One decision per cluster. `screened` holds Matcher results by (schema, name, countries) and
     may be shared between articles (the query is the same, so is the answer)."""
     from vigil.sources.countries import DEMONYMS
@@ -573,8 +576,16 @@ def _link(clusters: list[Cluster], matcher: Any, gaz: Gazetteer, text: str,
     # Organisations first: linked organisations corroborate people listed as linked to them.
     order = sorted(clusters, key=lambda c: c.label == "PERSON")
     linked_names: set[str] = set()
+    linked_ids: dict[str, str] = {}  # entity id -> caption, of what this article links
     for cluster in order:
         cands: dict[str, Candidate] = {}
+        ezafe = []
+        for m in cluster.mentions:
+            at = ezafe_start(text, m.start) if m.source == "ner" else None
+            if at is not None:
+                # "Vezarat-e Ettela'at": the NER's span lacks the ezafe head, which makes it an organisation.
+                m.start, m.text, m.label = at, text[at:m.end], "ORG"
+                ezafe.append(m.text)
         names = cluster.names
         for m in cluster.mentions:
             for eid in m.gazetteer_ids:
@@ -626,11 +637,37 @@ def _link(clusters: list[Cluster], matcher: Any, gaz: Gazetteer, text: str,
                 old = cands.get(c.entity.id)
                 if old is None or c.score > old.score:
                     cands[c.entity.id] = c
+        here = article_countries | cluster_countries.get(cluster.id, set())
+        if ((cluster.label in ("ORG", "NORP") or ezafe) and (query_names or ezafe)
+                and len(asked) < MAX_QUERIES_PER_ARTICLE and not any(c.score >= ORG_LINK for c in cands.values())):
+            # A partial, reordered or transliterated name of a listed organisation ("Iran's Ministry of
+            # Intelligence", "Vezarat-e Ettela'at"): see media/partial.py.
+            partial_names = list(dict.fromkeys(ezafe + [n for n in query_names if not _is_country_word(n)]))[:3]
+            asked.add(("partial", *partial_names))
+            for c in partial_candidates(matcher, partial_names, here):
+                old = cands.get(c.entity.id)
+                if old is None or c.score > old.score:
+                    cands[c.entity.id] = c
         acronym_ok = any(m.source == "abbreviation" or (m.acronym and m.source == "gazetteer") for m in cluster.mentions)
-        d = decide(cluster, list(cands.values()), text, article_countries | cluster_countries.get(cluster.id, set()),
-                   linked_names, acronym_ok)
+        if not ezafe and cluster.label == "PERSON" and names and all(len(n.split()) == 1 for n in names):
+            titles = title_roles(r for m in cluster.mentions for r in m.roles) or [
+                t for m in cluster.mentions if m.source == "ner" for t in preceding_titles(text, m.start)][:1]
+            if titles and len(asked) < MAX_QUERIES_PER_ARTICLE:
+                # "Ayatollah Khamenei", "General Soleimani": a title and a surname (media/partial.py).
+                asked.add(("titled", names[0]))
+                cand, evidence, reason = titled_surname(names[0], titles, matcher, text, cluster, here,
+                                                        linked_names)
+                if cand is not None:
+                    d = Decision(cluster, cand, [], evidence, reason)
+                    linked_names.update(n.lower() for n in cand.entity.names)
+                    linked_ids.setdefault(cand.entity.id or "", cand.entity.caption)
+                    decisions.append(d)
+                    continue
+        d = decide(cluster, list(cands.values()), text, here, linked_names, acronym_ok, graph, linked_ids)
         if d.linked is not None:
             linked_names.update(n.lower() for n in d.linked.entity.names)
+            for c in [d.linked, *d.also]:  # the party's records on every list
+                linked_ids.setdefault(c.entity.id or "", d.linked.entity.caption)
         decisions.append(d)
     decisions.sort(key=lambda d: d.cluster.first.start)
     return decisions

@@ -32,6 +32,8 @@ class DatasetInfo:
     last_change: str  # ingest time of the latest snapshot that changed anything
     snapshots: int
     latest_snapshot: int
+    license: str | None = None  # terms of use, where the source states them (e.g. CC BY-NC 4.0)
+    summary: str | None = None  # what the dataset is (e.g. "a transcription, not the official file")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,6 +1,7 @@
 """`Store`: publications in, snapshots, current entities, history and diffs out."""
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +21,7 @@ from .results import (
 )
 from .versions import decode_entity, encode, property_changes, stored_dict, version_hash
 
+log = logging.getLogger(__name__)
 CHUNK = 5000  # bound parameters per IN (...) query; below SQLite's and PostgreSQL's limits
 
 
@@ -220,6 +222,47 @@ class Store:
         result.warnings = list(pub.warnings)
         self._notify(result)
         return result
+
+    # -- relations (kept apart from the entities: never screening candidates) ----
+    # Derived from the latest snapshots, outside the ingest (whose timing is a bar of its own): by the
+    # front ends' ingest hook (`attach_relations`), else on first use.
+    def attach_relations(self) -> None:
+        """Extract a dataset's relations after each ingest that stored a snapshot (idempotent); a failure
+        never fails the ingest (logged; the next read retries)."""
+        if getattr(self, "_relations_hook", False):
+            return
+
+        def on_ingest(result: IngestResult) -> None:
+            if result.status != "created" or not result.dataset:
+                return
+            try:
+                self.extract_relations([result.dataset])
+            except Exception:
+                log.exception("extracting the relations of %s failed", result.dataset)
+
+        self.on_ingest.insert(0, on_ingest)  # before the parties/monitor hooks, which may read the graph
+        self._relations_hook = True
+
+    def extract_relations(self, datasets: Iterable[str] | None = None, force: bool = False):
+        """(Re-)extract the relations of the latest snapshots where due; returns RelationCounts per dataset."""
+        from . import relations
+
+        return relations.extract(self, datasets, force=force)
+
+    def relations(self, entity_id: str | Iterable[str], resolved_only: bool = True) -> list[Entity]:
+        """The relation entities (Ownership, Membership, Family, UnknownLink ...) with the entity at either
+        end, from the lists' latest snapshots. `resolved_only=False` adds the relations it states whose
+        other end names nobody on the lists."""
+        from . import relations
+
+        ids = [entity_id] if isinstance(entity_id, str) else list(entity_id)
+        return relations.of(self, ids, resolved_only=resolved_only)
+
+    def relation_counts(self, by_schema: bool = False):
+        """dataset -> RelationCounts (stated, resolved; per schema with `by_schema`) of its latest snapshot."""
+        from . import relations
+
+        return relations.counts(self, by_schema=by_schema)
 
     def _prepare(self, pub: Publication) -> dict[str, tuple[str, str, str, str]]:
         """Validate and serialise: version hash -> (entity id, schema, json, hash), keyed by entity id."""
@@ -453,7 +496,7 @@ class Store:
                     name=r.dataset, title=titles.get(r.dataset, r.dataset), published=r.published,
                     ingested_at=r.ingested_at, entity_count=r.entity_count,
                     last_change=changes.get(r.dataset, r.ingested_at), snapshots=counts.get(r.dataset, 0),
-                    latest_snapshot=r.id,
+                    latest_snapshot=r.id, license=_about(r.dataset, "license"), summary=_about(r.dataset, "summary"),
                 ))
             return out
 
@@ -607,6 +650,13 @@ def _caption(data: dict[str, Any]) -> str:
         if props.get(prop):
             return props[prop][0]
     return data.get("id") or data.get("schema", "")
+
+
+def _about(dataset: str, field: str) -> str | None:
+    from vigil.sources import DATASETS
+
+    source = DATASETS.get(dataset)
+    return getattr(source, field, None) if source else None
 
 
 def _title(dataset: str) -> str:

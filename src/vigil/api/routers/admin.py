@@ -39,7 +39,7 @@ MAX_UPLOAD = 200 * 1024 * 1024
 @router.post("/ingest/{source}", responses=ERRORS, summary="Upload a published list file (or the files of one list)")
 def ingest(
     request: Request,
-    source: str = PathParam(..., max_length=20, description="ofac | ofac-cons | un | uk | eu | ftm"),
+    source: str = PathParam(..., max_length=20, description="ofac | ofac-cons | un | uk | eu | eu-journal | ftm"),
     files: list[UploadFile] = File(..., description="One file, or the files of one list (e.g. sdn.csv, add.csv, alt.csv)"),
     dataset: str | None = Query(None, max_length=100, description="ftm only: load just the entities of this "
                                 "dataset of a multi-dataset file and store them under its name (`--dataset`)"),
@@ -83,6 +83,7 @@ def ingest(
                 raise HTTPException(413, f"upload above {MAX_UPLOAD // (1024 * 1024)} MB")
         path = folder if len(files) > 1 else next(folder.iterdir())
         store = state.store
+        store.attach_relations()  # the relations of the new snapshot (as the CLI's store does)
         attach(store)  # the CLI's hook (cli.common.open_store): audit the ingest, rescreen books on a change
         try:
             with acting_as(caller.name or "anonymous"):
