@@ -101,8 +101,7 @@ def _table(response: dict[str, Any], name: str):
 SCREEN_EXAMPLES = examples(
     'vigil screen "Qasem Soleimani" --dob 1957-03-11 --country Iran',
     'vigil screen "قاسم سلیمانی" --json --limit 3',
-    'vigil screen "IRGC" --schema Organization --fail-on-match',
-    'vigil screen "Hizballah" --per-record             # one row per list record, not per party',
+    'vigil screen "Hizballah" --schema Organization --fail-on-match --per-record   # one row per list record',
 )
 
 
