@@ -22,17 +22,6 @@ BYSTANDERS = ["Saru Ghahremani", "Sina Darvish Omran", "Ali Mozaffari", "Aras Am
 
 
 @pytest.fixture(scope="session")
-def list_matcher(shared_data):
-    from vigil.matching import Matcher
-    from vigil.sources import parse
-
-    entities = []
-    for source, path in (("ofac", "ofac_sdn"), ("un", "un"), ("uk", "uk_ofsi")):
-        entities.extend(parse(source, shared_data / path).entities)
-    return Matcher(entities)
-
-
-@pytest.fixture(scope="session")
 def oped(list_matcher, shared_articles):
     return scan_file(str(shared_articles / "mois_oped_2018.txt"), list_matcher)
 

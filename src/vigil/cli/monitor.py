@@ -103,8 +103,9 @@ def book_list(as_json: bool = typer.Option(False, "--json", help="Print JSON ins
 
 
 @monitor_app.command("run", epilog=examples(
-    "vigil monitor run", "vigil monitor run --webhook https://hooks.example.org/vigil --by cron",
-    "vigil monitor run --full --threshold 0.8 --per-record --json   # alerts per list record, not per party"))
+    "vigil monitor run --webhook https://hooks.example.org/vigil --by cron",
+    "vigil monitor run --full --threshold 0.8 --json",
+    "vigil monitor run --full --per-record   # alerts per list record, not per party"))
 def monitor_run(
     notify_cmd: Optional[str] = typer.Option(None, "--notify-cmd", help="Command fed the new alerts as JSON on stdin "
                                              "(or VIGIL_NOTIFY_CMD)."),

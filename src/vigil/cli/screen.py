@@ -101,7 +101,7 @@ def _table(response: dict[str, Any], name: str):
 SCREEN_EXAMPLES = examples(
     'vigil screen "Qasem Soleimani" --dob 1957-03-11 --country Iran',
     'vigil screen "قاسم سلیمانی" --json --limit 3',
-    'vigil screen "Hizballah" --schema Organization --fail-on-match --per-record   # one row per list record',
+    'vigil screen "Hizballah" --per-record --fail-on-match   # one row per list record, not per party',
 )
 
 

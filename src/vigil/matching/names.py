@@ -6,9 +6,14 @@ our own Arabic/Persian/Cyrillic/Greek transliteration, diacritics removed, apost
 reuses it, so it must stay cheap and deterministic.
 
 `name_tokens(text, kind)` -> the tokens that matter for matching, as interned `Token`s:
-honorifics (Sheikh, Seyed, Hajj, Ayatollah ...) and particles (al-, bin, ibn, de, van ...)
-dropped, `Abdul...` split into `abd` + rest, organisation legal forms (LLC, Ltd, JSC, OOO,
-Sherkat ...) mapped to one canonical form and marked weak.
+titles and honorifics in any script (titles.tsv: Sheikh, Seyed, سید, Ayatollah, آیت‌الله, Sardar ...)
+and particles (al-, bin, ibn, de, van, the ezafe -e/-ye ...) dropped, `Abdul...` split into `abd` +
+rest, organisation legal forms (LLC, Ltd, JSC, OOO, Sherkat, 有限公司 ...) mapped to one canonical form
+and marked weak, generic organisation words of Persian, Arabic and Chinese names (org_words.tsv:
+وزارت = VEZARAT = ministry) one weak canonical part, their distinctive words carrying their Latin
+transliterations and English translation as variants. Chinese written without spaces is cut into
+words (`han.segment`) and read in pinyin; Persian suffixes joined by a zero-width non-joiner
+(خامنه‌ای) or written apart (خامنه ای) stay one word.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from . import translit
+from . import han, translit, wordtables
 from .tables import variants
 
 APOSTROPHES = "'’‘`ʼʻ´ʹ′"
@@ -239,25 +244,72 @@ def vowel_key(word: str) -> str:
 
 
 # -- word classes ----------------------------------------------------------------------------
-HONORIFICS = frozenset(
-    """mr mrs ms miss dr doctor prof professor sir lord lady sheikh shaikh shaykh sheik shaykhah sheikha
-    haj hajj haji hajji hadji alhaj alhajj elhadj hajjah hajia seyed seyyed sayyid sayed sayyed syed seyyid
-    sayid sayyida seyedeh ayatollah ayatullah ayatolah grand hojatoleslam hojjatoleslam hujjat mullah mulla
-    molla maulana mawlana maulvi mawlawi moulvi mawlvi mufti qari imam emir amir sardar sartip general gen
-    lt col colonel maj major capt captain brig brigadier admiral adm commander cmdr eng engr engineer
-    hon honourable honorable rev reverend father fr brother br sister sr mme mlle herr frau monsieur
-    madame mademoiselle senor senora signor signora president""".split()
-)
+def _squash(text: str) -> str:
+    """A title (or a run of name words) as one look-up key: each word folded (Latin like names,
+    Arabic script by `translit.fold_arabic`), joined without spaces (Hojjat-ol-Eslam = Hojatoleslam
+    in one respect: one key per spelling; آیت‌الله = آیت الله)."""
+    return "".join(_title_form(w) for w in split_words(text, join_dotted=False))
+
+
+def _title_form(word: str) -> str:
+    if word.startswith("\x00"):
+        return "\x00"  # (a legal form: never part of a title)
+    if native_script(word) == "arabic":
+        return translit.fold_arabic(word)
+    return _latin_word(word)
+
+
+# Titles and honorifics (titles.tsv), by squashed spelling -> class (religious, rank ...).
+TITLE_CLASS: dict[str, str] = {_squash(t): c for t, c in wordtables.titles()}
+TITLE_MAX_WORDS = max(len(split_words(t, join_dotted=False)) for t, _ in wordtables.titles()) + 2  # (Hojjat-ol-Eslam)
+TITLE_PREFIXES = frozenset(k[:n] for k in TITLE_CLASS for n in range(1, len(k) + 1))
+HONORIFICS = frozenset(k for k in TITLE_CLASS if k.isascii())  # (Latin titles; kept for callers)
+ARABIC_HONORIFICS = frozenset(k for k in TITLE_CLASS if not k.isascii())
+
+
+def title_positions(words: list[str]) -> set[int]:
+    """Positions of `words` that are titles: the longest run of words whose squashed spelling is a
+    title, left to right (Hojatoleslam val-Moslemin, Grand Ayatollah, آیت الله العظمی, Haji)."""
+    out: set[int] = set()
+    if TITLE_PREFIXES.isdisjoint(words) and "".join(words).isascii():
+        return out  # (the common case: no word starts a title; Latin words are their own forms)
+    n = len(words)
+    forms: list[str | None] = [None] * n
+    i = 0
+    while i < n:
+        # Extend the run while it is the beginning of some title; remember the longest full title.
+        joined = ""
+        longest = 0
+        for k in range(i, min(n, i + TITLE_MAX_WORDS)):
+            form = forms[k]
+            if form is None:
+                w = words[k]
+                form = forms[k] = w if w.isalpha() and w.isascii() else _title_form(w)
+            joined += form
+            if joined not in TITLE_PREFIXES:
+                break
+            if joined in TITLE_CLASS:
+                longest = k - i + 1
+        if longest:
+            out.update(range(i, i + longest))
+            i += longest
+        else:
+            i += 1
+    return out
+
+
 # "son/daughter of": the next name part is the father's (nasab), see `Token.role`.
 NASAB_PARTICLES = frozenset("bin ibn ben bint binti ibnu".split())
 ARABIC_NASAB = frozenset("بن ابن بنت".split())
 PARTICLES = frozenset(
     """al el ul ol ad ar as ash at az ud ur us ut an bin ibn bint ben binti b ibnu de da di del della
-    dos das do du la le van von der den ten ter y e und and of the""".split()
+    dos das do du la le van von der den ten ter y e ye haye va wa und and of the""".split()
 )
-# The same in Arabic script (folded letter forms, see translit.fold_arabic).
-ARABIC_HONORIFICS = frozenset("سید سیدہ شیخ حاج حاجی ملا مولوی مولانا امام دکتر مهندس سردار اللواء".split())
-ARABIC_PARTICLES = frozenset("بن ابن بنت ال".split())
+# The same in Arabic script (folded letter forms, see translit.fold_arabic); و "and" standing alone.
+ARABIC_PARTICLES = frozenset("بن ابن بنت ال و".split())
+# Persian suffixes written after a zero-width non-joiner or a space: part of the word before them
+# (خامنه‌ای / خامنه ای Khamenei, نیروهای, سازمان‌ها).
+PERSIAN_SUFFIXES = frozenset("ای اي ی ي ها های هاي هایی".split())
 # Organisation legal forms: spelling -> canonical form (one legal form in any language or
 # abbreviation). Legal-form tokens weigh little; `LEGAL_CLASS` says which forms are different
 # kinds of legal entity (an AG is not a GmbH), see `scoring.legal_mismatch`.
@@ -329,6 +381,86 @@ _ORDINAL_WORDS = {
     w: i for i, w in enumerate(
         "_ first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split()) if w != "_"
 }
+
+
+def _org_tables() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
+    """org_words.tsv as look-ups: (generic word spelling -> canonical English word, distinctive word
+    spelling -> its other spellings and English words, Chinese legal form -> canonical legal forms).
+    Keys: Arabic script folded, Chinese simplified as written in the table, Latin as `_latin_word`."""
+    generic: dict[str, str] = {}
+    syn: dict[str, set[str]] = {}
+    to_english: dict[str, str] = ORG_ENGLISH
+    forms: dict[str, tuple[str, ...]] = {}
+    for spellings, english, cls in wordtables.org_words():
+        keys = []
+        latin = []
+        for sp in spellings:
+            if han.is_han_word(sp):
+                keys.append(sp)
+            elif any(translit.is_arabic(ch) for ch in sp):
+                keys.append(translit.fold_arabic("".join(split_words(sp))))
+            else:
+                w = "".join(_latin_word(x) for x in split_words(sp))
+                keys.append(w)
+                latin.append(w)
+        eng = ["".join(_latin_word(x) for x in split_words(e)) for e in english]
+        for k in keys:
+            if cls == "form":
+                forms[k] = tuple(LEGAL_FORMS.get(e, e) for e in eng)
+            elif cls == "generic":
+                generic[k] = eng[0]
+            else:
+                syn.setdefault(k, set()).update(w for w in latin + eng if w != k)
+                to_english.setdefault(k, eng[0])
+    return generic, {k: frozenset(v) for k, v in syn.items() if v}, forms
+
+
+ORG_ENGLISH: dict[str, str] = {}  # a distinctive word's spelling -> its (first) English word
+ORG_GENERIC, ORG_SYNONYMS, HAN_LEGAL_FORMS = _org_tables()
+
+
+def org_english(tok: Token) -> str:
+    """The English word of an organisation-name part when org_words.tsv knows it (اطلاعات,
+    ETTELA'AT, Ettelaat -> intelligence; 航运 -> shipping), else the part's own text: one spelling per
+    word across scripts, for keys built from names (the news scan's partial names)."""
+    if tok.script == "arabic":
+        key = translit.fold_arabic(tok.key)
+    elif tok.script == "han":
+        key = tok.key
+    else:
+        key = tok.text
+    hit = ORG_ENGLISH.get(key)
+    if hit is None and tok.script == "" and len(key) >= 5:
+        if key.endswith("ye"):
+            hit = ORG_ENGLISH.get(key[:-2])
+        elif key.endswith("e"):
+            hit = ORG_ENGLISH.get(key[:-1])
+    return hit or tok.text
+
+
+def org_generic(word: str) -> str | None:
+    """The canonical English word of a generic organisation word (وزارت, VEZARAT, VEZARAT-E joined:
+    vezarate -> ministry), or None. `word`: Latin as `_latin_word`, Arabic script folded."""
+    hit = ORG_GENERIC.get(word)
+    if hit is None and word.isascii() and len(word) >= 5:
+        # The Persian ezafe written joined: Vezarate, Sazmane, Niruye.
+        if word.endswith("ye"):
+            hit = ORG_GENERIC.get(word[:-2])
+        elif word.endswith("e"):
+            hit = ORG_GENERIC.get(word[:-1])
+    return hit
+
+
+def org_synonyms(word: str) -> frozenset[str] | None:
+    hit = ORG_SYNONYMS.get(word)
+    if hit is None and word.isascii() and len(word) >= 5:
+        if word.endswith("ye"):
+            hit = ORG_SYNONYMS.get(word[:-2])
+        elif word.endswith("e"):
+            hit = ORG_SYNONYMS.get(word[:-1])
+    return hit
+
+
 # Kept in organisation names, where they are often written joined (Vandenberg / van den Berg).
 ORG_KEPT_PARTICLES = frozenset("van von der den ten ter".split())
 ORG_STOPWORDS = frozenset("of the and for de la le des du del y et und i va wa ve".split())
@@ -385,7 +517,8 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         text = translit.romanize_arabic(word)
         skels = translit.arabic_skeletons(word)
         vkey = None
-        syn = variants().get(translit.fold_arabic(word))
+        folded = translit.fold_arabic(word)
+        syn = _union(variants().get(folded), ORG_SYNONYMS.get(folded))
     elif script == "hebrew":
         text = translit.romanize_hebrew(word)
         skels = translit.hebrew_skeletons(word)
@@ -398,8 +531,13 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         skels = tuple(dict.fromkeys(latin_skeleton(x) for x in (text, *sorted(alts))))
         vkey, syn = vowel_key(text), frozenset(alts) or None
     elif script == "han":
+        # Pinyin: each character's commonest reading (anyascii: 长安 Chang'an) as the text, the other
+        # readings of polyphonic characters (pypinyin's table: 重庆 Zhongqing / Chongqing) and the
+        # English of organisation words (航运 shipping) as variants.
         text = "".join(_latin_word(ch) for ch in word)
-        skels, vkey, syn = (latin_skeleton(text),), vowel_key(text), None  # pinyin (see `_han_name`)
+        skels, vkey = (latin_skeleton(text),), vowel_key(text)
+        others = frozenset(r for r in han.readings(word) if r != text)
+        syn = _union(ORG_SYNONYMS.get(word), others or None)
     elif script == "skeleton":
         # anyascii drops implicit vowels (Thai, Indic) or adds epenthetic ones (kana): consonants only.
         text = translit.fallback_romanize(word)
@@ -408,7 +546,7 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         text = _latin_word(word)
         skels = (latin_skeleton(text),)
         vkey = vowel_key(text)
-        syn = variants().get(text)
+        syn = _union(variants().get(text), org_synonyms(text))
     tok = Token(word, text, skels, vkey, syn, weak, script)
     if len(_TOKENS) >= _MAX_TOKENS:
         # Bounded: a long-running server meets new query words forever. Tokens compare by text,
@@ -416,6 +554,14 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         _TOKENS.clear()
     _TOKENS[(word, weak)] = tok
     return tok
+
+
+def _union(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a | b
 
 
 def _expand_word(word: str, alone: bool = False) -> list[str]:
@@ -441,11 +587,37 @@ def _expand_word(word: str, alone: bool = False) -> list[str]:
     w = _latin_word(word)
     if w == "abd" or w in ABD_PREFIXES:
         return ["abdul"]
+    if w.startswith("ab") and len(w) >= 3:
+        kunya = _kunya(w)
+        if kunya is not None:
+            return kunya
     for pre in ABD_PREFIXES:
         # Abdulrahman / Abdel Rahman / Abd al-Rahman -> abdul rahman; but Abdullah stays whole.
         if w.startswith(pre) and len(w) >= len(pre) + 4:
             return ["abdul", w[len(pre):]]
     return [w]
+
+
+# The kunya "Abu X" (father of X) in its spellings: Abou, Abo, Abul/Abol (Abu al-), written apart or
+# joined (Abubakar, Abolfazl, Aboutalebi, Abul-Khair: the lists write 60 joined forms): one part "abu"
+# and the name after it, so that every spelling gives the same parts.
+KUNYA_WORDS = frozenset("abu abou abo aboo abul abol aboul".split())
+_KUNYA_JOINED = ("aboul", "abou", "abul", "abol", "abu")
+
+
+def _kunya(w: str) -> list[str] | None:
+    if w in KUNYA_WORDS:
+        return ["abu"]
+    for pre in _KUNYA_JOINED:
+        if w.startswith(pre):
+            rest = w[len(pre):]
+            if rest.startswith("al") and len(rest) >= 6:
+                rest = rest[2:]  # Abualqassem: Abu al-Qassem
+            # (not Abullah, Abudullah: misspelt Abdullah)
+            if len(rest) >= 4 and not rest.startswith(("llah", "dull", "dall")) and rest[0] not in "aeiou":
+                return ["abu", rest]
+            return None
+    return None
 
 
 def _phrase_at(folded: list[str], i: int, phrase: tuple[str, ...]) -> bool:
@@ -572,6 +744,11 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
         words = _org_words(words)
     if "عبد" in words or "الله" in words or "ٱلله" in words:
         words = _join_abd(words)
+    if len(words) > 1 and not text.isascii() and any(w in PERSIAN_SUFFIXES for w in words):
+        words = _join_suffixes(words)
+    if not text.isascii() and any(han.is_han_word(w) for w in words):
+        words = _han_words(words, kind)
+    titles = title_positions(words) if kind != "org" else set()
     out: list[Token] = []
     if kind != "person" and len(words) >= 2 and words[0] in VESSEL_PREFIXES:
         # "MV Hellenic Spirit" = "Hellenic Spirit": a ship-type prefix is not part of the name.
@@ -583,6 +760,8 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
         if len(parts) == 2:
             han_lang = translit.han_name_language(*parts)  # 山田太郎 Japanese, 金正恩 Korean
     for pos, word in enumerate(words):
+        if pos in titles:
+            continue
         if word.startswith("\x00"):
             out.append(make_token(word[1:], weak=True))
             continue
@@ -597,15 +776,18 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                 folded = translit.fold_arabic(w)
                 if kind != "org" and folded in ARABIC_NASAB and out:
                     nasab = True
-                if (kind != "org" and folded in ARABIC_HONORIFICS) or folded in ARABIC_PARTICLES:
+                if folded in ARABIC_PARTICLES:
                     continue
+                if kind != "person":
+                    generic = ORG_GENERIC.get(folded)
+                    if generic is not None:
+                        out.append(make_token(generic, weak=True))  # وزارت = ministry
+                        continue
                 out.append(make_token(lw, role="nasab" if nasab else ""))
                 nasab = False
                 continue
             else:
                 lw = _latin_word(w)
-            if kind != "org" and lw in HONORIFICS:
-                continue
             if kind != "org" and lw in NASAB_PARTICLES:
                 if pos == 0 and lw == "ben" and len(words) >= 2:
                     out.append(make_token(lw))  # first word: the given name Ben, not "son of"
@@ -619,6 +801,10 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                 if lw in GENERIC_ORG_WORDS:
                     out.append(make_token(lw, weak=True))
                     continue
+                generic = org_generic(lw)
+                if generic is not None:
+                    out.append(make_token(generic, weak=True))  # Vezarat-e = ministry
+                    continue
             if lw not in dotted:
                 if kind == "org" and lw in ORG_STOPWORDS:
                     continue
@@ -630,6 +816,56 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
         # Everything was a title or particle ("Al", "Sheikh"): keep the words themselves.
         out = [make_token(_latin_word(w) if not any(translit.is_arabic(c) for c in w) else w) for w in words]
     return tuple(out)
+
+
+def _join_suffixes(words: list[str]) -> list[str]:
+    """A Persian suffix written apart (خامنه ای, نیروهای as نیرو های) joins the word before it, with
+    the zero-width non-joiner it is usually written with (خامنه‌ای)."""
+    out: list[str] = []
+    for w in words:
+        if out and w in PERSIAN_SUFFIXES and native_script(out[-1]) == "arabic" and not out[-1].startswith("\x00"):
+            out[-1] = out[-1] + translit.ZWNJ + w
+        else:
+            out.append(w)
+    return out
+
+
+def _han_words(words: list[str], kind: str) -> list[str]:
+    """Chinese written without spaces, cut into words (jieba) in simplified characters; legal forms
+    (有限公司 Co., Ltd.) and generic words (集团 group) as marked canonical parts.
+
+    A person's name (kind "person", or a run of two to four characters in a name of unknown kind
+    with no word of an organisation name in it) stays whole: `_expand_word` splits it into family
+    and given name."""
+    out: list[str] = []
+    for w in words:
+        if w.startswith("\x00") or not han.is_han_word(w):
+            out.append(w)
+            continue
+        simple = han.to_simplified(w)
+        if kind != "org" and len(words) == 1 and len(w) <= 4:
+            parts = han.segment(simple) if kind == "any" else (simple,)
+            if not any(p in HAN_LEGAL_FORMS or p in ORG_GENERIC or p in ORG_SYNONYMS for p in parts):
+                # A person's name, most likely: family + given name (`_expand_word`). Japanese and
+                # Korean names keep their characters (the reading tables use them); Chinese ones
+                # are folded to simplified characters: 張 = 张.
+                halves = _expand_word(w, True)
+                japanese_or_korean = len(halves) == 2 and translit.han_name_language(*halves)
+                out.append(w if japanese_or_korean else simple)
+                continue
+        elif kind == "person":
+            out.append(simple)
+            continue
+        parts = han.segment(simple)
+        for p in parts:
+            forms = HAN_LEGAL_FORMS.get(p)
+            if forms is not None:
+                out.extend("\x00" + f for f in forms)
+            elif p in ORG_GENERIC:
+                out.append("\x00" + ORG_GENERIC[p])
+            else:
+                out.append(p)
+    return out
 
 
 def kind_of(schema_name: str) -> str:

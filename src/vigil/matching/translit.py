@@ -64,9 +64,19 @@ def strip_arabic_article(word: str) -> str:
     return word
 
 
+def _zwnj_suffix(word: str, i: int) -> bool:
+    """Position i starts a Persian suffix written after a zero-width non-joiner: -ای (-i), -ها ..."""
+    return i > 0 and word[i - 1] == ZWNJ
+
+
 def romanize_arabic(word: str) -> str:
     out = []
     for i, ch in enumerate(word):
+        if ZWNJ in word and i + 1 < len(word) and word[i + 1] == ZWNJ and ch in ("ه", "ة"):
+            out.append("e")  # a silent final -e before the suffix: خامنه‌ای Khamenei
+            continue
+        if _zwnj_suffix(word, i) and ch in ("ا", "ی", "ي") and word[i:i + 2] in ("ای", "اي"):
+            continue  # (-ای is read -i: its ی follows)
         if ch in ARABIC_MARKS:
             out.append(ARABIC_MARKS[ch])
         elif ch in ARABIC_SILENT or ch == ZWNJ:
@@ -91,7 +101,17 @@ def arabic_skeletons(word: str) -> tuple[str, ...]:
     """Consonant skeletons of an Arabic-script word (several readings for و, ث, ض)."""
     if word == "عبد":
         return ("abdl", "abd")  # written alone before the next name: Abdul / Abd
-    word = "".join(ch for ch in word if ch not in ARABIC_SILENT and ch not in ARABIC_MARKS and ch != ZWNJ)
+    word = "".join(ch for ch in word if ch not in ARABIC_SILENT and ch not in ARABIC_MARKS)
+    # A zero-width non-joiner ends the stem: its final ه is the silent -e (خامنه‌ای Khamenei).
+    ends: set[int] = set()
+    if ZWNJ in word:
+        n = 0
+        for ch in word:
+            if ch == ZWNJ:
+                ends.add(n - 1)
+            else:
+                n += 1
+        word = word.replace(ZWNJ, "")
     options: list[tuple[str, ...]] = []
     last = len(word) - 1
     for i, ch in enumerate(word):
@@ -103,7 +123,7 @@ def arabic_skeletons(word: str) -> tuple[str, ...]:
             options.append(("y",) if i == 0 else ("",))
         elif ch in ARABIC_VOWELISH or ch == "ع":
             options.append(("",))
-        elif ch in ("ه", "ة") and i == last and i > 0:
+        elif ch in ("ه", "ة") and (i == last or i in ends) and i > 0:
             options.append(("",))  # final -eh / ta marbuta: a vowel in Latin spellings
         elif ch in ARABIC_DIGITS:
             options.append((ARABIC_DIGITS[ch],))

@@ -150,6 +150,8 @@ def decide(
     evidence: list[str] = []
     if best.via == "gazetteer":
         evidence.append(f"exact list name {best.query!r}")
+    elif best.via == "partial":
+        evidence.append(best.explanation["partial_name"]["detail"])
     else:
         evidence.append(f"name score {best.score:.2f} for {best.query!r}")
     near = [c for c in cands if c.score >= POSSIBLE]
