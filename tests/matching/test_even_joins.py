@@ -13,7 +13,7 @@ from vigil.matching.scoring import DEFAULT_CONFIG
 
 # Split words against names with one part more, both ways round, and near misses.
 SPLIT = [
-    ("Nikolai Patr ushev", "Nikolai Platonovich Patrushev"), ("Abu Bakr Ali", "Abubakr Hassan Ali"),
+    ("Nikolai Patr ushev", "Nikolai Platonovich Patrushev"), ("Mohammad Bagh eri", "Mohammad Hossein Bagheri"),  # (Abubakr is abu + bakr: a kunya)
     ("Hassan Nasr Allah", "Hassan Nasrallah Ali"), ("Vladimir Pu tin", "Vladimir Vladimirovich Putin"),
     ("Sergei Shoi gu", "Sergei Kuzhugetovich Shoigu"), ("Kim Jong Un", "Kim Jongun Chol"),
     ("Ali Khamen ei", "Ali Hosseini Khamenei"), ("Nikolai Petr Ushakov", "Nikolai Platonovich Patrushev"),

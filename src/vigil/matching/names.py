@@ -536,7 +536,9 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         # English of organisation words (航运 shipping) as variants.
         text = "".join(_latin_word(ch) for ch in word)
         skels, vkey = (latin_skeleton(text),), vowel_key(text)
-        others = frozenset(r for r in han.readings(word) if r != text)
+        # (Only for words of several characters: one character's rare readings made other names of
+        # persons: 冯 Feng read Ping.)
+        others = frozenset(r for r in han.readings(word) if r != text) if len(word) > 1 else frozenset()
         syn = _union(ORG_SYNONYMS.get(word), others or None)
     elif script == "skeleton":
         # anyascii drops implicit vowels (Thai, Indic) or adds epenthetic ones (kana): consonants only.
