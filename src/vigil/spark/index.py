@@ -43,6 +43,16 @@ class Shipped:
     key: str
     size: int
     parties: Any = None
+    code: str = ""  # the driver's code_version(): an executor running other code refuses the index
+
+
+def code_version() -> str:
+    """What the pickled index depends on: vigil's version and whether the matcher is compiled. Executors
+    must run the driver's vigil (a pickle of other classes loads wrongly or not at all)."""
+    from vigil import __version__
+    from vigil.matching import native
+
+    return f"vigil {__version__} ({native.MODE})"
 
 
 def ship(spark: Any, matcher: Any, cache_file: Path | None = None, parties: Any = None) -> Shipped:
@@ -51,7 +61,7 @@ def ship(spark: Any, matcher: Any, cache_file: Path | None = None, parties: Any 
     payload = serialise(matcher, cache_file)
     bc = spark.sparkContext.broadcast(payload)
     pm = spark.sparkContext.broadcast(parties) if parties is not None else None
-    return Shipped(bc, f"{spark.sparkContext.applicationId}/{uuid.uuid4().hex}", len(payload), pm)
+    return Shipped(bc, f"{spark.sparkContext.applicationId}/{uuid.uuid4().hex}", len(payload), pm, code_version())
 
 
 def party_map(shipped: Shipped) -> Any:
@@ -64,6 +74,9 @@ def matcher(shipped: Shipped, prune: bool = True) -> Any:
     broadcast = shipped.broadcast
     found = _loaded.get(shipped.key)
     if found is None:
+        if shipped.code and shipped.code != code_version():
+            raise RuntimeError(f"this executor runs {code_version()}, the driver {shipped.code}: install the "
+                               "driver's vigil on the executors")
         payload = broadcast.value
         enabled = gc.isenabled()
         gc.disable()  # as the index cache does: millions of objects, no GC passes while they appear

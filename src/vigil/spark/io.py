@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,16 @@ def _hadoop(spark: Any, path: str) -> tuple[Any, Any]:
 
 
 def _java_message(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
+    """The cause of a Spark failure in one line: a Python worker's exception when there is one (the last
+    `SomeError: message` line of its traceback), else the Java exception's message."""
+    raw = str(exc)
+    if "PythonException" in raw or "Traceback (most recent call last)" in raw:
+        found = re.findall(r"^\s*((?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception)): (.+)$", raw, re.M)
+        python = [(k, m) for k, m in found if not k.startswith(("org.", "java.", "py4j.", "scala."))]
+        if python:
+            kind, message = python[-1]
+            return f"{kind.rsplit('.', 1)[-1]}: {message.strip()}"[:300]
+    text = " ".join(raw.split())
     for marker in ("Exception: ", "Error: "):
         if marker in text:
             text = text.split(marker, 1)[1]

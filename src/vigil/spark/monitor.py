@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from vigil.monitor.rescreen import Hit, Monitor, RunReport, customer_keys, keys_version
 from vigil.spark import SparkError
+from vigil.spark.io import _java_message
 
 CHUNK = 50_000  # customers per staged chunk (driver memory)
 
@@ -100,7 +101,7 @@ class SparkMonitor(Monitor):
                     for r in out.toLocalIterator():
                         found.append(r) if r["kind"] == "hit" else self._note(r, report)
                 except Exception as exc:
-                    raise SparkError(f"the Spark job failed: {' '.join(str(exc).split())[:300]}") from None
+                    raise SparkError(f"the Spark job failed: {_java_message(exc)}") from None
         finally:
             if temp is not None:
                 shutil.rmtree(temp, ignore_errors=True)
