@@ -20,7 +20,7 @@ LAYERS = {  # top-level part of vigil -> layer (lower imports nothing higher)
     "store": 3,
     "matching": 4,
     "service": 5,
-    "monitor": 6, "media": 6, "parties": 6, "bench": 6,
+    "monitor": 6, "media": 6, "parties": 6, "bench": 6, "spark": 6,
     "api": 7, "web": 7, "cli": 7,
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Mapping
@@ -59,6 +60,35 @@ def _float(name: str, value: str | None, default: float, minimum: float = 0.0) -
     return number
 
 
+_HOST_PATTERN = re.compile(r"^(?:\*|(?:\*\.)?[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?|\[[0-9a-f:.]+\])$")
+
+
+def parse_hosts(name: str, value: str | None) -> tuple[str, ...]:
+    """A comma- or space-separated list of host names (lower case, no port): `vigil.example.org`,
+    `*.example.org` (any subdomain), `*` (any host: only behind a proxy that checks Host itself)."""
+    if value is None or not value.strip():
+        return ()
+    out = []
+    for item in re.split(r"[,\s]+", value.strip().lower()):
+        if not item:
+            continue
+        item = item.rstrip(".")
+        if not _HOST_PATTERN.match(item):
+            raise SettingsError(f"{name}: {item!r} is not a host name (give names like vigil.example.org or "
+                                "*.example.org, without scheme or port)")
+        out.append(item)
+    return tuple(dict.fromkeys(out))
+def _share(name: str, value: str | None, default: float) -> float:
+    number = _float(name, value, default)
+    if number > 1:
+        raise SettingsError(f"{name}={value!r} must be a share between 0 and 1 (e.g. 0.10 for 10 %)")
+    return number
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value).expanduser() if value else None
+
+
 # name -> (Settings field, default shown in the docs, meaning). The docs table is generated from this.
 ENV_VARS: dict[str, tuple[str, str, str]] = {
     "VIGIL_HOME": ("home", "~/.vigil", "Where vigil keeps its SQLite database, index cache and keys."),
@@ -84,6 +114,28 @@ ENV_VARS: dict[str, tuple[str, str, str]] = {
     "VIGIL_PARTIES_AUTO": ("parties_auto", "1",
                            "Resolve cross-list parties after every `vigil ingest`/`update` that changed a list "
                            "(0: only `vigil parties resolve` does)."),
+    "VIGIL_ALLOWED_HOSTS": ("allowed_hosts", "unset",
+                            "Public host names the server answers to besides localhost, IP addresses and the "
+                            "`--host` name (comma-separated; `*.example.org` for subdomains). See docs/security.md."),
+    "VIGIL_SHRINK_LIMIT": ("shrink_limit", "0.10",
+                           "Largest share of a list (0-1) an ingest may remove, and of any one schema's entities "
+                           "(Person, Vessel ...) it may remove or re-type, before it is refused unless confirmed "
+                           "with `--allow-shrink` (1: no guard)."),
+    "VIGIL_AUDIT_KEY": ("audit_key", "VIGIL_HOME/keys/audit_ed25519.pem",
+                        "The Ed25519 private key that signs audit checkpoints (created on first use, mode 0600); "
+                        "its public key is the same path with `.pub`. Keep it outside the database."),
+    "VIGIL_AUDIT_CHECKPOINT_FILE": ("audit_checkpoint_file", "VIGIL_HOME/audit-checkpoints.jsonl",
+                                    "File each signed audit checkpoint is appended to (one JSON line each); "
+                                    "point it at storage the database owner cannot rewrite."),
+    "VIGIL_AUDIT_CHECKPOINT_CMD": ("audit_checkpoint_cmd", "unset",
+                                   "Command each signed audit checkpoint is also sent to (JSON on stdin), e.g. to "
+                                   "mail it or write it to WORM storage."),
+    "VIGIL_AUDIT_CHECKPOINT_ROWS": ("audit_checkpoint_rows", "1000",
+                                    "Publish a checkpoint automatically once this many audit rows were added since "
+                                    "the last one (0: not by row count)."),
+    "VIGIL_AUDIT_CHECKPOINT_MINUTES": ("audit_checkpoint_minutes", "60",
+                                       "... or once this many minutes passed since the last one and rows were added "
+                                       "(0: not by time)."),
 }
 
 
@@ -103,6 +155,13 @@ class Settings:
     eu_fsf_token: str | None = None
     shared_data: Path = Path("../shared/data")
     parties_auto: bool = True
+    allowed_hosts: tuple[str, ...] = ()
+    shrink_limit: float = 0.10
+    audit_key: Path | None = None  # None: home/keys/audit_ed25519.pem (see `audit_key_path`)
+    audit_checkpoint_file: Path | None = None  # None: home/audit-checkpoints.jsonl
+    audit_checkpoint_cmd: str | None = None
+    audit_checkpoint_rows: int = 1000
+    audit_checkpoint_minutes: float = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -131,6 +190,15 @@ class Settings:
             eu_fsf_token=text("VIGIL_EU_FSF_TOKEN"),
             shared_data=Path(text("VIGIL_SHARED_DATA") or Path.cwd().parent / "shared" / "data"),
             parties_auto=parse_bool("VIGIL_PARTIES_AUTO", env.get("VIGIL_PARTIES_AUTO"), True),
+            allowed_hosts=parse_hosts("VIGIL_ALLOWED_HOSTS", env.get("VIGIL_ALLOWED_HOSTS")),
+            shrink_limit=_share("VIGIL_SHRINK_LIMIT", env.get("VIGIL_SHRINK_LIMIT"), 0.10),
+            audit_key=_path(text("VIGIL_AUDIT_KEY")),
+            audit_checkpoint_file=_path(text("VIGIL_AUDIT_CHECKPOINT_FILE")),
+            audit_checkpoint_cmd=text("VIGIL_AUDIT_CHECKPOINT_CMD"),
+            audit_checkpoint_rows=int(_float("VIGIL_AUDIT_CHECKPOINT_ROWS", env.get("VIGIL_AUDIT_CHECKPOINT_ROWS"),
+                                             1000)),
+            audit_checkpoint_minutes=_float("VIGIL_AUDIT_CHECKPOINT_MINUTES",
+                                            env.get("VIGIL_AUDIT_CHECKPOINT_MINUTES"), 60.0),
         )
 
     @staticmethod
@@ -138,6 +206,15 @@ class Settings:
         """VIGIL_PURE_PYTHON alone: read at import time, where a bad VIGIL_HOME must not fail yet."""
         env = os.environ if environ is None else environ
         return parse_bool("VIGIL_PURE_PYTHON", env.get("VIGIL_PURE_PYTHON"), False)
+
+    @property
+    def audit_key_path(self) -> Path:
+        """The checkpoint signing key (private); the public key is beside it with `.pub` appended."""
+        return self.audit_key or self.home / "keys" / "audit_ed25519.pem"
+
+    @property
+    def audit_checkpoint_path(self) -> Path:
+        return self.audit_checkpoint_file or self.home / "audit-checkpoints.jsonl"
 
     @property
     def default_database_url(self) -> str:
@@ -159,6 +236,10 @@ class Settings:
         for name, (attr, _, _) in ENV_VARS.items():
             value = getattr(self, attr)
             if value is None:
+                continue
+            if isinstance(value, tuple):
+                if value:
+                    out[name] = ",".join(value)
                 continue
             out[name] = ("1" if value else "0") if isinstance(value, bool) else str(value)
         return out

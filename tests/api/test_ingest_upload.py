@@ -19,7 +19,11 @@ def store(tmp_path, monkeypatch) -> Store:
 def client(store):
     state = IndexState(store=store)
     state.reload()
+    from vigil.service.keys import create_key
+
     with TestClient(create_app(state, require_auth=False, watch_interval=0)) as c:
+        # uploads replace lists: an admin key even on a server without --require-auth (docs/security.md)
+        c.headers["X-API-Key"] = create_key(store.engine, "upload-admin", "admin")
         yield c
 
 

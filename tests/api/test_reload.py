@@ -28,6 +28,9 @@ def test_reload_while_requests_run(lists_db, session_cache, tmp_path, monkeypatc
     dst.close()
     store = Store(f"sqlite:///{db}")
     state = IndexState(store=store)
+    from vigil.service.keys import create_key
+
+    admin = {"X-API-Key": create_key(store.engine, "reload-admin", "admin")}  # /updatez needs an admin key
     app = create_app(state, require_auth=False, watch_interval=0)
     with TestClient(app) as client:
         assert client.get("/readyz").status_code == 200
@@ -51,7 +54,7 @@ def test_reload_while_requests_run(lists_db, session_cache, tmp_path, monkeypatc
         for w in workers:
             w.start()
         try:
-            r = client.post("/updatez")  # builds the new Matcher while the hammer threads keep screening
+            r = client.post("/updatez", headers=admin)  # builds the new Matcher while the hammer threads keep screening
         finally:
             stop.set()
             for w in workers:
@@ -66,7 +69,7 @@ def test_reload_while_requests_run(lists_db, session_cache, tmp_path, monkeypatc
         assert r.json()["responses"]["q"]["results"][0]["id"] == "vigil-test-1"
         assert "test_extra" in [d["name"] for d in client.get("/catalog").json()["datasets"]]
         # nothing changed since: no rebuild
-        assert client.post("/updatez").json()["reloaded"] is False
+        assert client.post("/updatez", headers=admin).json()["reloaded"] is False
 
 
 def test_readyz_is_503_on_an_empty_store(tmp_path):

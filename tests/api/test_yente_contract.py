@@ -61,8 +61,18 @@ def test_catalog_algorithms_and_probes(client):
     assert all("features" in a and "config" in a for a in algos["algorithms"])
     for route in ("/healthz", "/readyz"):
         assert models.StatusResponse.model_validate(client.get(route).json()).status == "ok"
-    update = client.post("/updatez")  # this test server requires no key; with keys it needs an admin one
+    # a reload changes what everyone screens against: an admin key on every server, this keyless one too
+    assert client.post("/updatez").status_code == 401
+    update = client.post("/updatez", headers={"X-API-Key": admin_key(client)})
     assert update.status_code == 200 and models.StatusResponse.model_validate(update.json()).status == "ok"
+
+
+def admin_key(client) -> str:
+    import uuid
+
+    from vigil.service.keys import create_key
+
+    return create_key(client.app.state.index.store.engine, f"contract-admin-{uuid.uuid4().hex[:8]}", "admin")
 
 
 def test_reconcile_and_statements(client):

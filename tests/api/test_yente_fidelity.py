@@ -39,7 +39,7 @@ def test_yente_algorithm_names_are_accepted_and_named_in_the_response(client, na
     data = res.json()
     expected = "ofac" if name == "name-based" else "vigil"
     assert (data["matcher"]["name"], data["matcher"]["requested"]) == (expected, name)
-    assert data["responses"]["q"]["results"][0]["id"] in ("ofac-10481", "unsc-IRi.039", "gb-hmt-7876")
+    assert data["responses"]["q"]["results"][0]["id"] in ("ofac-10481", "unsc-IRi.039", "gb-hmt-7876", "eu-oj-32012R0267-VIII.A.PERSONS-38")
 
 
 def test_name_based_runs_the_names_only_algorithm(client):

@@ -38,14 +38,22 @@ def test_update_from_mirror_loads_all_official_lists(mirror_home):
     assert result.exit_code == 0, result.output
     report = {r["source"]: r for r in json.loads(result.stdout)}
     assert {s: r["status"] for s, r in report.items()} == {
-        "ofac": "created", "ofac-cons": "created", "un": "created", "uk": "created", "eu": "skipped"}
+        "ofac": "created", "ofac-cons": "created", "un": "created", "uk": "created", "eu": "skipped",
+        "eu-journal": "created"}
     assert "the mirror has no EU file" in report["eu"]["message"]
     assert "the mirror has no EU file" in result.stderr  # said to the user, not only in JSON
     assert report["ofac-cons"]["path"].endswith("ofac_consolidated")  # the CSV set is preferred over the XML
     counts = {d["name"]: d["entity_count"] for d in lists_json(home)}
-    assert counts == {"us_ofac_sdn": 14965, "us_ofac_cons": 442, "un_sc_sanctions": 1003, "gb_hmt_sanctions": 4688}
-    # Nothing EU-like sneaks in from the other folders (eu_oj_opensanctions is not the official list).
+    assert counts == {"us_ofac_sdn": 14965, "us_ofac_cons": 442, "un_sc_sanctions": 1003, "gb_hmt_sanctions": 4688,
+                      "eu_journal_sanctions": 8015}
+    # Nothing EU-like sneaks in as the official list (eu_oj_opensanctions is a transcription, its own dataset).
     assert "eu_fsf" not in counts
+    assert report["eu-journal"]["path"].endswith("eu_oj_opensanctions")
+    eu = next(d for d in lists_json(home) if d["name"] == "eu_journal_sanctions")
+    assert eu["license"].startswith("CC BY-NC 4.0") and "not the Commission's official" in eu["summary"]
+    assert eu["published"].startswith("2026-08-01")
+    shown = vigil("lists", home=home)
+    assert shown.exit_code == 0 and "CC BY-NC 4.0" in shown.stdout and "transcription" in shown.stdout
 
 
 def test_export_has_mois_with_alt_and_remarks_aliases(mirror_home):
@@ -157,6 +165,8 @@ def loaded_home(vigil_home, fixtures):
     ("ofac", "binary.bin", "binary.bin"),
     ("uk", "binary.bin", "binary.bin"),
     ("eu", "truncated_un.xml", "truncated_un.xml"),
+    ("eu-journal", "binary.bin", "binary.bin"),
+    ("eu-journal", "truncated_un.xml", "missing column(s) celex"),
 ])
 def test_hostile_files_exit_2_and_leave_lists_unchanged(loaded_home, fixtures, source, name, expected):
     before = lists_json()
@@ -205,7 +215,9 @@ def test_update_download_failure_is_reported_per_source(vigil_home, monkeypatch)
     assert result.exit_code == 2
     report = {r["source"]: r for r in json.loads(result.stdout)}
     assert {s: r["status"] for s, r in report.items()} == {
-        "ofac": "failed", "ofac-cons": "failed", "un": "failed", "uk": "failed", "eu": "skipped"}
+        "ofac": "failed", "ofac-cons": "failed", "un": "failed", "uk": "failed", "eu": "skipped",
+        "eu-journal": "skipped"}
+    assert "--mirror" in report["eu-journal"]["message"]
     assert "sdn.csv: cannot connect" in report["ofac"]["message"]
     assert "VIGIL_EU_FSF_TOKEN" in report["eu"]["message"]
     assert lists_json() == []

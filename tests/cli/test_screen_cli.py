@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from vigil.cli.main import app
+from vigil.matching.display import format_score
 
 
 @pytest.fixture
@@ -18,6 +19,7 @@ def loaded(lists_db, session_cache, monkeypatch):
     monkeypatch.setenv("VIGIL_CACHE_DIR", str(session_cache))
     monkeypatch.setenv("COLUMNS", "200")
 
+SOLEIMANI = ("ofac-10481", "unsc-IRi.039", "gb-hmt-7876", "eu-oj-32012R0267-VIII.A.PERSONS-38")  # his records on the OFAC, UN, UK and EU journal lists
 VIGIL = shutil.which("vigil") or pytest.skip("the `vigil` command is not installed", allow_module_level=True)
 
 
@@ -30,7 +32,8 @@ def test_screen_table_explains_the_top_hit(loaded):
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     first = next(line for line in lines if "│ 1 " in line or line.strip().startswith("│ 1"))
-    assert "ofac-10481" in first and "MATCH" in first
+    # Soleimani's record on any list (the EU journal's ties OFAC's at the top)
+    assert any(i in first for i in SOLEIMANI) and "MATCH" in first
     assert "name 0." in r.stdout and "~" in r.stdout  # explanation: "name 0.96 (Ghasem Soleimani ~ ...)"
 
 
@@ -49,7 +52,7 @@ def test_screen_json_is_one_match_entry(loaded):
     assert entry["query"]["schema"] == "Person"
     assert entry["query"]["properties"]["birthDate"] == ["1957"]
     assert entry["query"]["properties"]["country"] == ["ir"]
-    assert entry["results"][0]["id"] == "ofac-10481" and len(entry["results"]) <= 2
+    assert entry["results"][0]["id"] in SOLEIMANI and len(entry["results"]) <= 2
     assert {"score", "match", "explanations", "datasets"} <= set(entry["results"][0])
 
 
@@ -86,7 +89,7 @@ def test_real_entry_point(loaded):
     proc = subprocess.run([VIGIL, "screen", "Ghasem Soleimani", "--json",
                            "--limit", "1"], capture_output=True, text=True, env=os.environ.copy(), timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["results"][0]["id"] == "ofac-10481"
+    assert json.loads(proc.stdout)["results"][0]["id"] in SOLEIMANI
 
 
 def test_screen_call_is_audited(loaded, lists_db):
@@ -108,7 +111,7 @@ def test_screen_call_is_audited(loaded, lists_db):
     payload = new[0].payload
     assert payload["endpoint"] == "cli:screen/default"
     assert payload["query"]["properties"]["name"] == ["Qasem Soleimani"]
-    assert payload["top_ids"][0] == "ofac-10481"
+    assert payload["top_ids"][0] in SOLEIMANI
     assert audit.verify(engine).ok
     assert read_screenings(engine, limit=1)[0]["endpoint"] == "cli:screen/default"
 
@@ -133,7 +136,7 @@ def test_screen_table_at_80_columns_shows_ids_and_scores_whole(loaded, monkeypat
     # One result per row: its first line carries the whole score and the whole id, side by side.
     firsts = [cells for cells in _table_rows(r.stdout) if cells[0]]
     assert [(cells[0], cells[1]) for cells in firsts if cells[0] != "MATCH"] == \
-        [(f"{x['score']:.2f}", x["id"]) for x in expected]
+        [(format_score(x['score']), x["id"]) for x in expected]
     # The match flag, the list and the reasons are still there (folded into the other cells).
     assert sum(cells[0] == "MATCH" for cells in firsts) == sum(x["match"] for x in expected)
     assert all(x["datasets"][0] in r.stdout for x in expected) and "name 0." in r.stdout

@@ -8,6 +8,7 @@ from rich.console import Console
 
 from vigil.cli.monitor import _alerts_table
 from vigil.monitor.alerts import Alert
+from vigil.matching.display import format_score
 
 
 def _alert(i: int, status: str, entity_id: str, caption: str, score: float) -> Alert:
@@ -40,7 +41,7 @@ def test_alerts_table_keeps_ids_and_scores_whole(monkeypatch, width):
     assert "…" not in out
     words = out.replace("│", " ").split()
     for a in ALERTS:
-        assert str(a.id) in words and a.entity_id in words and a.customer_id in words and f"{a.score:.2f}" in words
+        assert str(a.id) in words and a.entity_id in words and a.customer_id in words and format_score(a.score) in words
         assert a.status in words
 
 

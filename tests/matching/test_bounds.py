@@ -22,6 +22,11 @@ MUST_FIND = [
     ("Organization", "Ministry of Intelligence and Security of Iran"), ("Organization", "VEVAK"),
     ("Organization", "Hizbullah"), ("LegalEntity", "Hizbullah"), ("Person", "Nasr Allah Hassan"),
     ("Organization", "IRGC"), ("Organization", "Islamic Revolutionary Guard Corps"),
+    # country and state words set aside, an own acronym, dropped particles, a pet form (issue 15)
+    ("Organization", "Ministry of Intelligence and Security"), ("Organization", "Iran's Ministry of Intelligence"),
+    ("Organization", "Bank Melli Iran Armenia"), ("Organization", "Islamic Revolutionary Guard Corps IRGC"),
+    ("Organization", "Lebanese Hizballah"), ("Organization", "Ministry of Defense of the Islamic Republic of Iran"),
+    ("Person", "Al Green"), ("Person", "Joe Wilson"), ("LegalEntity", "Syrian Arab Airlines"),
 ]
 
 

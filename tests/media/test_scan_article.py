@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from vigil.media.scan import scan_file
+from vigil.matching.display import format_score
 
 LISTED = {
     "MOIS": "ofac-12111",
@@ -114,7 +115,7 @@ def test_terminal_report_at_80_columns(oped):
     lines = console.export_text().splitlines()
     assert all(len(line) <= 80 for line in lines)
     for le in oped.entities:
-        assert any(line.startswith(f"{le.score:.2f}  {le.entity.id}  ") for line in lines), le.entity.id
+        assert any(line.startswith(f"{format_score(le.score)}  {le.entity.id}  ") for line in lines), le.entity.id
     alavi = next(i for i, line in enumerate(lines) if "ofac-30422" in line)
     assert lines[alavi + 2].strip() == "called for"
 
@@ -152,3 +153,68 @@ def test_nationality_and_religion_words_are_not_screened():
         assert _names_no_party(name), name
     for name in ("Hezbollah", "Houthis", "Taliban", "Islamic State", "Muslim Brotherhood", "Hamas"):
         assert not _names_no_party(name), name
+
+
+# -- the relation graph as evidence (issue 17.5) --------------------------------------------------
+
+@pytest.fixture(scope="session")
+def list_graph(shared_data):
+    from vigil.service.graph import Graph
+    from vigil.sources import parse
+    from vigil.sources.relations import extract
+
+    relations = []
+    for source, path in (("ofac", "ofac_sdn"), ("un", "un"), ("uk", "uk_ofsi")):
+        pub = parse(source, shared_data / path)
+        relations += extract(pub.dataset, pub.entities)
+    return Graph.from_relations(relations)
+
+
+def _linked(result, entity_id):
+    return next((e for e in result.to_dict()["entities"] if entity_id in _ids(e)), None)
+
+
+def test_oped_alavi_is_corroborated_by_his_relation_to_mois(list_matcher, list_graph, shared_articles):
+    from vigil.media.scan import scan_file as scan
+
+    result = scan_article_with(shared_articles / "mois_oped_2018.txt", list_matcher, list_graph)
+    alavi = _linked(result, "ofac-30422")
+    assert alavi is not None
+    assert any(e.startswith("related on the lists to IRANIAN MINISTRY OF INTELLIGENCE AND SECURITY")
+               and e.endswith("also named in this article") for e in alavi["evidence"]), alavi["evidence"]
+    # the graph adds evidence, it does not change what the op-ed links
+    assert {e["id"] for e in result.to_dict()["entities"]} == {e["id"] for e in scan(
+        str(shared_articles / "mois_oped_2018.txt"), list_matcher).to_dict()["entities"]}
+
+
+ARTICLE = """Militant network claims attack
+
+The Haqqani Network claimed responsibility for the attack on a convoy, according to a statement posted online on Monday.
+
+Investigators said a message attributed to Sirajuddin Haqqani had been circulating among supporters for several days.
+"""
+
+
+def test_a_person_related_to_an_organisation_in_the_article_is_linked(list_matcher, list_graph):
+    """No country, no role word near the name: only the lists' relation (he heads the network) corroborates."""
+    from vigil.media.scan import scan_text
+
+    without = scan_text(ARTICLE, list_matcher).to_dict()
+    assert not [e for e in without["entities"] if "Sirajuddin" in " ".join(m["text"] for m in e["mentions"])]
+    with_graph = scan_text_with(ARTICLE, list_matcher, list_graph).to_dict()
+    (person,) = [e for e in with_graph["entities"] if "Sirajuddin" in " ".join(m["text"] for m in e["mentions"])]
+    assert any("related on the lists to HAQQANI NETWORK" in e for e in person["evidence"]), person["evidence"]
+
+
+def scan_article_with(path, matcher, graph):
+    from vigil.media.article import load_article
+    from vigil.media.scan import scan_article
+
+    return scan_article(load_article(str(path)), matcher, graph=graph)
+
+
+def scan_text_with(text, matcher, graph):
+    from vigil.media.article import from_text
+    from vigil.media.scan import scan_article
+
+    return scan_article(from_text(text, "<text>"), matcher, graph=graph)

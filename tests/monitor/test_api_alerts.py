@@ -92,3 +92,14 @@ def test_server_ingest_is_audited_and_rescreens_books(store, tmp_path, fixtures)
     assert [(a.customer_id, a.entity_caption) for a in alerts] == [("K1", "NASIRI, Hossein")]
     assert any(e.action == "monitor.run" and e.actor == "uploader" for e in audit.entries(store.engine))
     assert audit.verify(store.engine).ok
+
+
+def test_a_zero_width_space_is_no_reason(client, store):
+    """Issue 13: a reason made of invisible characters is refused over HTTP like an empty one (the check is in
+    the case-work layer, so the CLI and the UI refuse it too)."""
+    http, keys = client
+    [alert] = http.get("/alerts", headers=_auth(keys["analyst"])).json()["results"]
+    res = http.post(f"/alerts/{alert['id']}/decision", json={"decision": "false-positive", "reason": "\u200b"},
+                    headers=_auth(keys["analyst"]))
+    assert res.status_code == 400 and "no visible characters" in res.json()["detail"]
+    assert http.get(f"/alerts/{alert['id']}", headers=_auth(keys["analyst"])).json()["status"] == "open"

@@ -114,7 +114,7 @@ def test_cli_verify_and_export(store, tmp_path):
     _fill(store.engine, 3)
     runner = CliRunner()
     ok = runner.invoke(app, ["audit", "verify"])
-    assert ok.exit_code == 0 and "intact" in ok.output
+    assert ok.exit_code == 0 and "intact" in ok.output, ok.output
     out = tmp_path / "audit.jsonl"
     exported = runner.invoke(app, ["audit", "export", "--output", str(out)])
     assert exported.exit_code == 0

@@ -58,3 +58,25 @@ def test_a_one_word_person_name_needs_a_birth_date_or_identifier():
 def test_pairs_of_other_lists_are_no_rivals():
     pairs = [pair("ofac-1", "unsc-QDi.1", 1.05), pair("gb-hmt-1", "unsc-QDi.1", 1.05)]
     assert keys(classify(pairs, RECORDS).accepted) == [("gb-hmt-1", "unsc-QDi.1"), ("ofac-1", "unsc-QDi.1")]
+
+
+def test_two_ships_with_different_imo_numbers_are_never_paired():
+    """The EU shadow-fleet annex names a tanker 'DOVE' (IMO 9297541); OFAC lists 'DOVE' as a former name of
+    another ship (IMO 9362061): same name, two hulls."""
+    ships = records_of([
+        Entity("Vessel", id="eu-oj-32014R0833-XLII-624", datasets=["eu_journal_sanctions"],
+               properties={"name": ["DOVE"], "imoNumber": ["9297541"]}),
+        Entity("Vessel", id="ofac-15059", datasets=["us_ofac_sdn"],
+               properties={"name": ["HAWK"], "alias": ["DOVE"], "imoNumber": ["IMO 9362061"]}),
+        Entity("Vessel", id="gb-hmt-1", datasets=["gb_hmt_sanctions"],
+               properties={"name": ["DOVE"], "imoNumber": ["9297541"]}),
+        Entity("Vessel", id="unsc-KPe.1", datasets=["un_sc_sanctions"], properties={"name": ["DOVE"]}),
+    ])
+    pairs = [pair("eu-oj-32014R0833-XLII-624", "ofac-15059", 1.2, 0.5, "DOVE"),
+             pair("eu-oj-32014R0833-XLII-624", "gb-hmt-1", 1.2, 1.0, "DOVE"),
+             pair("eu-oj-32014R0833-XLII-624", "unsc-KPe.1", 1.0, 1.0, "DOVE")]
+    result = classify(pairs, ships)
+    # Same IMO, or no IMO on one side: the name decides as before; different IMO numbers: dropped, not queued.
+    assert keys(result.accepted) == [("eu-oj-32014R0833-XLII-624", "gb-hmt-1"),
+                                     ("eu-oj-32014R0833-XLII-624", "unsc-KPe.1")]
+    assert result.review == []

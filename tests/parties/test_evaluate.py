@@ -50,3 +50,26 @@ def test_ofac_un_truth_keeps_identifiers_held_once_per_list():
     assert ofac_un_truth(RECORDS) == {("ofac-1", "unsc-QDi.1")}
     assert found([["ofac-1", "unsc-QDi.1"]], {("ofac-1", "unsc-QDi.1")}) == (1, [])
     assert found([["ofac-1"], ["unsc-QDi.1"]], {("ofac-1", "unsc-QDi.1")}) == (0, [("ofac-1", "unsc-QDi.1")])
+
+
+def test_eu_journal_un_truth_takes_one_un_record_and_the_eu_records_of_distinct_acts():
+    from vigil.parties.evaluate import eu_un_truth
+
+    def eu(id_, passport, refs=()):
+        return rec(id_, "eu_journal_sanctions", refs, passport)
+
+    records = records_of([
+        rec("unsc-QDi.7", "un_sc_sanctions", passport=["P1111111"]), rec("unsc-QDi.8", "un_sc_sanctions",
+                                                                         passport=["P2222222"]),
+        rec("unsc-QDi.9", "un_sc_sanctions", passport=["P2222222"]), rec("unsc-IRi.1", "un_sc_sanctions",
+                                                                         passport=["P3333333"]),
+        eu("eu-oj-32002R0881-I-n0000000001", ["P1111111"]), eu("eu-oj-32012R0267-I-1", ["P1111111"]),
+        eu("eu-oj-32002R0881-I-n0000000002", ["P2222222"]),  # two UN holders: ambiguous
+        eu("eu-oj-32012R0267-I-2", ["P3333333"]), eu("eu-oj-32012R0267-II-9", ["P3333333"]),  # one act, untied
+    ])
+    assert eu_un_truth(records) == {("eu-oj-32002R0881-I-n0000000001", "unsc-QDi.7"),
+                                    ("eu-oj-32012R0267-I-1", "unsc-QDi.7")}
+    tied = records_of([rec("unsc-IRi.1", "un_sc_sanctions", passport=["P3333333"]),
+                       eu("eu-oj-32012R0267-I-2", ["P3333333"], ["eu-oj-32012R0267-II-9"]),
+                       eu("eu-oj-32012R0267-II-9", ["P3333333"], ["eu-oj-32012R0267-I-2"])])
+    assert eu_un_truth(tied) == {("eu-oj-32012R0267-I-2", "unsc-IRi.1"), ("eu-oj-32012R0267-II-9", "unsc-IRi.1")}

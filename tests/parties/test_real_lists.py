@@ -115,7 +115,8 @@ def test_a_second_uk_snapshot_keeps_party_ids_where_members_did_not_change(resol
     assert unchanged and all(after.members_of.get(pid) == before.members_of[pid] for pid in unchanged)
     # Changed membership: the party keeps its id (al-Qaida lost its UK record, Assad's UK record changed).
     assert after.party_of("ofac-6366") == before.party_of("ofac-6366")
-    assert after.members(after.party_of("ofac-6366")) == ("ofac-6366", "unsc-QDe.004")
+    assert [m for m in after.members(after.party_of("ofac-6366")) if not m.startswith("eu-")] == \
+        ["ofac-6366", "unsc-QDe.004"]  # (its EU journal records, when that dataset is loaded, stay)
     assert after.party_of("gb-hmt-11928") == before.party_of("gb-hmt-11928") == after.party_of("ofac-12735")
     assert after.party_of("gb-hmt-99999") not in before.members_of
     assert report.retired == 1 and after.current(before.party_of(alone)) is None

@@ -70,3 +70,16 @@ def ui_auth(web_state):
     with TestClient(create_app(web_state, require_auth=True, watch_interval=0, record=False),
                     headers={"Accept": "text/html"}) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def csrf():
+    """`csrf(client)` -> the form token of the client's session (its cookie jar keeps the session cookie), as a
+    page's hidden field carries it: what a UI form post needs besides a same-origin request."""
+    from lxml import html as lxml_html
+
+    def token(client) -> str:
+        page = lxml_html.fromstring(client.get("/ui/login").text)
+        return page.xpath("//input[@name='csrf_token']/@value")[0]
+
+    return token

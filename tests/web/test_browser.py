@@ -84,9 +84,14 @@ def page(browser, server):
     context.route("**/*", lambda route: (route.continue_() if route.request.url.startswith(server)
                                          else (outside.append(route.request.url), route.abort())))
     pg = context.new_page()
+    # The Content-Security-Policy is on (api/guard.py): anything it blocks shows as a console error.
+    blocked: list[str] = []
+    pg.on("console", lambda msg: blocked.append(msg.text) if msg.type == "error" and (
+        "Content Security Policy" in msg.text or "Refused to" in msg.text) else None)
     yield pg
     context.close()
     assert not outside, f"requests left the server: {outside}"
+    assert not blocked, f"the CSP blocked something on a page: {blocked}"
 
 
 def shot(pg, name: str, full_page: bool = True) -> None:
@@ -222,3 +227,99 @@ def test_four_eyes_review_in_the_browser(page, web_state):
     shot(page, "13-own-proposal")
     back = review(engine, alert.id, "send-back", "UN entry's passport differs by one digit", "ana")
     assert back.status == "open"
+
+
+def test_csp_is_on_and_the_docs_pages_render_under_it(browser, server):
+    """Swagger UI and ReDoc start under their own CSP (the inline start-up script allowed by hash only). The one
+    thing blocked is ReDoc's "powered by" logo from its CDN: the docs load nothing from the network."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda msg: blocked.append(msg.text) if msg.type == "error" and (
+        "Content Security Policy" in msg.text or "Refused to" in msg.text) else None)
+    try:
+        _docs_pages(page)
+    finally:
+        context.close()
+    ours = [b for b in blocked if not ("Loading the image 'https://cdn.redoc.ly/" in b)]
+    assert not ours, f"the CSP blocked part of the docs pages: {ours}"
+
+
+def _docs_pages(page) -> None:
+    response = page.goto("/docs")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    page.wait_for_selector(".opblock", timeout=60000)  # Swagger UI rendered the operations from /openapi.json
+    assert page.locator(".opblock-summary-path", has_text="/match/{dataset}").count() >= 1
+    shot(page, "14-docs", full_page=False)
+    page.goto("/redoc")
+    page.wait_for_selector("[data-section-id]", timeout=60000)
+    shot(page, "15-redoc", full_page=False)
+    ui = page.goto("/")
+    assert "script-src 'self'" in ui.headers["content-security-policy"]
+    assert ui.headers["x-frame-options"] == "DENY"
+
+
+def test_a_foreign_page_cannot_frame_or_post_to_the_ui(browser, server, web_state):
+    """A page on another origin (another port of this machine) frames the alert page and submits a forged
+    decision form from a hidden iframe: the frame stays blank and the alert stays open."""
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    import threading
+
+    from vigil.monitor import get_alert, list_alerts
+
+    rows, _ = list_alerts(web_state.store.engine, customer_id="C001", status=["open"])
+    alert = [a for a in rows if a.entity_id == "ofac-30422"][0]
+    evil_html = f"""<!doctype html><html><body>
+<iframe id="framed" src="{server}/ui/alerts/{alert.id}"></iframe>
+<iframe name="sink"></iframe>
+<form id="f" method="post" action="{server}/ui/alerts/{alert.id}/decision" target="sink">
+<input name="decision" value="false-positive"><input name="reason" value="not our customer">
+<input name="version" value="{alert.version}"></form>
+<script>document.getElementById('f').submit();</script></body></html>""".encode()
+
+    class Evil(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(evil_html)
+
+        def log_message(self, *args):
+            pass
+
+    evil = HTTPServer(("127.0.0.1", _free_port()), Evil)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    try:
+        pg = context.new_page()
+        answers = []
+        pg.on("response", lambda r: answers.append((r.url, r.status)) if "/decision" in r.url else None)
+        pg.goto(f"http://localhost:{evil.server_address[1]}/")
+        pg.wait_for_timeout(3000)
+        assert any(status == 403 for _, status in answers), answers
+        framed = pg.frame_locator("#framed").locator("table.compare")
+        assert framed.count() == 0, "frame-ancestors 'none': the alert page does not render inside another site"
+    finally:
+        context.close()
+        evil.shutdown()
+    after = get_alert(web_state.store.engine, alert.id)
+    assert (after.status, after.version) == ("open", alert.version)
+def test_entity_page_relation_graph_navigates(page):
+    """MOIS: the SVG draws the people OFAC links to it; clicking a node opens that entity (no script needed)."""
+    page.goto("/ui/entities/ofac-12111")
+    graph = page.locator("svg.graph")
+    assert graph.is_visible()
+    assert graph.locator("a.node.root[data-entity='ofac-12111']").count() == 1
+    assert graph.locator("a.node").count() > 10
+    assert "Linked From" in page.locator("section.relations").inner_text()  # said once for the whole picture
+    assert page.locator("table.relations-list a[href='/ui/entities/ofac-39017']").count() == 1  # Khatib
+    shot(page, "08-entity-graph-mois")
+    page.goto("/ui/entities/ofac-30422")
+    node = page.locator("svg.graph a.node[data-entity='ofac-12111']")
+    assert page.locator("svg.graph text.elabel").first.text_content() == "Linked To"
+    node.click()
+    page.wait_for_url("**/ui/entities/ofac-12111")
+    assert page.locator("h1").inner_text() == "IRANIAN MINISTRY OF INTELLIGENCE AND SECURITY"
+    page.goto("/ui/entities/gb-hmt-10661")
+    assert page.locator("svg.graph a.node").count() == 4  # the person, his movement and the two groups
+    shot(page, "09-entity-graph-uk")

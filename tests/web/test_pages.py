@@ -60,8 +60,8 @@ def test_screen_result_shows_score_bar_badges_flag_and_explanation(ui):
     assert "is-match" in first.get("class")
     assert first.xpath(".//span[contains(@class,'flag') and contains(@class,'match')]/text()") == ["MATCH"]
     assert first.xpath(".//span[contains(@class,'ds')]/text()") == ["us_ofac_sdn"]
-    width = first.xpath(".//div[contains(@class,'fill')]/@style")[0]
-    assert re.search(r"width: (9\d|100)%", width), width
+    width = first.xpath(".//div[contains(@class,'fill')]/@class")[0]  # a width class: the CSP allows no style=
+    assert re.search(r"\bw-(9\d|100)\b", width), width
     # The explanation names the query and the list name that matched, highlighted, plus the birth date.
     assert first.xpath(".//mark[@class='q']/text()")[0] == ALAVI_FA
     assert "ALAVI" in first.xpath(".//mark[@class='c']/text()")[0]
@@ -174,10 +174,10 @@ def test_diff_rejects_bad_snapshots_and_datasets(ui):
 
 # -- scan -------------------------------------------------------------------------------------------
 
-def test_scan_form_and_article_upload_highlights_mentions(ui, shared_articles):
+def test_scan_form_and_article_upload_highlights_mentions(ui, shared_articles, csrf):
     assert ui.get("/ui/scan").status_code == 200
     path = shared_articles / "mois_oped_2018.txt"
-    r = ui.post("/ui/scan", files={"file": (path.name, path.read_bytes(), "text/plain")}, data={"text": ""})
+    r = ui.post("/ui/scan", files={"file": (path.name, path.read_bytes(), "text/plain")}, data={"text": "", "csrf_token": csrf(ui)})
     assert r.status_code == 200, r.text[:500]
     page = doc(r)
     links = page.xpath("//div[@class='article-text']//a[contains(@class,'mention')]")
@@ -189,11 +189,12 @@ def test_scan_form_and_article_upload_highlights_mentions(ui, shared_articles):
     assert "sanctions called for" in side.text_content()
 
 
-def test_scan_of_pasted_text_and_empty_input(ui):
-    r = ui.post("/ui/scan", data={"text": "Hezbollah and Qasem Soleimani were named again on Monday."})
+def test_scan_of_pasted_text_and_empty_input(ui, csrf):
+    r = ui.post("/ui/scan", data={"text": "Hezbollah and Qasem Soleimani were named again on Monday.",
+                                  "csrf_token": csrf(ui)})
     assert r.status_code == 200
     assert "/ui/entities/ofac-10481" in r.text
-    empty = ui.post("/ui/scan", data={"text": "   "})
+    empty = ui.post("/ui/scan", data={"text": "   ", "csrf_token": csrf(ui)})
     assert empty.status_code == 400 and "empty" in empty.text
 
 
@@ -221,31 +222,37 @@ def test_alerts_queue_and_side_by_side(ui):
     assert page.xpath("//textarea[@name='reason']/@required")
 
 
-def test_alert_decision_needs_a_reason_and_is_recorded(ui):
+def test_alert_decision_needs_a_reason_and_is_recorded(ui, csrf):
     href = _open_alert(ui, "Qasem Soleimani")
-    version = doc(ui.get(href)).xpath("//input[@name='version']/@value")[0]
-    no_reason = ui.post(f"{href}/decision", data={"decision": "escalate", "reason": " ", "version": version})
+    page = doc(ui.get(href))
+    version = page.xpath("//input[@name='version']/@value")[0]
+    token = page.xpath("//form[@class='stack decide']//input[@name='csrf_token']/@value")[0]
+    no_reason = ui.post(f"{href}/decision", data={"decision": "escalate", "reason": " ", "version": version,
+                                                  "csrf_token": token})
     assert no_reason.status_code == 400 and "reason" in no_reason.text
     done = ui.post(f"{href}/decision", data={"decision": "escalate", "reason": "same DOB not given; check passport",
-                                             "version": version}, follow_redirects=False)
+                                             "version": version, "csrf_token": token}, follow_redirects=False)
     assert done.status_code == 303
     page = doc(ui.get(href))
     assert page.xpath("//span[contains(@class,'st-escalated')]")
     history = page.xpath("//table[@class='decisions']/tbody/tr")
     assert len(history) == 1 and "check passport" in history[0].text_content()
-    stale = ui.post(f"{href}/decision", data={"decision": "false-positive", "reason": "late", "version": version})
+    stale = ui.post(f"{href}/decision", data={"decision": "false-positive", "reason": "late", "version": version,
+                                              "csrf_token": token})
     assert stale.status_code == 409, "a decision on an outdated view is refused"
 
 
 @pytest.mark.parametrize("bad", [2**31, 2**63, 10**20])
-def test_out_of_range_ids_are_404_pages_not_500(ui, bad):
+def test_out_of_range_ids_are_404_pages_not_500(ui, bad, csrf):
     """Ids beyond what the database stores (SQLite raised OverflowError, PostgreSQL would refuse) are not found."""
     r = ui.get(f"/ui/alerts/{bad}")
     assert r.status_code == 404 and f"No alert {bad}" in r.text
-    r = ui.post(f"/ui/alerts/{bad}/decision", data={"decision": "escalate", "reason": "x", "version": "1"})
+    r = ui.post(f"/ui/alerts/{bad}/decision", data={"decision": "escalate", "reason": "x", "version": "1",
+                                                   "csrf_token": csrf(ui)})
     assert r.status_code == 404
     href = _open_alert(ui, "Mahmoud Alavi")
-    r = ui.post(f"{href}/decision", data={"decision": "escalate", "reason": "x", "version": str(bad)})
+    r = ui.post(f"{href}/decision", data={"decision": "escalate", "reason": "x", "version": str(bad),
+                                          "csrf_token": csrf(ui)})
     assert r.status_code in (409, 422), "a version nobody saw is a conflict, never a crash"
     for side in ("from", "to"):  # more than 20 digits is refused by the form's own limit (422)
         assert ui.get(f"/ui/lists/us_ofac_cons/diff?{side}={bad}").status_code == (404 if bad < 10**20 else 422)
@@ -263,12 +270,13 @@ def keys(web_state):
     return {scope: create_key(engine, f"web-{scope}", scope) for scope in ("screen", "analyst")}
 
 
-def test_auth_asks_for_a_key_and_respects_scopes(ui_auth, keys):
+def test_auth_asks_for_a_key_and_respects_scopes(ui_auth, keys, csrf):
     r = ui_auth.get("/")
     assert r.status_code == 401 and doc(r).xpath("//input[@name='key']")
-    bad = ui_auth.post("/ui/login", data={"key": "vgl_wrong", "next": "/"})
+    bad = ui_auth.post("/ui/login", data={"key": "vgl_wrong", "next": "/", "csrf_token": csrf(ui_auth)})
     assert bad.status_code == 401 and "invalid" in bad.text
-    ok = ui_auth.post("/ui/login", data={"key": keys["screen"], "next": "/ui/lists"}, follow_redirects=False)
+    ok = ui_auth.post("/ui/login", data={"key": keys["screen"], "next": "/ui/lists", "csrf_token": csrf(ui_auth)},
+                      follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == "/ui/lists"
     cookie = ok.cookies.get("vigil_key")
     assert cookie and "httponly" in ok.headers["set-cookie"].lower()
@@ -283,8 +291,9 @@ def test_auth_asks_for_a_key_and_respects_scopes(ui_auth, keys):
     assert ui_auth.get("/ui/alerts", headers={"X-API-Key": keys["analyst"]}).status_code == 200
 
 
-def test_login_never_redirects_off_site(ui_auth, keys):
-    r = ui_auth.post("/ui/login", data={"key": keys["screen"], "next": "//evil.example/"}, follow_redirects=False)
+def test_login_never_redirects_off_site(ui_auth, keys, csrf):
+    r = ui_auth.post("/ui/login", data={"key": keys["screen"], "next": "//evil.example/", "csrf_token": csrf(ui_auth)},
+                     follow_redirects=False)
     assert r.headers["location"] == "/"
 
 

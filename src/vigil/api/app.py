@@ -19,6 +19,7 @@ from fastapi_offline import FastAPIOffline
 from vigil import __version__
 from vigil.settings import Settings
 from vigil.api.auth import KeyVerifier
+from vigil.api.guard import Guard, HostPolicy
 from vigil.api.routers import admin, alerts, catalog, entities, health, match, reconcile, scan, search
 from vigil.api.state import IndexState
 from vigil.errors import QueryError
@@ -90,6 +91,10 @@ def create_app(
         if watch_interval > 0:
             threading.Thread(target=_watch, args=(state, watch_interval, stop), daemon=True,
                              name="vigil-store-watch").start()
+        if record:  # signed audit checkpoints when due (VIGIL_AUDIT_CHECKPOINT_ROWS / _MINUTES)
+            from vigil.service.checkpoints import start_checkpointer
+
+            start_checkpointer(state.store.engine, settings, stop)
         loop = asyncio.get_running_loop()
         hup = False
         try:  # only possible in the main thread (uvicorn worker); not under test clients
@@ -110,6 +115,8 @@ def create_app(
 
     app = FastAPIOffline(
         static_url=DOCS_ASSETS,
+        docs_url=None,  # our own /docs and /redoc (docs_pages): a CSP that allows only their start-up script
+        redoc_url=None,
         title="vigil",
         version=__version__,
         description=DESCRIPTION,
@@ -150,4 +157,57 @@ def create_app(
     from vigil.web import mount as mount_web  # the analysts' web UI at / (imported here: keeps the API importable alone)
 
     mount_web(app)
+    docs_pages(app)
+    # Outermost: the Host allow-list, the same-origin check of state changes and the security headers
+    # come before every route, the UI's included (docs/security.md).
+    app.add_middleware(Guard, hosts=HostPolicy(settings.allowed_hosts))
     return app
+
+
+INLINE_STYLES = " 'unsafe-inline'"
+
+
+def _with_script_hashes(response, styles_inline: bool) -> None:
+    """A CSP for a docs page: its own inline start-up script allowed by hash, nothing else inline."""
+    import base64
+    import hashlib
+    import re
+
+    body = response.body.decode()
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in re.findall(r"<script>(.*?)</script>", body, flags=re.S))
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src 'self' {hashes}; "
+        f"style-src 'self'{INLINE_STYLES if styles_inline else ''}; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def docs_pages(app) -> None:
+    """GET /docs (Swagger UI) and /redoc from fastapi-offline's local assets, as fastapi-offline serves them,
+    with a Content-Security-Policy of their own: the one inline start-up script Swagger UI needs is allowed
+    by its hash, and inline styles (ReDoc's styled-components, Swagger UI's) are allowed on these two
+    pages only. They show the public OpenAPI document and change nothing."""
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui(request: Request):
+        root = request.scope.get("root_path", "")
+        response = get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png", swagger_ui_parameters=app.swagger_ui_parameters)
+        _with_script_hashes(response, styles_inline=True)
+        return response
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc(request: Request):
+        root = request.scope.get("root_path", "")
+        response = get_redoc_html(
+            openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{root}{DOCS_ASSETS}/redoc.standalone.js", with_google_fonts=False,
+            redoc_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png")
+        _with_script_hashes(response, styles_inline=True)
+        return response

@@ -2,8 +2,10 @@
 
 Keys are required when the app was created with `require_auth` (VIGIL_REQUIRE_AUTH=1,
 or `vigil serve` on a non-loopback host). Without it, anonymous calls may do
-everything a local single user needs; a key that is sent is still checked, so
-the screening log can name the caller.
+everything a local single user needs (screen, search, scan, case work) except the
+admin actions (reload, list uploads, the review policy), which need an admin key on
+every server; a key that is sent is still checked, so the screening log can name
+the caller. Which origins may send state changes is the guard's business (api/guard.py).
 """
 from __future__ import annotations
 
@@ -64,6 +66,12 @@ def caller_for(request: Request, scope: str) -> Caller:
     app = request.app
     key = key_from_request(request)
     if key is None:
+        if scope == "admin":  # reload, list uploads, policy: an admin key (or the local CLI) on every server
+            raise HTTPException(401, "this endpoint changes what every user screens against and needs an admin "
+                                     "API key on every server, loopback included: send 'Authorization: Bearer <key>' "
+                                     "(create one with `vigil keys create --name NAME --scope admin`), or use the "
+                                     "CLI on the server (`vigil ingest`, `vigil update`)",
+                                headers={"WWW-Authenticate": "Bearer"})
         if app.state.require_auth:
             raise HTTPException(401, "an API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>' "
                                      "(create one with `vigil keys create --name NAME`)",

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from vigil.service import tuning
 
 PropertyValue = Union[str, int, float]
 
@@ -29,8 +31,22 @@ class EntityMatchQuery(BaseModel):
     queries: dict[str, EntityExample] = Field(
         ..., examples=[{"q1": {"schema": "Person", "properties": {"name": ["Qasem Soleimani"]}}}]
     )
-    weights: dict[str, float] = Field(default_factory=dict)
-    config: dict[str, Any] = Field(default_factory=dict)
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="Feature weights for this request (see /algorithms): finite numbers, "
+        "`name` in (0, 1], `*_match` in [0, 1], `*_mismatch` in [-1, 0]; anything else is a 422")
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="Algorithm config for this request (see /algorithms): finite numbers, "
+        "`*_score`/`*_floor`/`*_factor` in (0, 1], `candidates` an integer in [1, 500]; anything else is a 422")
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_in_range(cls, value: dict[str, float]) -> dict[str, float]:
+        return tuning.check_weights(value) if value else value
+
+    @field_validator("config")
+    @classmethod
+    def _config_in_range(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return tuning.check_configs(value) if value else value
 
 
 class TotalSpec(BaseModel):
@@ -54,6 +70,21 @@ class EntityResponse(BaseModel):
     source: str | None = None
     party: str | None = Field(None, description="The party (`vp-…` id) this list record belongs to; its "
                               "`referents` are then every record of that party")
+
+
+class AdjacentPage(BaseModel):
+    results: list[Any] = Field(default_factory=list, description="relation entities, the far end nested")
+    total: TotalSpec
+    limit: int
+    offset: int = 0
+
+
+class AdjacentResponse(BaseModel):
+    """yente's EntityAdjacentResponse."""
+    entity: EntityResponse
+    adjacent: dict[str, AdjacentPage] = Field(default_factory=dict)
+    limit: int
+    offset: int = 0
 
 
 class FeatureExplanation(BaseModel):
@@ -143,6 +174,8 @@ class DatasetModel(BaseModel):
     updated_at: str | None = None
     last_change: str | None = None
     entity_count: int
+    relation_count: int = Field(0, description="relations the list states (kept apart: never screening results)")
+    relations_resolved: int = Field(0, description="... whose other end is a listed entity")
     load: bool = True
     index_current: bool = True
     index_version: str | None = None

@@ -84,6 +84,16 @@ def _warm_up(matcher: Any) -> None:
         log.exception("index warm-up query failed")
 
 
+def _warm_graph(store: Any) -> None:
+    """Extract relations where due and load the relation graph before the index serves anyone."""
+    from vigil.service.graph import graph_for
+
+    try:
+        graph_for(store)
+    except Exception:  # the relations are extra; screening must still be served
+        log.exception("loading the relation graph failed")
+
+
 class IndexState:
     """Holds the current `LoadedIndex`; `reload()` swaps in a fresh one when the store changed."""
 
@@ -139,6 +149,7 @@ class IndexState:
                 return False
             matcher, fingerprint = load_matcher(store, use_cache=self.use_cache, settings=self.settings)
             _warm_up(matcher)
+            _warm_graph(store)
             new = LoadedIndex(matcher=matcher, datasets=tuple(_meta(i) for i in infos), fingerprint=fingerprint)
             self.current = new  # the atomic swap
             self.error = None

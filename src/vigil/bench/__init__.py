@@ -36,6 +36,7 @@ SECTIONS: dict[str, str] = {
     "cross_script": "cross_script",
     "ar2en": "ar2en",
     "parties": "parties",
+    "relations": "relations",
 }
 
 

@@ -17,8 +17,9 @@ import time
 
 from vigil.parties.candidates import screen
 from vigil.parties.evaluate import (
-    found, linked_un_without_ref, ofac_un_truth, score_un_ref, un_ref_truth,
+    eu_un_truth, found, linked_un_without_ref, ofac_un_truth, score_un_ref, un_ref_truth,
 )
+from vigil.parties.records import EU_JOURNAL
 from vigil.parties.records import records_of
 from vigil.parties.resolution import resolve_records
 
@@ -49,7 +50,7 @@ EU_SEEDS: dict[str, list[tuple[str, str]]] = {
                                         "Intelligence and Security")],
 }
 # ... and records that must not: MOIS and its Directorate for Internal Security (a sub-unit: related).
-APART: list[tuple[str, str]] = [("ofac-12111", "gb-hmt-13742")]
+APART: list[tuple[str, str]] = [("ofac-12111", "gb-hmt-13742"), ("ofac-12111", "eu-oj-32001R2580-II.B-6")]
 
 
 def seed_records(entities) -> dict[str, list[str]]:
@@ -108,6 +109,18 @@ def run(ctx: BenchContext) -> None:
     ou_found, ou_missed = found(ou.clusters, ou_truth)
     full_found, full_missed = found(full.clusters, ou_truth)
 
+    # EU journal<->UN with identifiers withheld: the UN records screened against every EU act (the smaller side).
+    eu_keys = {r.key for r in records.values() if EU_JOURNAL in r.datasets}
+    eu_truth = eu_un_truth(records)
+    if eu_keys and eu_truth:
+        eu_records = {k: r for k, r in records_of(lists.entities, screen_ids=False).items()
+                      if r.key in eu_keys or r.key == "un_sc_sanctions"}
+        un_ids = [k for k, r in eu_records.items() if r.key == "un_sc_sanctions"]
+        eu_pairs, _, _ = screen(eu_records, matcher, un_ids, both_ways=True)
+        eu_alone = resolve_records(eu_records, eu_pairs, stages={"matcher"})
+        eu_found, eu_missed = found(eu_alone.clusters, eu_truth)
+        eu_full_found, eu_full_missed = found(full.clusters, eu_truth)
+
     seeds = seed_results(full.clusters, set(records), seed_records(lists.entities))
     seeds_ok = sum(s["one_party"] for s in seeds.values())
     note_split = f"{held.groups} UK groups held out, {tune.groups} tuning"
@@ -124,6 +137,15 @@ def run(ctx: BenchContext) -> None:
             **NO_INDEX}, fmt=fmt_pct, note=f"{len(ou_truth)} pairs"),
         Row(SECTION, "OFAC↔UN shared-id pairs found, full resolve", {"vigil": _share(full_found, ou_truth), **NO_INDEX},
             fmt=fmt_pct),
+    ]
+    if eu_keys and eu_truth:
+        ctx.report.rows += [
+            Row(SECTION, "EU journal↔UN shared-id pairs found, matcher stage, ids withheld",
+                {"vigil": _share(eu_found, eu_truth), **NO_INDEX}, fmt=fmt_pct, note=f"{len(eu_truth)} pairs"),
+            Row(SECTION, "EU journal↔UN shared-id pairs found, full resolve",
+                {"vigil": _share(eu_full_found, eu_truth), **NO_INDEX}, fmt=fmt_pct),
+        ]
+    ctx.report.rows += [
         Row(SECTION, "seed parties resolved (issue 17)", {"vigil": seeds_ok / len(seeds), **NO_INDEX}, fmt=fmt_pct,
             target="100%", check=lambda v: v >= 1.0, note=f"{seeds_ok} of {len(seeds)}"),
         Row(SECTION, "screening queries per CPU-second (full run)", {"vigil": queries / screen_cpu, **NO_INDEX},
@@ -140,6 +162,12 @@ def run(ctx: BenchContext) -> None:
                    "uk_without_ref_linked_to_un": linked_un_without_ref(no_ref.clusters, truth, records)[:100]},
         "ofac_un": {"pairs": len(ou_truth), "found_ids_withheld": ou_found, "missed_ids_withheld": ou_missed[:100],
                     "found_full": full_found, "missed_full": full_missed[:100]},
+        "eu_un": ({"pairs": len(eu_truth), "found_ids_withheld": eu_found, "missed_ids_withheld": eu_missed[:100],
+                   "found_full": eu_full_found, "missed_full": eu_full_missed[:100]} if eu_keys and eu_truth else None),
+        "eu_records": sum(1 for r in records.values() if EU_JOURNAL in r.datasets),
+        "eu_records_in_multi_list_parties": sum(
+            1 for c in full.clusters if any(EU_JOURNAL in records[m].datasets for m in c)
+            for m in c if EU_JOURNAL in records[m].datasets and any(EU_JOURNAL not in records[o].datasets for o in c)),
         "seeds": seeds, "conflicts": [(l.a, l.b, why) for l, why in full.clustering.conflicts][:100],
     }
 

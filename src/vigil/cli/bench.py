@@ -14,7 +14,7 @@ from vigil.cli.common import console, examples, fail
 
 def bench(
     only: Optional[list[str]] = typer.Option(None, "--only", help="Run only this section (repeatable): speed, ingest, alias_holdout, cross_list, "
-                                             "name_bench, entity_bench, un_positives, negatives, cross_script, ar2en, parties."),
+                                             "name_bench, entity_bench, un_positives, negatives, cross_script, ar2en, parties, relations."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full report (with error analysis) as JSON."),
     quick: bool = typer.Option(False, "--quick", help="Fixed subsamples for a fast smoke run (figures are indicative)."),
     mirror: Optional[Path] = typer.Option(None, "--mirror", help="Data folder laid out like ../shared/data "

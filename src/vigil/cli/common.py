@@ -84,14 +84,35 @@ def store(with_hooks: bool = True):
         except StoreError as exc:
             fail(str(exc))
     opened = _stores["store"]
+    _invocation["store"] = opened  # after the command: an audit checkpoint when one is due
     if with_hooks:
         from vigil.monitor.hooks import attach  # ingests are audited and rescreen monitored books
         from vigil.parties.hooks import attach as attach_parties  # ... and re-resolve cross-list parties
 
+        opened.attach_relations()  # the relations the new snapshot states (vigil graph, /adjacent, scan)
         if cfg.parties_auto:  # first: the rescreen after an ingest then sees the resolved parties
             attach_parties(opened, matcher=index_matcher(opened))
         attach(opened, settings=cfg)
     return opened
+
+
+def after_command() -> None:
+    """Publish a signed audit checkpoint when one is due (VIGIL_AUDIT_CHECKPOINT_ROWS / _MINUTES) and this
+    command opened the store. A failure is a warning: the command itself succeeded."""
+    opened = _invocation.pop("store", None)
+    if opened is None:
+        return
+    try:
+        from vigil.service.checkpoints import maybe_checkpoint
+
+        made = maybe_checkpoint(opened.engine, settings())
+    except Exception as exc:  # noqa: BLE001 - never turn a finished command into a failure
+        err_console.print(f"[yellow]warning:[/] audit checkpoint not published: {escape(str(exc))}",
+                          highlight=False, soft_wrap=True)
+        return
+    if made is not None:
+        err_console.print(f"audit checkpoint published: {made.seq:,} rows, head {made.head[:12]}… "
+                          f"({settings().audit_checkpoint_path})", highlight=False, soft_wrap=True)
 
 
 def index_matcher(opened):

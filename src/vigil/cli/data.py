@@ -17,7 +17,7 @@ from rich.text import Text
 from vigil.cli.common import console, err_console, examples, fail, is_wide, key_column, open_store, settings
 from vigil.parties.hooks import deferred
 from vigil.sources import SOURCES, IngestError
-from vigil.store import IngestResult, NotFound, StoreError
+from vigil.store import IngestResult, NotFound, ShrinkRefused, StoreError
 from vigil.store.update import UPDATE_ORDER, DownloadError, Skip, download, mirror_path
 
 SOURCE_HELP = "one of: " + ", ".join(SOURCES)
@@ -33,6 +33,8 @@ def _describe(result: IngestResult, rechecked: bool = False) -> str:
         snap = result.previous.id if result.previous else "?"
         how = f"re-read, same content as snapshot {snap}" if rechecked and result.parse_seconds else \
             f"identical to snapshot {snap}"
+        if result.message and result.message.startswith("other files"):
+            how = f"different files, same content as snapshot {snap}: no snapshot added"
         return f"{result.dataset}: unchanged ({how}), {result.entity_count:,} entities"
     changes = f"+{s.get('added', 0):,} added, -{s.get('removed', 0):,} removed, ~{s.get('changed', 0):,} changed"
     why = ""
@@ -53,15 +55,17 @@ def _describe_parties(parties, out) -> None:
 
 
 def _ingest_one(store, source: str, path: Path, progress: Progress | None = None, recheck: bool = False,
-                **options) -> IngestResult:
+                allow_shrink: bool = False, **options) -> IngestResult:
     task = progress.add_task(f"{source}: parsing {path.name}", total=None) if progress else None
     try:
-        return store.ingest_file(source, path, recheck=recheck, **options)
+        return store.ingest_file(source, path, recheck=recheck, allow_shrink=allow_shrink, **options)
     finally:
         if progress is not None and task is not None:
             progress.remove_task(task)
 
 
+SHRINK_HELP = ("Confirm a publication that removes more than VIGIL_SHRINK_LIMIT (default 10 %) of a list, or of "
+               "one schema's entities: without it such an ingest is refused (exit 2), audited, and nothing changes.")
 FORCE_HELP = ("Re-read and re-validate the files even when they are byte-identical to those of the latest "
               "snapshot (normally they are not even parsed). A new snapshot is still stored only when the parsed "
               "entities differ, e.g. after upgrading vigil's parsers; identical content never adds one.")
@@ -80,8 +84,9 @@ def ingest(
                                            metavar="NAME"),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    allow_shrink: bool = typer.Option(False, "--allow-shrink", help=SHRINK_HELP),
 ) -> None:
-    """Ingest one published list file as a new snapshot (nothing changes when the file is identical).
+    """Ingest one published list file as a new snapshot (nothing changes when the content is identical).
 
     FtM JSON lines: a file naming one dataset is stored under it; for a file spanning several (an
     OpenSanctions export), pick one with --dataset NAME or name the whole file with --as NAME. The
@@ -100,7 +105,10 @@ def ingest(
         with deferred(store) as parties, Progress(SpinnerColumn(), TextColumn("{task.description}"),
                                                   TimeElapsedColumn(), console=err_console, transient=True,
                                                   disable=not err_console.is_terminal) as progress:
-            result = _ingest_one(store, source, path, progress, recheck=force, **options)
+            result = _ingest_one(store, source, path, progress, recheck=force, allow_shrink=allow_shrink,
+                                 **options)
+    except ShrinkRefused as exc:
+        fail(str(exc))
     except IngestError as exc:
         fail(f"cannot ingest {source}: {exc} (the store is unchanged)")
     except StoreError as exc:
@@ -124,6 +132,7 @@ def update(
                                    "repeatable."),
     timeout: float = typer.Option(60.0, "--timeout", help="Network timeout per request, in seconds."),
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    allow_shrink: bool = typer.Option(False, "--allow-shrink", help=SHRINK_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print the per-source results as JSON."),
 ) -> None:
     """Fetch every official list (or read a local mirror) and ingest what changed.
@@ -131,7 +140,8 @@ def update(
     Downloads go to VIGIL_HOME/downloads; every run downloads complete files (no HTTP caching), and a
     file byte-identical to the latest snapshot's is not parsed again unless --force is given. The EU FSF
     download needs a token (VIGIL_EU_FSF_TOKEN). A source that fails is reported and the others still
-    run; the exit code is 2 if any failed. Monitored books are rescreened when a new snapshot is stored
+    run; the exit code is 2 if any failed. A list that would lose more than VIGIL_SHRINK_LIMIT of its
+    entities is refused like `vigil ingest` (confirm with --allow-shrink). Monitored books are rescreened when a new snapshot is stored
     (`vigil monitor run --full` rescreens everything regardless), and the parties across lists are resolved
     once at the end (`vigil parties resolve`; VIGIL_PARTIES_AUTO=0 skips it).
     """
@@ -168,7 +178,7 @@ def update(
                     finally:
                         progress.remove_task(bar)
                 entry["path"] = str(path)
-                result = _ingest_one(store, source, path, progress, recheck=force)
+                result = _ingest_one(store, source, path, progress, recheck=force, allow_shrink=allow_shrink)
                 entry.update(status=result.status, message=_describe(result, force), result=result.to_dict())
                 progress.console.print(f"[green]✓[/] {_describe(result, force)}", highlight=False, soft_wrap=True)
                 for warning in result.warnings[:5]:
@@ -181,7 +191,7 @@ def update(
                 progress.console.print(f"[yellow]–[/] {source}: {exc}", highlight=False, soft_wrap=True)
             except (DownloadError, IngestError, StoreError) as exc:
                 failed = True
-                entry.update(status="failed", message=str(exc))
+                entry.update(status="refused" if isinstance(exc, ShrinkRefused) else "failed", message=str(exc))
                 progress.console.print(f"[bold red]✗[/] {source}: {exc}", highlight=False, soft_wrap=True)
             report.append(entry)
             progress.advance(overall)
@@ -193,10 +203,17 @@ def update(
 
 
 def lists(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
-    """The datasets in the store: publication date, entity count, last change, snapshots."""
-    infos = open_store().datasets()
+    """The datasets in the store: publication date, entity count, last change, snapshots.
+
+    `relations` (kept apart from the entities, never screened): stated relations resolved to a listed
+    entity / all the list states (see `vigil graph`)."""
+    opened = open_store()
+    infos = opened.datasets()
+    relations = opened.relation_counts() if infos else {}
     if as_json:
-        _print_json([i.to_dict() for i in infos])
+        _print_json([{**i.to_dict(), "relation_count": relations[i.name].count if i.name in relations else 0,
+                      "relations_resolved": relations[i.name].resolved if i.name in relations else 0}
+                     for i in infos])
         return
     if not infos:
         console.print("No lists yet. Load them with [bold]vigil update[/] (or [bold]vigil update --mirror DIR[/]).")
@@ -208,13 +225,19 @@ def lists(as_json: bool = typer.Option(False, "--json", help="Print JSON instead
         table.add_column("title", ratio=1)
     table.add_column("published", no_wrap=True)
     table.add_column("entities", justify="right", no_wrap=True)
+    table.add_column("relations", justify="right", no_wrap=True)
     table.add_column("last change", no_wrap=True)
     table.add_column("snapshots", justify="right", no_wrap=True)
     for i in infos:
         cells = [i.name] + ([i.title] if wide else []) + [
-            (i.published or "—")[:10], f"{i.entity_count:,}", i.last_change[:16].replace("T", " "), str(i.snapshots)]
+            (i.published or "—")[:10], f"{i.entity_count:,}",
+            f"{relations[i.name].resolved:,}/{relations[i.name].count:,}" if i.name in relations else "—", i.last_change[:16].replace("T", " "), str(i.snapshots)]
         table.add_row(*cells)
     console.print(table)
+    for i in infos:  # terms of use and provenance where a source states them (e.g. the EU journal transcription)
+        if i.license or i.summary:
+            about = " ".join(p for p in (f"Licence: {i.license}." if i.license else "", i.summary or "") if p)
+            console.print(f"[bold]{i.name}[/]: {about}", highlight=False, soft_wrap=True)
 
 
 def diff(
@@ -313,8 +336,9 @@ def _help(command) -> str:
 
 
 EXAMPLES = {
-    "ingest": ("vigil ingest ofac ../shared/data/ofac_sdn", "vigil ingest un ../shared/data/un/consolidated.xml --json",
-               "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions"),
+    "ingest": ("vigil ingest eu-journal ../shared/data/eu_oj_opensanctions",
+               "vigil ingest ftm export.ftm.json --dataset us_sam_exclusions",
+               "vigil ingest ofac sdn_after_mass_delisting/ --allow-shrink"),
     "update": ("vigil update --mirror ../shared/data", "vigil update --only ofac --only un",
                "vigil update --mirror ../shared/data --force --json"),
     "lists": ("vigil lists", "vigil lists --json"),

@@ -37,7 +37,7 @@ def input_errors() -> tuple[type[BaseException], ...]:
 
     errors: list[type[BaseException]] = [SettingsError, QueryError, TabularError, FileNotFoundError,
                                          PermissionError, IsADirectoryError, NotADirectoryError]
-    for module, name in (("vigil.store", "StoreError"), ("vigil.sources", "IngestError")):
+    for module, name in (("vigil.store", "StoreError"), ("vigil.sources", "IngestError"), ("vigil.spark", "SparkError")):
         loaded = sys.modules.get(module)  # only what this command imported can have been raised
         if loaded is not None:
             errors.append(getattr(loaded, name))
@@ -66,8 +66,13 @@ def report(exc: BaseException) -> int:
 class VigilGroup(TyperGroup):
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, typer.Exit):
+            result = super().invoke(ctx)
+            common.after_command()
+            return result
+        except (click.exceptions.Exit, typer.Exit):
+            common.after_command()  # e.g. a refused ingest (exit 2) was audited: checkpoint when due
+            raise
+        except (click.exceptions.Abort, click.ClickException):
             raise
         except KeyboardInterrupt:
             common.err_console.print("[yellow]interrupted[/]")
@@ -116,8 +121,9 @@ from vigil.cli import monitor as _monitor  # noqa: E402
 from vigil.cli import bench as _bench  # noqa: E402
 from vigil.cli import scan as _scan  # noqa: E402
 from vigil.cli import parties as _parties  # noqa: E402
+from vigil.cli import graph as _graph  # noqa: E402
 
-for _module in (_data, _screen, _serve, _monitor, _bench, _scan, _parties,):
+for _module in (_data, _screen, _serve, _monitor, _bench, _scan, _parties, _graph,):
     _module.register(app)
 
 

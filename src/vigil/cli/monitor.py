@@ -13,6 +13,7 @@ from rich.table import Table
 
 from vigil.cli.common import console, err_console, examples, fail, open_store, print_json, settings
 from vigil.settings import DEFAULT_THRESHOLD
+from vigil.matching.display import format_score
 
 book_app = typer.Typer(help="Customer books: import and list the customers vigil monitors.", no_args_is_help=True)
 monitor_app = typer.Typer(help="Rescreen books against list changes.", no_args_is_help=True)
@@ -104,8 +105,8 @@ def book_list(as_json: bool = typer.Option(False, "--json", help="Print JSON ins
 
 @monitor_app.command("run", epilog=examples(
     "vigil monitor run --webhook https://hooks.example.org/vigil --by cron",
-    "vigil monitor run --full --threshold 0.8 --json",
-    "vigil monitor run --full --per-record   # alerts per list record, not per party"))
+    "vigil monitor run --full --per-record   # alerts per list record, not per party",
+    "vigil monitor run --full --engine spark --master spark://spark-master:7077 --staging hdfs:///tmp/vigil"))
 def monitor_run(
     notify_cmd: Optional[str] = typer.Option(None, "--notify-cmd", help="Command fed the new alerts as JSON on stdin "
                                              "(or VIGIL_NOTIFY_CMD)."),
@@ -118,13 +119,31 @@ def monitor_run(
                                     "(by default a party's records on several lists raise one alert)."),
     by: Optional[str] = typer.Option(None, "--by", help="Who runs it (audit log)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run report as JSON."),
+    engine: str = typer.Option("process", "--engine", help="process (default) or spark: the --full rescreen on "
+                               "Apache Spark (pip install -e \".[spark]\"), alerts written here as always."),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master URL (default local[*]). "
+                                         "Needs --engine spark."),
+    partitions: Optional[int] = typer.Option(None, "--partitions", help="Spark partitions (default: 4 per core). "
+                                             "Needs --engine spark."),
+    staging: Optional[str] = typer.Option(None, "--staging", help="Folder the customers are staged in for Spark "
+                                          "(default: a temporary folder; a shared path, e.g. hdfs://..., when the "
+                                          "master is not local)."),
 ) -> None:
     """Rescreen new/changed customers against all lists and all customers against list changes; raise alerts."""
     from vigil.monitor import Monitor, Notifier, deliver
 
-    store = _engine()
-    report = Monitor(store, threshold=threshold, settings=settings(), per_record=per_record).run(actor=_user(by),
-                                                                                                full=full)
+    if engine != "process" or master or partitions or staging:
+        from vigil.cli import spark as on_spark
+
+        on_spark.check_engine(engine, master, partitions or (1 if staging else None))
+        if not full:
+            fail("--engine spark runs the full rescreen: add --full (the delta rescreen stays single-process)")
+        store = _engine()
+        report = on_spark.monitor_full(store, threshold, _user(by), master, partitions, staging, per_record)
+    else:
+        store = _engine()
+        report = Monitor(store, threshold=threshold, settings=settings(), per_record=per_record).run(
+            actor=_user(by), full=full)
     notifier = Notifier.from_settings(settings(), notify_cmd, webhook)
     delivery = deliver(store.engine, notifier)
     if as_json:
@@ -233,7 +252,7 @@ def _alerts_table(rows, several_books: bool) -> Table:
         table.add_column("why", overflow="fold", ratio=2)
         for a in rows:
             table.add_row(str(a.id), Text(_status_cell(a)), _age_cell(a), Text(f"{customer(a)} {a.customer_name}"),
-                          Text(f"{a.entity_id} {a.entity_caption}"), f"{a.score:.2f}", why(a))
+                          Text(f"{a.entity_id} {a.entity_caption}"), format_score(a.score), why(a))
         return table
     key_column(table, "alert", [str(a.id) for a in rows] + [a.status for a in rows] + [_age_cell(a) for a in rows])
     widest = max([len(customer(a)) for a in rows] + [len(a.entity_id) for a in rows], default=0)
@@ -246,7 +265,7 @@ def _alerts_table(rows, several_books: bool) -> Table:
         pair.append(f"→ {a.entity_id}", style="bold")  # the arrow's line may be wider than the min width
         pair.append(f" {a.entity_caption}")
         owner = f"\n@{a.assignee}" if a.assignee else ""
-        table.add_row(Text(f"{a.id}\n{a.status}\n{_age_cell(a)}{owner}"), pair, f"{a.score:.2f}", why(a, short=True))
+        table.add_row(Text(f"{a.id}\n{a.status}\n{_age_cell(a)}{owner}"), pair, format_score(a.score), why(a, short=True))
     return table
 
 
@@ -277,20 +296,94 @@ def decide(
     print_alert(act(do_decide, alert, decision, reason, version=version, by=by), as_json)
 
 
-@audit_app.command("verify", epilog=examples("vigil audit verify", "vigil audit verify --json"))
-def audit_verify(as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
-    """Check the hash chain; exit 1 and name the first bad row if anything was edited, deleted or reordered."""
+@audit_app.command("verify", epilog=examples(
+    "vigil audit verify",
+    "vigil audit verify --checkpoint ~/.vigil/audit-checkpoints.jsonl",
+    "vigil audit verify --checkpoint /mnt/worm/cp-2026-12-01.json --checkpoint /mnt/worm/cp-2026-12-07.json "
+    "--public-key audit.pub --json"))
+def audit_verify(
+    checkpoint: list[Path] = typer.Option([], "--checkpoint", help="A published checkpoint file (one JSON object, or "
+                                          "JSON lines as VIGIL_AUDIT_CHECKPOINT_FILE holds them); repeatable. Each "
+                                          "must be signed by the key and its prefix of the log must be unchanged."),
+    public_key: Optional[Path] = typer.Option(None, "--public-key", help="The Ed25519 public key (PEM) the "
+                                              "checkpoints must be signed with; default: VIGIL_AUDIT_KEY's .pub file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Check the audit log: the hash chain, the case-work tables against it (decisions and whitelist
+    entries), and with --checkpoint the signed checkpoints published outside the database (a truncated tail,
+    forged or re-chained rows). Exit 1 and name what is wrong if anything is; exit 2 for unreadable input."""
+    from vigil.monitor.audit_links import check_links
     from vigil.service import audit
+    from vigil.service.checkpoints import (
+        CheckpointError, load_public_key, public_path, read_checkpoints, verify_checkpoints,
+    )
 
-    result = audit.verify(_engine().engine)
+    checkpoints = []
+    for path in checkpoint:
+        try:
+            checkpoints += [(f"{path}", cp) for cp in read_checkpoints(path)]
+        except ValueError as exc:
+            fail(str(exc))
+    key_file = public_key or public_path(settings().audit_key_path)
+    public = None
+    if checkpoints:
+        if public_key is None and not key_file.exists():
+            key_file = settings().audit_key_path  # the private key file holds the public half too
+        try:
+            public = load_public_key(key_file)
+        except CheckpointError as exc:
+            fail(f"{exc}; give the public key with --public-key")
+    engine = _engine().engine
+    chain = audit.verify(engine)
+    links = check_links(engine)
+    checks = verify_checkpoints(engine, checkpoints, public) if public is not None else []
+    ok = chain.ok and links.ok and all(c.ok for c in checks)
     if as_json:
-        _json(result.__dict__)
-    elif result.ok:
-        console.print(f"[green]✓[/] {result}", highlight=False)
+        _json({"ok": ok, "chain": chain.__dict__, "tables": links.to_dict(),
+               "checkpoints": [c.to_dict() for c in checks]})
     else:
-        err_console.print(f"[bold red]✗[/] {result}", highlight=False)
-    if not result.ok:
+        for good, line in [(chain.ok, str(chain)), (links.ok, str(links))] + [(c.ok, str(c)) for c in checks]:
+            (console if good else err_console).print(f"[green]✓[/] {line}" if good else f"[bold red]✗[/] {line}",
+                                                     highlight=False, soft_wrap=True)
+        if not checkpoint:
+            console.print("[dim]no --checkpoint given: a rewritten tail or re-chained log is only caught against "
+                          "a published checkpoint[/]", highlight=False, soft_wrap=True)
+    if not ok:
         raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint", epilog=examples(
+    "vigil audit checkpoint", "vigil audit checkpoint --output /mnt/worm/vigil-$(date +%F).json",
+    "VIGIL_AUDIT_CHECKPOINT_CMD='mail -s vigil-checkpoint audit@example.org' vigil audit checkpoint --json"))
+def audit_checkpoint(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the checkpoint to this file "
+                                          "(appended as one JSON line)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the checkpoint as JSON."),
+) -> None:
+    """Sign the audit log's current row count and head hash with the Ed25519 key outside the database
+    (VIGIL_AUDIT_KEY, created on first use) and publish it: appended to VIGIL_AUDIT_CHECKPOINT_FILE, fed to
+    VIGIL_AUDIT_CHECKPOINT_CMD, and --output. The log is checked first; a broken log is not signed (exit 2).
+    vigil also publishes one automatically every VIGIL_AUDIT_CHECKPOINT_ROWS rows or _MINUTES minutes."""
+    from vigil.service.checkpoints import CheckpointError, Destinations, make_checkpoint, public_path
+
+    cfg = settings()
+    to = Destinations.from_settings(cfg)
+    if output is not None:
+        to.extra_files.append(output)
+    try:
+        made = make_checkpoint(_engine().engine, cfg.audit_key_path, to)
+    except CheckpointError as exc:
+        fail(str(exc))
+    if as_json:
+        _json({"checkpoint": orjson.loads(made.to_json()), "public_key": str(public_path(cfg.audit_key_path)),
+               "published": [str(p) for p in ([to.file] if to.file else []) + to.extra_files]
+               + (["command"] if to.command else [])})
+        return
+    where = ", ".join([str(p) for p in ([to.file] if to.file else []) + to.extra_files]
+                      + (["the checkpoint command"] if to.command else []))
+    console.print(f"[green]✓[/] checkpoint signed: {made.seq:,} audit rows, head {made.head}, {made.time}, key "
+                  f"{made.key_id} ({public_path(cfg.audit_key_path)}); published to {where}",
+                  highlight=False, soft_wrap=True)
 
 
 @audit_app.command("export", epilog=examples("vigil audit export -o audit.jsonl", "vigil audit export | head"))

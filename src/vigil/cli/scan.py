@@ -43,7 +43,10 @@ def scan_command(
     matcher, fingerprint = load_matcher(opened, settings=settings())
     gazetteer_for(matcher, fingerprint)  # from the on-disk cache when the lists have not changed
     # Several articles go through the batched path (one NER/parser pass per batch, shared screening).
-    results = scan_articles(loaded, matcher, ner=not no_ner, model=model, fingerprint=fingerprint)
+    from vigil.service.graph import graph_or_none
+
+    results = scan_articles(loaded, matcher, ner=not no_ner, model=model, fingerprint=fingerprint,
+                            graph=graph_or_none(opened))
     if html_out is not None:
         if len(results) == 1 and not html_out.is_dir():
             targets = [html_out]

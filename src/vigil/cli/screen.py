@@ -11,8 +11,10 @@ from vigil.cli.common import (
     EMPTY_STORE, EXIT_MATCH, actor, err_console, examples, fail, loaded_datasets, open_matcher, store,
 )
 from vigil.settings import DEFAULT_THRESHOLD
+from vigil.matching.display import format_score
 
 __all__ = ["EMPTY_STORE", "open_matcher", "loaded_datasets"]  # used by `vigil scan` and tests
+LONG_ID = 24  # longer ids stack the name and lists under the id in narrow tables
 
 
 def _options(limit: int, threshold: float, algorithm: Optional[str], dataset: str, loaded: list[str],
@@ -77,31 +79,40 @@ def _table(response: dict[str, Any], name: str):
         table.add_column("why", overflow="fold")
         for i, r in enumerate(results, 1):
             table.add_row(
-                str(i), Text(r["caption"]), id_cell(r), Text(", ".join(r["datasets"])), f"{r['score']:.2f}",
+                str(i), Text(r["caption"]), id_cell(r), Text(", ".join(r["datasets"])), format_score(r['score']),
                 "[bold red]MATCH[/]" if r["match"] else "no", Text(explain(r)),
                 style="bold red" if r["match"] else None,
             )
         return table
     key_column(table, "score", ["MATCH"], justify="right")
-    key_column(table, "id", ids)
-    table.add_column("name / lists", overflow="fold", ratio=2)
+    # Long ids (EU journal `eu-oj-32012R0267-VIII.A.PERSONS-38`) leave no room for a name column beside them:
+    # the name and the lists then go under the id in one cell (as in `vigil diff`), the id keeping its own line.
+    every_id = ids + [o for r in results for o in _others(r)]
+    stacked = max((len(i) for i in every_id), default=0) > LONG_ID
+    if stacked:  # "+ other record" lines are 2 wider than the id
+        table.add_column("id / name / lists", overflow="fold", ratio=2,
+                         min_width=max(len(i) + (0 if i in ids else 2) for i in every_id))
+    else:
+        key_column(table, "id", ids)
+        table.add_column("name / lists", overflow="fold", ratio=2)
     table.add_column("why", overflow="fold", ratio=3)
     for r in results:
-        score = Text(f"{r['score']:.2f}")
+        score = Text(format_score(r['score']))
         if r["match"]:
             score.append("\nMATCH", style="bold red")
         who = Text(r["caption"])
         who.append("\n" + "\n".join(r["datasets"]), style="dim")
         # The title names the query; repeating it in every explanation only takes room.
         why = explain(r).replace(f"({name} ~ ", "(~ ")
-        table.add_row(score, id_cell(r), who, Text(why), style="bold red" if r["match"] else None)
+        cells = [id_cell(r) + Text("\n") + who] if stacked else [id_cell(r), who]
+        table.add_row(score, *cells, Text(why), style="bold red" if r["match"] else None)
     return table
 
 
 SCREEN_EXAMPLES = examples(
     'vigil screen "Qasem Soleimani" --dob 1957-03-11 --country Iran',
-    'vigil screen "قاسم سلیمانی" --json --limit 3',
     'vigil screen "Hizballah" --per-record --fail-on-match   # one row per list record, not per party',
+    'vigil screen "Mahmoud Alavi" --associate "MOIS"   # results the lists relate to MOIS say so',
 )
 
 
@@ -115,6 +126,8 @@ def screen_command(
                                           "name (Iran) or demonym (Iranian)."),
     id_number: Optional[str] = typer.Option(None, "--id", help="Passport, national ID, registration or IMO number."),
     gender: Optional[str] = typer.Option(None, "--gender", help="male, female or other."),
+    associate: Optional[list[str]] = typer.Option(None, "--associate", help="A party the subject is associated "
+                                                  "with (repeatable): results the lists relate to it say so."),
     threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0,
                                     help="Score at which a result counts as a match."),
     limit: int = typer.Option(5, "--limit", min=1, max=500, help="Results to show."),
@@ -135,9 +148,16 @@ def screen_command(
     fields = Fields(name=name, schema=schema, dob=dob, country=country, id_number=id_number, gender=gender)
     try:
         query = Screener.query(fields)  # bad input fails before the store or the index is opened
+        for party in associate or []:
+            if not party.strip() or len(party) > 500:
+                fail("--associate needs a name of at most 500 characters")
+            query.add("associatedParty", party)
         opts = _options(limit, threshold, algorithm, dataset, loaded_datasets(), per_record)
+        from vigil.service.graph import graph_or_none
+
         screener = Screener(matcher=lambda: open_matcher()[0], recorder=DirectRecorder(store(False).engine),
-                            parties=None if per_record else party_map())
+                            parties=None if per_record else party_map(),
+                            graph=(lambda: graph_or_none(store(False))) if associate else None)
         result = screener.screen(query, opts)
         screener.record(f"cli:screen/{dataset}", [result], actor=actor(by))
     except (QueryError, UnknownDatasetError) as exc:
@@ -196,14 +216,17 @@ class _ProgressBar:
 
 BATCH_EXAMPLES = examples(
     "vigil batch customers.csv --out screened.csv",
-    "vigil batch book.xlsx --out book-screened.xlsx --name-col \"Client\" --dob-col Born --fail-on-match",
     "vigil batch export.txt --out screened.txt --restart   # Excel 'Unicode Text' (UTF-16, tabs) works too",
+    "vigil batch hdfs:///books/2026-12.parquet --out hdfs:///screened/2026-12.parquet --engine spark --master yarn",
 )
 
 
 def batch_command(
-    input: Path = typer.Argument(..., help="CSV/TSV (any common encoding), XLSX or JSON-lines file, one party per row."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output file (same format as the input)."),
+    # text, not Path: a Spark input may be a URL (hdfs://, s3a://), whose `//` a Path would collapse
+    input: str = typer.Argument(..., help="CSV/TSV (any common encoding), XLSX or JSON-lines file, one party per row "
+                                "(with --engine spark: CSV, Parquet or JSON lines, any Hadoop path)."),
+    out: str = typer.Option(..., "--out", "-o", help="Output file (same format as the input; with --engine spark: "
+                            "a .parquet or .csv folder of part files)."),
     name_col: Optional[str] = typer.Option(None, "--name-col", help="Column with the name (default: auto-detect)."),
     dob_col: Optional[str] = typer.Option(None, "--dob-col", help="Column with the date of birth."),
     country_col: Optional[str] = typer.Option(None, "--country-col", help="Column with the country / nationality."),
@@ -221,6 +244,12 @@ def batch_command(
     per_record: bool = typer.Option(False, "--per-record", help="Results per list record instead of per party "
                                     "(top_ids then lists records of one party separately)."),
     by: Optional[str] = typer.Option(None, "--by", help="Who screens (audit log); default: the OS user."),
+    engine: str = typer.Option("process", "--engine", help="process (this process, resumable) or spark (Apache "
+                               "Spark: CSV/Parquet/JSONL in, a Parquet or CSV folder out; pip install -e \".[spark]\")."),
+    master: Optional[str] = typer.Option(None, "--master", help="Spark master URL (default local[*]): local[N], "
+                                         "spark://HOST:7077, yarn, k8s://URL. Needs --engine spark."),
+    partitions: Optional[int] = typer.Option(None, "--partitions", help="Spark partitions to screen in (default: "
+                                             "4 per core). Needs --engine spark."),
 ) -> None:
     """Screen a file of customers; resumable (Ctrl-C, then run the same command again to continue).
 
@@ -233,6 +262,19 @@ def batch_command(
     from vigil.service.tabular import TabularError
 
     columns = Columns(name=name_col, dob=dob_col, country=country_col, id=id_col, schema=schema_col, gender=gender_col)
+    if engine != "process" or master or partitions:
+        from vigil.cli import spark as on_spark
+
+        on_spark.check_engine(engine, master, partitions)
+        try:
+            parse_schema(schema)
+            opts = _options(limit, threshold, algorithm, dataset, loaded_datasets(), per_record)
+        except (QueryError, UnknownDatasetError) as exc:
+            fail(str(exc.args[0] if exc.args else exc))
+        on_spark.batch(input, out, columns, opts, schema, master, partitions, fail_on_match, by,
+                       parties=None if per_record else party_map())
+        return
+    input, out = Path(input), Path(out)
     opts = None
     bar = _ProgressBar()
     try:

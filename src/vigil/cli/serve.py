@@ -22,6 +22,23 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def with_bind_name(settings, host: str):
+    """`--host vigil.internal`: the name the server was started under is one its Host check accepts
+    (docs/security.md); addresses need no entry (IP literals are always accepted)."""
+    name = host.strip().lower().rstrip(".")
+    if _is_address(name) or not name or name in settings.allowed_hosts:
+        return settings
+    return replace(settings, allowed_hosts=(*settings.allowed_hosts, name))
+
+
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind; anything but loopback requires API keys."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
@@ -57,6 +74,7 @@ def serve_command(
         fail(str(exc))
     if auth:
         settings = replace(settings, require_auth=True)
+    settings = with_bind_name(settings, host)
     # Worker processes (uvicorn's or our supervisor's) build their app from the environment they inherit:
     # hand them this process's settings, as decided here, explicitly.
     os.environ.update(settings.to_env())

@@ -10,9 +10,9 @@ from . import native
 
 native.select()  # before the first import of a compiled module
 
-from .matcher import ALGORITHMS, Matcher, MatchResponse, MatchResult, Query, QueryError, compare
+from .matcher import ALGORITHMS, DEFAULT_WEIGHTS, Matcher, MatchResponse, MatchResult, Query, QueryError, compare
 from .names import normalize
-from .scoring import DEFAULT_CONFIG, DEFAULT_WEIGHTS, Explanation
+from .scoring import DEFAULT_CONFIG, Explanation
 
 __all__ = [
     "Matcher", "MatchResponse", "MatchResult", "Explanation", "QueryError", "Query",

@@ -18,19 +18,23 @@ The relaxation relies on these facts of `scoring.align`, to be revisited if they
   and every part in full when both names have a strong (non-weak) part left over;
 * every other adjustment multiplies by a factor in [0, 1] or caps the score (`usable` checks the
   request's config: other requests are scored without bounds);
-* when both names certainly have a strong part left over, `substitution_factor` applies;
+* when both names certainly have a strong part left over, `substitution_factor` applies (a country
+  or state word left over may not count: for organisations `align` sets those aside);
 * with no strong pair the score is at most 0.3; with exactly one strong pair and a candidate of
   two strong parts or more it is x single_token_factor.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .names import Token, make_token
-from .scoring import merge_acronym, merge_compounds, sim_miss, sim_row
+from .scoring import QUALIFIER_WORDS, merge_acronym, merge_compounds, sim_miss, sim_row
 
 # Config keys `align` / the matcher use as multipliers: the bound assumes each is in [0, 1].
 _FACTORS = ("weak_alias_factor", "unmatched_candidate_factor", "single_token_factor", "swapped_parts_factor",
             "conflict_factor", "substitution_factor", "reorder_factor", "nasab_swap_factor", "edge_part_factor",
-            "legal_mismatch_factor", "org_extra_token_factor", "acronym_factor", "number_mismatch_factor")
+            "legal_mismatch_factor", "org_extra_token_factor", "acronym_factor", "number_mismatch_factor",
+            "pet_form_family_factor", "dropped_word_factor")
 MARGIN = 1e-9  # float slack: a bound computed another way may round differently from the score
 
 
@@ -81,8 +85,8 @@ def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...
             if not a.weak:
                 strong_c_hit[j] = True
         if best == 0.0:
-            if not a.weak:
-                q_left = True
+            if not a.weak and a.text not in QUALIFIER_WORDS:
+                q_left = True  # (a country word left over may not count: `scoring._country_qualifiers`)
         else:
             num_q += best * wq[i]
             lows.append((best, wq[i]))
@@ -95,8 +99,8 @@ def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...
     c_left = False
     c_strong = 0
     for j in range(nc):
-        if c[j].weak:
-            continue
+        if c[j].weak or c[j].text in QUALIFIER_WORDS:
+            continue  # (nor counts as a strong part, for organisations)
         c_strong += 1
         if col[j] == 0.0:
             c_left = True
@@ -139,18 +143,35 @@ def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...
     return score
 
 
-_SHAPES: dict[tuple[Token, ...], tuple] = {}
+class Shape(NamedTuple):
+    """What the pre-checks below read of a name (computed once per name)."""
+    lens: tuple[int, ...]  # each part's length
+    pair_lens: tuple[int, ...]  # lengths of adjacent pairs of parts joined
+    triple_lens: tuple[int, ...]  # lengths of adjacent triples joined
+    long_lens: tuple[int, ...]  # lengths of the parts of five letters or more
+    odd: bool  # a part is not ASCII letters and digits (a joined part's length is then uncertain:
+    # joined parts are analysed again by `make_token`)
+    skel: bool  # a strong part joins by skeleton (no vowel-shape key: Arabic script ...)
+    initials: str  # the parts' first letters
+    strong: tuple[str, ...]  # strong alphabetic parts of two to six letters (`merge_acronym`'s acronyms)
+    latin_pairs: tuple[tuple[str, str, int], ...]  # (first two letters, last letter, joined length) of
+    # each adjacent pair of Latin-letter strong parts (`_split_from`)
+    latin_long: tuple[tuple[str, str, int], ...]  # (first two letters, last letter, length) of each
+    # Latin-letter strong part of five letters or more
 
 
-def shape(toks: tuple[Token, ...]) -> tuple:
-    """What the pre-checks below read of a name (computed once per name): its parts' lengths,
-    the lengths of adjacent pairs and triples joined, the lengths of parts of five letters or
-    more, whether a joined part's length is uncertain (not ASCII letters and digits: joined parts
-    are analysed again by `make_token`), whether a part joins by skeleton (no vowel-shape key:
-    Arabic script ...), the parts' initials, and the strong alphabetic parts of two to six
-    letters (what `merge_acronym` may read as an acronym); and what `_split_from` reads: (first two
-    letters, last letter, joined length) of each adjacent pair of Latin-letter parts, and (first two
-    letters, last letter, length) of each Latin-letter part of five letters or more."""
+class Alternative(NamedTuple):
+    """Another pair of token tuples `matcher.name_alignment` may align for two names."""
+    query: tuple[Token, ...]
+    candidate: tuple[Token, ...]
+    acronym: bool  # a run of parts read as an acronym: scored x acronym_factor
+
+
+_SHAPES: dict[tuple[Token, ...], Shape] = {}
+
+
+def shape(toks: tuple[Token, ...]) -> Shape:
+    """The `Shape` of a name: what `_compound_possible`, `_acronym_possible` and `_split_from` read."""
     lens = []
     odd = skel = False
     initials = []
@@ -180,7 +201,7 @@ def shape(toks: tuple[Token, ...]) -> tuple:
         if 2 <= n <= 6 and x.isalpha():
             strong.append(x)  # (`merge_acronym` reads no other part as an acronym)
     k = len(lens)
-    return (
+    return Shape(
         tuple(lens),
         tuple([lens[i] + lens[i + 1] for i in range(k - 1)]),
         tuple([lens[i] + lens[i + 1] + lens[i + 2] for i in range(k - 2)]),
@@ -194,7 +215,7 @@ def shape(toks: tuple[Token, ...]) -> tuple:
     )
 
 
-def _shape(toks: tuple[Token, ...]) -> tuple:
+def _shape(toks: tuple[Token, ...]) -> Shape:
     sh = _SHAPES.get(toks)
     if sh is None:
         if len(_SHAPES) >= 200_000:
@@ -203,29 +224,29 @@ def _shape(toks: tuple[Token, ...]) -> tuple:
     return sh
 
 
-def _compound_possible(sa: tuple, sb: tuple) -> bool:
-    if len(sa[0]) < 2 or len(sa[0]) <= len(sb[0]):
+def _compound_possible(sa: Shape, sb: Shape) -> bool:
+    if len(sa.lens) < 2 or len(sa.lens) <= len(sb.lens):
         return False
-    if sa[4] or sb[4] or sb[5]:
+    if sa.odd or sb.odd or sb.skel:
         return True
-    b_lens, b_long = sb[0], sb[3]
-    for n in sa[1]:
+    b_lens, b_long = sb.lens, sb.long_lens
+    for n in sa.pair_lens:
         if n in b_lens:
             return True
         for m in b_long:
             if abs(n - m) <= 0.2 * (n if n > m else m):
                 return True
-    for n in sa[2]:
+    for n in sa.triple_lens:
         if n in b_lens:
             return True
     return False
 
 
-def _acronym_possible(sa: tuple, sb: tuple) -> bool:
-    initials = sb[6]
+def _acronym_possible(sa: Shape, sb: Shape) -> bool:
+    initials = sb.initials
     if len(initials) < 2:
         return False
-    for t in sa[7]:
+    for t in sa.strong:
         if t in initials:
             return True
     return False
@@ -245,37 +266,37 @@ def acronym_possible(a: tuple[Token, ...], b: tuple[Token, ...]) -> bool:
     return _acronym_possible(_shape(a), _shape(b))
 
 
-def alternatives(q: tuple[Token, ...], c: tuple[Token, ...], org: bool, sq: tuple | None = None,
-                 sc: tuple | None = None):
+def alternatives(q: tuple[Token, ...], c: tuple[Token, ...], org: bool, sq: Shape | None = None,
+                 sc: Shape | None = None) -> list[Alternative]:
     """The other token tuples `matcher.name_alignment` may align, each with whether it is an acronym
     (scored x acronym_factor): for names of different lengths joined compounds and acronyms, for
     names of as many parts `even_joins`. `sq`, `sc`: the names' `shape`, when known."""
     sq = sq or _shape(q)
     sc = sc or _shape(c)
     if len(q) == len(c):
-        return [(qt, ct, False) for qt, ct in even_joins(q, c, sq, sc)]
-    out: list = []
+        return [Alternative(qt, ct, False) for qt, ct in even_joins(q, c, sq, sc)]
+    out: list[Alternative] = []
     if _compound_possible(sq, sc):
         qt = merge_compounds(q, c, make_token)
         if qt is not None:
-            out.append((qt, c, False))
+            out.append(Alternative(qt, c, False))
     if _compound_possible(sc, sq):
         ct = merge_compounds(c, q, make_token)
         if ct is not None:
-            out.append((q, ct, False))
+            out.append(Alternative(q, ct, False))
     if _acronym_possible(sq, sc):
         ct = merge_acronym(q, c, make_token, not org)
         if ct is not None:
-            out.append((q, ct, True))
+            out.append(Alternative(q, ct, True))
     if _acronym_possible(sc, sq):
         qt = merge_acronym(c, q, make_token, not org)
         if qt is not None:
-            out.append((qt, c, True))
+            out.append(Alternative(qt, c, True))
     return out
 
 
-def even_joins(q: tuple[Token, ...], c: tuple[Token, ...], sq: tuple | None = None,
-               sc: tuple | None = None) -> list[tuple[tuple[Token, ...], tuple[Token, ...]]]:
+def even_joins(q: tuple[Token, ...], c: tuple[Token, ...], sq: Shape | None = None,
+               sc: Shape | None = None) -> list[tuple[tuple[Token, ...], tuple[Token, ...]]]:
     """For two names with as many parts, the (query, candidate) token tuples with two adjacent parts
     of one side joined to spell a part of the other, which then has a part more: a word split inside
     one name (Nikolai Patr ushev / Nikolai Platonovich Patrushev). `sq`, `sc`: the names' `shape`."""
@@ -287,13 +308,13 @@ def even_joins(q: tuple[Token, ...], c: tuple[Token, ...], sq: tuple | None = No
     return out
 
 
-def _split_from(sa: tuple, sb: tuple) -> bool:
+def _split_from(sa: Shape, sb: Shape) -> bool:
     """Whether two adjacent parts of a name may spell one part of another (their `shape`s): Latin
     letters, the same first two and last letters, and the joined length within 20 % of a part of five
     letters or more (as `scoring._joins` needs)."""
-    long = sb[9]
+    long = sb.latin_long
     if long:
-        for head, tail, n in sa[8]:
+        for head, tail, n in sa.latin_pairs:
             for t_head, t_tail, m in long:
                 if t_head == head and t_tail == tail and abs(n - m) <= 0.2 * (n if n > m else m):
                     return True

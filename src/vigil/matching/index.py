@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from vigil.model import Entity
 
-from .names import Token, kind_of, latin_skeleton, name_tokens
+from .names import HONORIFICS, NASAB_PARTICLES, PARTICLES, Token, kind_of, latin_skeleton, name_tokens, split_words
+from .bounds import Shape
 from .scoring import norm_id
 
 KEY_FACTORS = {"t": 1.0, "k": 0.8, "a": 0.6, "p": 0.45, "s": 0.45}
@@ -89,7 +90,8 @@ class NameRecord:
     value: str
     tokens: tuple[Token, ...]
     weights: tuple[float, ...] = ()  # each part's weight as `scoring.align` computes it (for bounds)
-    shape: tuple | None = None  # `bounds.shape(tokens)`, filled in when first needed
+    shape: Shape | None = None  # `bounds.shape(tokens)`, filled in when first needed
+    words: int = 0  # a person's name of one strong part: its words as written (`lone_words`), else 0
 
 
 @dataclass(slots=True)
@@ -147,7 +149,7 @@ class Index:
                 if not tokens:
                     continue
                 nidx = len(idx.names)
-                idx.names.append(NameRecord(eidx, prop, value, tokens))
+                idx.names.append(NameRecord(eidx, prop, value, tokens, words=lone_words(value, tokens, rec.kind)))
                 for key in name_keys(tokens):
                     postings[key].append(nidx)
             for form, tokens in _short_forms(ent, rec.kind):
@@ -367,6 +369,22 @@ class Index:
         """Every key a query can find a record of this index by: the name keys, and each
         identifier as "#" + its normalised form (see `query_keys`)."""
         return frozenset(self.key_ids).union("#" + k for k in self.ids)
+
+
+def lone_words(value: str, tokens: tuple[Token, ...], kind: str) -> int:
+    """For a person's name of one strong part, 1 + how many of its words were read as particles or
+    titles and dropped ("Al Green": 2; "GREEN": 1; "AL-ZAWAHIRI": 2); 0 for other names. A one-part
+    name matched by a query with more such words leaves a query word unaccounted for (Al Green is
+    not GREEN: `matcher.best_name`)."""
+    if kind != "person":
+        return 0
+    strong = 0
+    for t in tokens:
+        if not t.weak:
+            strong += 1
+    if strong != 1:
+        return 0
+    return 1 + sum(1 for w in split_words(value) if w in PARTICLES or w in HONORIFICS or w in NASAB_PARTICLES)
 
 
 def query_keys(names: list[tuple[Token, ...]], ids) -> frozenset[str]:

@@ -5,48 +5,22 @@ import gc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from vigil.model import Entity, SchemaError, model
 from vigil.errors import QueryError
 from vigil.settings import DEFAULT_THRESHOLD
 
 from . import bounds, ofac
-from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord, query_keys
+from .display import format_score
+from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord, lone_words, query_keys
 from .names import Token, kind_of, name_tokens
-from .scoring import (
-    DEFAULT_CONFIG, DEFAULT_WEIGHTS, Explanation, align, compare_dates, norm_id,
-)
+from .nicknames import nickname_of
+from .scoring import DEFAULT_CONFIG, Alignment, Explanation, align, compare_dates, norm_id
 
 MAX_NAME_LEN = 1000
 NAME_PART_PROPS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
 
-ALGORITHMS: dict[str, dict[str, Any]] = {
-    "vigil": {
-        "name": "vigil",
-        "description": (
-            "vigil's explainable matcher: any-script name normalisation and transliteration, "
-            "phonetic skeletons and learned spelling variants, best alignment of name parts, "
-            "adjusted by birth date, country, gender and identifier evidence."
-        ),
-        "weights": dict(DEFAULT_WEIGHTS),
-        "config": dict(DEFAULT_CONFIG),
-        "default": True,
-    },
-    "ofac": {
-        "name": "ofac",
-        "description": (
-            "Reproduces OFAC Sanctions List Search scoring (Jaro-Winkler plus Soundex on names "
-            "only; no dates, countries or identifiers), for users who must show parity with it."
-        ),
-        "weights": {"name": 1.0},
-        "config": {"candidates": DEFAULT_CONFIG["candidates"]},
-        "default": False,
-    },
-}
-
-
-_DEFAULT_USABLE = bounds.usable(DEFAULT_CONFIG, DEFAULT_WEIGHTS)
 FREEZE_MIN_NAMES = 10_000  # small (delta, test) indexes are not worth a global side effect
 PRUNE_DEFAULT = True  # for Matcher(prune=None); front ends pass Settings.match_prune (VIGIL_MATCH_PRUNE)
 
@@ -79,6 +53,7 @@ class Query:
     entity: Entity
     kind: str
     names: list[tuple[str, tuple[Token, ...]]]
+    words: list[int]  # per name: `index.lone_words`
     first_keys: frozenset[str]
     last_keys: frozenset[str]
     dobs: list[str]
@@ -215,7 +190,8 @@ class Matcher:
         last = frozenset(t.key for p in PART_PROPS["last"] for v in ent.get(p) for t in name_tokens(v, kind))
         countries = _country_codes(v for p in COUNTRY_PROPS for v in ent.get(p))
         gender = (ent.first("gender") or "").lower() or None
-        return Query(ent, kind, names, first, last, ent.get("birthDate"), countries, ids, gender)
+        words = [lone_words(value, tokens, kind) for value, tokens in names]
+        return Query(ent, kind, names, words, first, last, ent.get("birthDate"), countries, ids, gender)
 
     # -- matching -------------------------------------------------------------------------
     def match(
@@ -302,16 +278,16 @@ class Matcher:
                     continue
             best = best_name(q, rec, names, cfg, weigh, memo)
             n_scored += 1
-            if best[2] is None and not q.ids:
+            if best.record is None and not q.ids:
                 values = ()  # no name scored: qualifiers do not count (see `qualifiers`)
-            score = max(0.0, min(1.0, _total(best[0], values, wn)))
+            score = max(0.0, min(1.0, _total(best.score, values, wn)))
             if score > 0:
                 scored.append((score, rec.entity.id or "", rec, best))
         scored.sort(key=lambda r: (-r[0], r[1]))
         # Explanations (strings) only for the results returned.
         results = []
         for score, _, rec, best in scored[:limit]:
-            quals = qualifiers(q, rec, w, best[2] is not None)
+            quals = qualifiers(q, rec, w, best.record is not None)
             results.append(MatchResult(rec.entity, score, score >= threshold, explain(best, quals, w)))
         return MatchResponse(results, len(scored), n_scored)
 
@@ -440,7 +416,10 @@ def compare(
         raise QueryError(f"unknown algorithm {algorithm!r}; choose one of: {', '.join(ALGORITHMS)}")
     q = Matcher.prepare(query)
     rec = entity_record(candidate)
-    names = [NameRecord(0, prop, value, _nt(value, rec.kind)) for prop, value in candidate.iter_names()]
+    names = []
+    for prop, value in candidate.iter_names():
+        tokens = _nt(value, rec.kind)
+        names.append(NameRecord(0, prop, value, tokens, words=lone_words(value, tokens, rec.kind)))
     names = [n for n in names if n.tokens]
     if model().common_schema(q.entity.schema.name, candidate.schema.name) is None:
         return MatchResult(candidate, 0.0, False, {})
@@ -509,16 +488,31 @@ def name_alignment(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], cfg: dict
     return al, s
 
 
-def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, weigh, memo: dict | None = None):
-    """(name score, query name, candidate name record, alignment) of the best name pair.
+class BestName(NamedTuple):
+    """The best-scoring pair of a query name and a candidate name."""
+    score: float  # after the weak-alias and swapped-parts factors
+    query: str | None  # the query name as given
+    record: NameRecord | None  # None: no name scored
+    alignment: Alignment | None
+
+
+NO_NAME = BestName(0.0, None, None, None)
+
+
+def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, weigh,
+              memo: dict | None = None) -> BestName:
+    """The best name pair (`BestName`: score, query name, candidate name record, alignment).
 
     `memo` (one dict per query) shares name alignments between candidates: the same person on
     several lists often carries the very same names (interned token tuples).
     """
-    best: tuple[float, Any, Any, Any] = (0.0, None, None, None)
+    best = NO_NAME
     org = "org" in (q.kind, rec.kind) and "person" not in (q.kind, rec.kind)  # see scoring.align
     check_swap = bool(q.first_keys and q.last_keys and rec.first_keys and rec.last_keys)
-    for qname, qtoks in q.names:
+    # (a candidate whose family name may be a given name's pet form: Joe Wilson / Wilson JOSEPH)
+    check_family = bool(rec.last_keys or rec.first_keys) and not q.last_keys
+    for k, (qname, qtoks) in enumerate(q.names):
+        qwords = q.words[k]
         for nrec in names:
             if memo is None:
                 al, s = name_alignment(qtoks, nrec.tokens, cfg, weigh, org)
@@ -532,6 +526,13 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
                 continue
             if nrec.prop == "weakAlias":
                 s *= cfg["weak_alias_factor"]
+            if qwords > nrec.words > 0:
+                # A one-part person's name (GREEN) found by a query of more words whose others
+                # were read as particles or titles (Al Green: Al, a given name here): a word of
+                # the query is unaccounted for.
+                s *= cfg["dropped_word_factor"]
+            if check_family and _pet_form_of_family_name(qtoks, nrec.tokens, al.pairs, rec.first_keys, rec.last_keys):
+                s *= cfg["pet_form_family_factor"]
             if check_swap:
                 swapped = any(
                     (qtoks[i].key in q.first_keys and nrec.tokens[j].key in rec.last_keys
@@ -540,72 +541,172 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
                 )
                 if swapped:
                     s *= cfg["swapped_parts_factor"]
-            if s > best[0] or (s == best[0] and nrec.prop == "name" and best[2] is not None and best[2].prop != "name"):
-                best = (s, qname, nrec, al)  # on a tie, explain with the primary name
+            if s > best.score or (s == best.score and nrec.prop == "name" and best.record is not None
+                                  and best.record.prop != "name"):
+                best = BestName(s, qname, nrec, al)  # on a tie, explain with the primary name
     return best
 
 
-def qualifiers(q: Query, rec: EntityRecord, w: dict, named: bool) -> list[tuple]:
-    """The qualifier features of one candidate: (feature, strength, weight, detail, query value,
-    candidate value); `named`: some name scored (else only identifiers count)."""
-    out: list[tuple] = []
-    # Identifiers: exact equality of normalised numbers.
-    if q.ids and rec.ids:
-        common = set(q.ids) & set(rec.ids)
-        if common:
-            key = sorted(common)[0]
-            out.append(("id_match", 1.0, w["id_match"], "identifier matches", q.ids[key], rec.ids[key]))
+def _pet_form_of_family_name(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], pairs: list[tuple[int, int, float]],
+                             first: frozenset[str], last: frozenset[str]) -> bool:
+    """A query part aligned, as a pet form, with a part that is only the candidate's family name:
+    Joe is a pet form of the given name Joseph, not of the family name JOSEPH (Wilson JOSEPH)."""
+    for i, j, _ in pairs:
+        if i < len(qtoks) and j < len(ctoks):
+            a, b = qtoks[i], ctoks[j]
+            family = b.key in last if last else (j == len(ctoks) - 1 and j > 0)  # (UN: given names, then the family's)
+            if family and b.key not in first and a.text != b.text and (
+                    nickname_of(a.text, b.text) or nickname_of(b.text, a.text)):
+                return True
+    return False
+
+
+# -- qualifier features: one table drives the hot path and the explanations -------------------
+# Like nomenklatura's logic-v2 feature list: each check compares one kind of evidence of the query
+# and a candidate and names the feature it found (or None: nothing to compare); each feature has its
+# default weight (DEFAULT_WEIGHTS is built from this table, overridable per request) and its
+# explanation. `qualifier_values` (every candidate, no strings) and `qualifiers` (the results shown,
+# with explanations) both run the same checks in the same order, so the score of a result is the
+# sum its explanations show (tests/matching/test_features.py checks the two against each other).
+
+
+class Feature(NamedTuple):
+    name: str  # the weight's key and the explanation's key
+    weight: float  # default weight
+    explanation: str  # the explanation's detail (unless the check words it by strength)
+
+
+class Outcome(NamedTuple):
+    feature: str
+    strength: float  # the feature's value in [0, 1]; the score adds strength x weight
+    query: str  # the values compared (empty in the hot path)
+    candidate: str
+    detail: str  # "" = the feature's explanation
+
+
+class Check(NamedTuple):
+    name: str
+    compare: Callable[[Query, EntityRecord, dict | None, bool], Outcome | None]  # (q, rec, memo, explain)
+    needs_name: bool  # counted only when some name scored (identifiers count alone)
+    features: tuple[Feature, ...]
+
+
+def check_ids(q: Query, rec: EntityRecord, memo: dict | None, explain: bool) -> Outcome | None:
+    """Identifiers: exact equality of normalised numbers."""
+    if not q.ids or not rec.ids:
+        return None
+    if not explain:
+        return _ID_MATCH if not q.ids.keys().isdisjoint(rec.ids) else _ID_MISMATCH
+    common = set(q.ids) & set(rec.ids)
+    if common:
+        key = sorted(common)[0]
+        return Outcome("id_match", 1.0, q.ids[key], rec.ids[key], "")
+    return Outcome("id_mismatch", 1.0, ", ".join(q.ids.values()), ", ".join(rec.ids.values()), "")
+
+
+_DOB_WORDING = {1.0: "birth date matches", 0.6: "birth year matches"}
+
+
+def check_birth_dates(q: Query, rec: EntityRecord, memo: dict | None, explain: bool) -> Outcome | None:
+    """Birth dates (`scoring.compare_dates`); `memo` (one per query) shares the comparisons between
+    candidates with the same birth dates (one person on several lists)."""
+    if not q.dobs or not rec.dobs:
+        return None
+    if memo is None:
+        cmp = compare_dates(q.dobs, rec.dobs)
+    else:
+        key = ("d", *rec.dobs)
+        if key in memo:  # (None when not comparable)
+            cmp = memo[key]
         else:
-            out.append(("id_mismatch", 1.0, w["id_mismatch"], "identifiers differ",
-                        ", ".join(q.ids.values()), ", ".join(rec.ids.values())))
-    if named or q.ids:
-        if q.dobs and rec.dobs:
-            cmp = compare_dates(q.dobs, rec.dobs)
-            if cmp is not None:
-                kind, strength, qv, cv = cmp
-                if kind == "match":
-                    detail = {1.0: "birth date matches", 0.6: "birth year matches"}.get(
-                        strength, "birth year matches, day or month differs")
-                    out.append(("dob_match", strength, w["dob_match"], detail, qv, cv))
-                else:
-                    out.append(("dob_mismatch", 1.0, w["dob_mismatch"], "birth dates contradict", qv, cv))
-        if q.countries and rec.countries:
-            common = q.countries & rec.countries
-            if common:
-                c = sorted(common)[0]
-                out.append(("country_match", 1.0, w["country_match"], "country matches", c, c))
-            else:
-                out.append(("country_mismatch", 1.0, w["country_mismatch"], "countries differ",
-                            ", ".join(sorted(q.countries)), ", ".join(sorted(rec.countries))))
-        if q.gender and rec.gender and q.gender in ("male", "female") and rec.gender in ("male", "female"):
-            if q.gender != rec.gender:
-                out.append(("gender_mismatch", 1.0, w["gender_mismatch"], "gender differs", q.gender, rec.gender))
+            cmp = memo[key] = compare_dates(q.dobs, rec.dobs)
+    if cmp is None:
+        return None
+    kind, strength, qv, cv = cmp
+    if kind != "match":
+        return Outcome("dob_mismatch", 1.0, qv, cv, "")
+    detail = _DOB_WORDING.get(strength, "birth year matches, day or month differs") if explain else ""
+    return Outcome("dob_match", strength, qv, cv, detail)
+
+
+def check_countries(q: Query, rec: EntityRecord, memo: dict | None, explain: bool) -> Outcome | None:
+    if not q.countries or not rec.countries:
+        return None
+    if not explain:
+        return _COUNTRY_MATCH if not q.countries.isdisjoint(rec.countries) else _COUNTRY_MISMATCH
+    common = q.countries & rec.countries
+    if common:
+        c = sorted(common)[0]
+        return Outcome("country_match", 1.0, c, c, "")
+    return Outcome("country_mismatch", 1.0, ", ".join(sorted(q.countries)), ", ".join(sorted(rec.countries)), "")
+
+
+def check_gender(q: Query, rec: EntityRecord, memo: dict | None, explain: bool) -> Outcome | None:
+    qg, cg = q.gender, rec.gender
+    if qg and cg and qg != cg and qg in ("male", "female") and cg in ("male", "female"):
+        return Outcome("gender_mismatch", 1.0, qg, cg, "")
+    return None
+
+
+_ID_MATCH = Outcome("id_match", 1.0, "", "", "")
+_ID_MISMATCH = Outcome("id_mismatch", 1.0, "", "", "")
+_COUNTRY_MATCH = Outcome("country_match", 1.0, "", "", "")
+_COUNTRY_MISMATCH = Outcome("country_mismatch", 1.0, "", "", "")
+
+CHECKS: tuple[Check, ...] = (
+    Check("identifiers", check_ids, False, (
+        Feature("id_match", 0.35, "identifier matches"),  # same identifier (passport, national ID, IMO ...)
+        Feature("id_mismatch", -0.05, "identifiers differ"),  # both sides have identifiers and none agree
+    )),
+    Check("birth dates", check_birth_dates, True, (
+        Feature("dob_match", 0.05, "birth date matches"),  # full date: 1.0, year or range: 0.6, same year else: 0.3
+        Feature("dob_mismatch", -0.35, "birth dates contradict"),  # different years (a year apart is a slip), outside any range
+    )),
+    Check("countries", check_countries, True, (
+        Feature("country_match", 0.03, "country matches"),
+        Feature("country_mismatch", -0.08, "countries differ"),
+    )),
+    Check("gender", check_gender, True, (
+        Feature("gender_mismatch", -0.2, "gender differs"),
+    )),
+)
+FEATURES: dict[str, Feature] = {f.name: f for c in CHECKS for f in c.features}
+# Default weights of the "vigil" algorithm; overridable per request (`weights=`).
+DEFAULT_WEIGHTS: dict[str, float] = {"name": 1.0, **{f.name: f.weight for f in FEATURES.values()}}
+
+
+class Qualifier(NamedTuple):
+    """One qualifier feature of a candidate, as explained."""
+    feature: str
+    strength: float
+    weight: float
+    detail: str
+    query: str
+    candidate: str
+
+
+def qualifiers(q: Query, rec: EntityRecord, w: dict, named: bool) -> list[Qualifier]:
+    """The qualifier features of one candidate with their explanations; `named`: some name scored
+    (else only checks that need no name count)."""
+    out: list[Qualifier] = []
+    for check in CHECKS:
+        if check.needs_name and not named and not q.ids:
+            continue
+        o = check.compare(q, rec, None, True)
+        if o is not None:
+            out.append(Qualifier(o.feature, o.strength, w[o.feature], o.detail or FEATURES[o.feature].explanation,
+                                 o.query, o.candidate))
     return out
 
 
 def qualifier_values(q: Query, rec: EntityRecord, w: dict, memo: dict | None = None) -> list[float]:
-    """What each qualifier adds to the score, in the order of `qualifiers(q, rec, w, True)`,
-    without building the explanation strings. `memo` (one per query) shares date comparisons
-    between candidates with the same birth dates (one person on several lists)."""
+    """What each qualifier adds to the score (strength x weight), in the order of
+    `qualifiers(q, rec, w, True)`, without building the explanation strings."""
     out: list[float] = []
-    if q.ids and rec.ids:
-        out.append(w["id_match"] if not q.ids.keys().isdisjoint(rec.ids) else w["id_mismatch"])
-    if q.dobs and rec.dobs:
-        if memo is None:
-            cmp = compare_dates(q.dobs, rec.dobs)
-        else:
-            key = ("d", *rec.dobs)
-            if key in memo:  # (None when not comparable)
-                cmp = memo[key]
-            else:
-                cmp = memo[key] = compare_dates(q.dobs, rec.dobs)
-        if cmp is not None:
-            out.append(cmp[1] * w["dob_match"] if cmp[0] == "match" else w["dob_mismatch"])
-    if q.countries and rec.countries:
-        out.append(w["country_match"] if not q.countries.isdisjoint(rec.countries) else w["country_mismatch"])
-    if q.gender and rec.gender and q.gender != rec.gender and q.gender in ("male", "female") \
-            and rec.gender in ("male", "female"):
-        out.append(w["gender_mismatch"])
+    for check in CHECKS:
+        o = check.compare(q, rec, memo, False)
+        if o is not None:
+            out.append(o.strength * w[o.feature])
     return out
 
 
@@ -617,18 +718,18 @@ def _total(name_score: float, values, name_weight: float) -> float:
     return total
 
 
-def explain(best: tuple, quals: list[tuple], w: dict) -> dict[str, Explanation]:
-    name_score, qname, nrec, al = best
+def explain(best: BestName, quals: list[Qualifier], w: dict) -> dict[str, Explanation]:
     expl: dict[str, Explanation] = {}
-    if nrec is not None:
-        detail = f"name {name_score:.2f}"
+    nrec = best.record
+    if nrec is not None and best.alignment is not None:
+        detail = f"name {format_score(best.score)}"
         if nrec.prop != "name":
             detail += f" ({'weak alias' if nrec.prop == 'weakAlias' else nrec.prop})"
-        if al.q_unmatched:
-            detail += f"; {al.q_unmatched} query name part(s) unmatched"
-        expl["name"] = Explanation(name_score, w["name"], detail, qname, nrec.value)
-    for key, strength, weight, detail, qv, cv in quals:
-        expl[key] = Explanation(strength, weight, detail, qv, cv)
+        if best.alignment.q_unmatched:
+            detail += f"; {best.alignment.q_unmatched} query name part(s) unmatched"
+        expl["name"] = Explanation(best.score, w["name"], detail, best.query, nrec.value)
+    for qual in quals:
+        expl[qual.feature] = Explanation(qual.strength, qual.weight, qual.detail, qual.query, qual.candidate)
     return expl
 
 
@@ -636,6 +737,34 @@ def score_entity(q: Query, rec: EntityRecord, names: list[NameRecord], w: dict, 
                  memo: dict | None = None):
     """The vigil score of one candidate entity and its explanations."""
     best = best_name(q, rec, names, cfg, weigh, memo)
-    quals = qualifiers(q, rec, w, best[2] is not None)
-    total = _total(best[0], (strength * weight for _, strength, weight, *_ in quals), w["name"])
+    quals = qualifiers(q, rec, w, best.record is not None)
+    total = _total(best.score, [qual.strength * qual.weight for qual in quals], w["name"])
     return max(0.0, min(1.0, total)), explain(best, quals, w)
+
+
+ALGORITHMS: dict[str, dict[str, Any]] = {
+    "vigil": {
+        "name": "vigil",
+        "description": (
+            "vigil's explainable matcher: any-script name normalisation and transliteration, "
+            "phonetic skeletons and learned spelling variants, best alignment of name parts, "
+            "adjusted by birth date, country, gender and identifier evidence."
+        ),
+        "weights": dict(DEFAULT_WEIGHTS),
+        "config": dict(DEFAULT_CONFIG),
+        "default": True,
+    },
+    "ofac": {
+        "name": "ofac",
+        "description": (
+            "Reproduces OFAC Sanctions List Search scoring (Jaro-Winkler plus Soundex on names "
+            "only; no dates, countries or identifiers), for users who must show parity with it."
+        ),
+        "weights": {"name": 1.0},
+        "config": {"candidates": DEFAULT_CONFIG["candidates"]},
+        "default": False,
+    },
+}
+
+
+_DEFAULT_USABLE = bounds.usable(DEFAULT_CONFIG, DEFAULT_WEIGHTS)

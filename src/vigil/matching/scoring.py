@@ -17,23 +17,15 @@ from rapidfuzz.distance import OSA, Levenshtein
 from .names import LEGAL_CLASS, Token
 from .nicknames import NICKNAME_GROUPS, nickname_of
 
-# Default weights of the "vigil" algorithm; overridable per request (`weights=`).
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "name": 1.0,  # multiplier of the best name alignment score
-    "dob_match": 0.05,  # birth date agrees (full date: 1.0, year or range: 0.6)
-    "dob_mismatch": -0.35,  # birth dates contradict (different years, outside any range)
-    "country_match": 0.03,
-    "country_mismatch": -0.08,
-    "gender_mismatch": -0.2,
-    "id_match": 0.35,  # same identifier (passport, national ID, IMO ...) on both sides
-    "id_mismatch": -0.05,  # both sides have identifiers and none agree
-}
+# Qualifier features and their default weights: `matcher.CHECKS` (DEFAULT_WEIGHTS).
 # Tunables of the name comparison; overridable per request (`config=`).
 DEFAULT_CONFIG: dict[str, float] = {
     "weak_alias_factor": 0.92,  # names from weakAlias (OFAC weak a.k.a., UN Low) count a little less
     "unmatched_candidate_factor": 0.5,  # extra candidate name parts (middle names) cost half
     "single_token_factor": 0.75,  # only one part matched while the candidate has several
     "swapped_parts_factor": 0.9,  # given name matched the candidate's family name and vice versa
+    "pet_form_family_factor": 0.7,  # a pet form matched a family name (Joe / Wilson JOSEPH): no pet form of it
+    "dropped_word_factor": 0.65,  # a one-part name matched by a query with other words read as particles (Al Green / GREEN)
     "skeleton_score": 0.92,  # same phonetic skeleton (Soleimani/Sulaymani)
     "synonym_score": 0.95,  # same learned variant class (Mohammad/Muhammad)
     "nickname_score": 0.85,  # a given name and its pet form (Ted/Theodore, Bill/William)
@@ -46,6 +38,7 @@ DEFAULT_CONFIG: dict[str, float] = {
     "edge_part_factor": 0.85,  # a first or last name part of the candidate is missing from the query
     "legal_mismatch_factor": 0.6,  # different kinds of legal entity (AG / GmbH, JSC / LLC)
     "org_extra_token_factor": 0.75,  # an organisation name part the other name lacks (a subsidiary: Chile)
+    "generic_part_cost": 0.4,  # ... counted by its weight (rarity in the lists), at least this much (Ministry)
     "number_mismatch_factor": 0.85,  # the names' numbers differ or only one has one (Fund II / Fund III)
     "acronym_factor": 0.8,  # a query part equals the initials of the other name (IRGC)
     "candidates": 20,  # name records fully scored per query
@@ -119,6 +112,9 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
         return 1.0 if a.key == b.key else 0.0
     if a.text == b.text:
         return 1.0
+    ca = COUNTRY_WORDS.get(a.text)
+    if ca is not None and ca == COUNTRY_WORDS.get(b.text):
+        return cfg["synonym_score"]  # one country's name, demonym or possessive: Iran / Iranian / Iran's
     if a.text.isdigit() and b.text.isdigit():
         # Another number of the same series (Fund III / Fund IV, Snow Storm 1 / 2, Trust 2004-1 /
         # 2004-2): the same name otherwise, flagged lower by `number_mismatch_factor`.
@@ -299,6 +295,17 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         num += s * (wq[i] + wc[j])
     q_left = [i for i in range(len(q)) if i not in used_q and not q[i].weak]
     c_left = [j for j in range(len(c)) if j not in used_c and not c[j].weak]
+    c_country = 0
+    if org and (q_left or c_left):
+        # A country word only one organisation name has (Iranian / of Iran / Islamic Republic of
+        # Iran) says where, not which: the names do not disagree on it.
+        cq = _country_qualifiers(q, q_left, c)
+        if cq:
+            q_left = [i for i in q_left if i not in cq]
+        cc = _country_qualifiers(c, c_left, q)
+        if cc:
+            c_left = [j for j in c_left if j not in cc]
+            c_country = len(cc)
     # Parts only one side has are middle names (cost half), unless both sides have some (then the
     # names disagree) or the part is the last one of a person's name: a given name in family-first
     # writing or a second family name, not a middle name (Song Kim / KIM SONG CHOL).
@@ -345,7 +352,7 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
                 if t.role:
                     score *= _role_factor(q, c, pairs, cfg)
                     break
-    c_strong = 0
+    c_strong = -c_country
     for t in c:
         if not t.weak:
             c_strong += 1
@@ -361,18 +368,104 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         score = min(score, 0.6)  # initials alone (N.N.) are no name match
     if org:
         # In organisation names an extra part names another entity (Bank Melli Iran Armenia,
-        # a Trust Company, Fund II): each costs more than its weight.
-        extra = len(q_left) + len(c_left)
-        if extra and not (q_left and c_left) and all(
-                t.role == "qualifier" for t in ([q[i] for i in q_left] or [c[j] for j in c_left])):
-            extra = 0  # only one name has a qualifier in parentheses: Deutsche Bank (Schweiz) AG
-        if extra:
-            score *= cfg["org_extra_token_factor"] ** min(extra, 2)
+        # a Trust Company, Fund II): each costs more than its weight, a distinctive part (rare in
+        # the lists: `weigh`) in full, a generic one (Ministry, Company) less.
+        if (q_left and c_left) or not all(
+                t.role == "qualifier" or _self_acronym(t, side)
+                for t, side in ([(q[i], q) for i in q_left] or [(c[j], c) for j in c_left])):
+            # (unless only one name has a qualifier in parentheses, Deutsche Bank (Schweiz) AG, or
+            # its own acronym, Islamic Revolutionary Guard Corps IRGC)
+            extra = 0.0
+            for i in q_left:
+                extra += _distinctive(wq[i], cfg)
+            for j in c_left:
+                extra += _distinctive(wc[j], cfg)
+            score *= cfg["org_extra_token_factor"] ** min(extra, 2.0)
         if _numbers_differ(q, c, pairs, q_left, c_left):
             score *= cfg["number_mismatch_factor"]  # another entity of a numbered series
         if legal_mismatch(q, c):
             score *= cfg["legal_mismatch_factor"]
     return Alignment(score, pairs, len(q) - len(used_q), len(c) - len(used_c))
+
+
+def _country_words() -> dict[str, str]:
+    """One-word country names and demonyms as name parts (and their possessives: Iran's -> irans) ->
+    country code, from the country table the lists' countries are read with."""
+    from vigil.sources.countries import DEMONYMS, EXTRA, country_names, to_code
+
+    from .names import normalize
+
+    out: dict[str, str] = {}
+    for name in (*EXTRA, *DEMONYMS, *country_names()):
+        words = normalize(name).split()
+        code = to_code(name)
+        if len(words) == 1 and len(words[0]) >= 4 and code:
+            out.setdefault(words[0], code)
+            out.setdefault(words[0] + "s", code)
+    return out
+
+
+COUNTRY_WORDS: dict[str, str] = _country_words()
+# Words of a state's name that qualify a country word next to them (Islamic Republic of Iran,
+# Democratic People's Republic of Korea, the Government of Syria).
+STATE_WORDS = frozenset("islamic republic democratic peoples people federal federation kingdom arab socialist "
+                        "united state states government".split())
+QUALIFIER_WORDS = frozenset(COUNTRY_WORDS) | STATE_WORDS
+
+
+def _country_qualifiers(toks: tuple[Token, ...], left: list[int], other: tuple[Token, ...]) -> set[int]:
+    """The parts among `left` (unaligned strong parts of `toks`) that only say which country: country
+    words (Iranian, of Iran, Iran's) when the other name names no other country, and the state words
+    of a name with a country word (Islamic Republic of)."""
+    left_codes: set[str] = set()
+    for i in left:
+        code = COUNTRY_WORDS.get(toks[i].text)
+        if code is not None:
+            left_codes.add(code)
+    if left_codes:
+        for t in other:
+            code = COUNTRY_WORDS.get(t.text)
+            if code is not None and code not in left_codes:
+                return set()  # another country: another entity (Bank Melli Iran / Bank Melli Iran Armenia)
+    else:
+        for t in toks:
+            if t.text in COUNTRY_WORDS:
+                break
+        else:
+            return set()
+    return {i for i in left if toks[i].text in QUALIFIER_WORDS}
+
+
+def _distinctive(w: float, cfg: dict[str, float]) -> float:
+    """How much an organisation name part the other name lacks counts (`org_extra_token_factor`
+    per part): its weight by rarity in the lists, from `generic_part_cost` (the commonest words) to 1."""
+    lo = cfg["generic_part_cost"]
+    return lo if w < lo else (1.0 if w > 1.0 else w)
+
+
+def _self_acronym(t: Token, toks: tuple[Token, ...]) -> bool:
+    """`t` is the acronym of a run of the other parts of its own name, stopwords' initials allowed
+    (Islamic Revolutionary Guard Corps IRGC, MOIS Ministry of Intelligence and Security)."""
+    a = t.text
+    if not (2 <= len(a) <= 8 and a.isalpha()):
+        return False
+    initials = "".join(x.text[0] for x in toks if x is not t and not x.weak and x.text)
+    for start in range(len(initials)):
+        if initials[start] != a[0]:
+            continue
+        k = start
+        extra = 0
+        for ch in a:
+            if k < len(initials) and initials[k] == ch:
+                k += 1
+            elif ch in "oadtf" and extra < 2:
+                extra += 1  # of, and, de, the, for
+            else:
+                break
+        else:
+            if k - start >= 2 and a[-1] == initials[k - 1]:
+                return True
+    return False
 
 
 def _numbers_differ(q, c, pairs, q_left, c_left) -> bool:

@@ -20,8 +20,23 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<head|<body|<article|<\?xml[^>]*>\s*<html)", re.I)
 
 
+# spaCy's NER and parser refuse longer texts (nlp.max_length; ~1 GB of working memory per 100,000 characters
+# would be needed), and no news article comes near it: a longer input is refused up front with one message.
+MAX_ARTICLE_CHARS = 1_000_000
+
+
 class ArticleError(ValueError):
     """An input that cannot be scanned. Exit code 2 in the CLI, HTTP 400/413 in the API."""
+
+
+class ArticleTooLarge(ArticleError):
+    """An input above the size limits (MAX_ARTICLE_BYTES, MAX_ARTICLE_CHARS): exit 2 in the CLI, HTTP 413."""
+
+
+def check_length(text: str, source: str) -> None:
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ArticleTooLarge(f"{source}: the article has {len(text):,} characters, above the limit of "
+                              f"{MAX_ARTICLE_CHARS:,} for one article; split it into parts")
 
 
 @dataclass
@@ -83,7 +98,8 @@ def from_text(text: str, source: str = "<text>", title: str | None = None, date:
     if not text.strip():
         raise ArticleError(f"{source}: input is empty")
     if len(text.encode("utf-8")) > MAX_ARTICLE_BYTES:
-        raise ArticleError(f"{source}: input is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB")
+        raise ArticleTooLarge(f"{source}: input is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB")
+    check_length(text, source)
     if title is None:
         first, _, rest = text.partition("\n")
         first = first.strip()
@@ -103,7 +119,7 @@ def from_html(html: str | bytes, source: str = "<html>") -> Article:
     if not html.strip():
         raise ArticleError(f"{source}: input is empty")
     if len(html.encode("utf-8")) > MAX_ARTICLE_BYTES:
-        raise ArticleError(f"{source}: input is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB")
+        raise ArticleTooLarge(f"{source}: input is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB")
     try:
         doc = trafilatura.bare_extraction(
             html, include_comments=False, include_tables=False, with_metadata=True, favor_precision=True
@@ -120,7 +136,9 @@ def from_html(html: str | bytes, source: str = "<html>") -> Article:
     date = (get("date") or "").strip() or None
     # The title is part of the scanned text (headlines often carry the call for sanctions).
     text = f"{title}\n\n{body}" if title and not body.startswith(title) else body
-    article = Article(text=_clean_text(text), source=source, title=title, date=date, format="html")
+    text = _clean_text(text)
+    check_length(text, source)
+    article = Article(text=text, source=source, title=title, date=date, format="html")
     _set_language(article)
     return article
 
@@ -128,7 +146,7 @@ def from_html(html: str | bytes, source: str = "<html>") -> Article:
 def from_bytes(data: bytes, source: str, suffix: str = "") -> Article:
     """Text or HTML, told apart by the file suffix or, failing that, by sniffing the content."""
     if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleError(
+        raise ArticleTooLarge(
             f"{source}: input is {len(data) // (1024 * 1024)} MB, above the "
             f"{MAX_ARTICLE_BYTES // (1024 * 1024)} MB limit for one article"
         )
@@ -153,7 +171,7 @@ def load_article(path: str | Path) -> Article:
     if size == 0:
         raise ArticleError(f"{path}: file is empty")
     if size > MAX_ARTICLE_BYTES:
-        raise ArticleError(
+        raise ArticleTooLarge(
             f"{path}: file is {size // (1024 * 1024)} MB, above the {MAX_ARTICLE_BYTES // (1024 * 1024)} MB "
             "limit for one article"
         )

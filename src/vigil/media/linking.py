@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vigil.media.coref import BYSTANDER_WORDS, Cluster
+from vigil.matching.display import format_score
 from vigil.model import Entity
 
 ORG_LINK = 0.9
@@ -133,6 +134,19 @@ def context_words(text: str, cluster: Cluster, window: int = 80, before_words: i
     return words
 
 
+def graph_links(entity: Entity, graph: Any, linked: dict[str, str]) -> list[str]:
+    """The relations the lists state between `entity` and entities already linked in the article
+    (`linked`: id -> caption), in words: "ISLAMIC REVOLUTIONARY GUARD CORPS (IRGC)-QODS FORCE (Linked To)"."""
+    if graph is None or not entity.id:
+        return []
+    out = []
+    for edge in graph.of(entity.id):
+        other = edge.other(entity.id)
+        if other in linked:
+            out.append(f"{linked[other]} ({edge.label(entity.id)})")
+    return list(dict.fromkeys(out))
+
+
 def decide(
     cluster: Cluster,
     candidates: list[Candidate],
@@ -140,12 +154,28 @@ def decide(
     article_countries: set[str],
     linked_names: set[str],
     acronym_ok: bool,
+    graph: Any = None,
+    linked_ids: dict[str, str] | None = None,
 ) -> Decision:
-    """Link the cluster to its best candidate, or explain why not."""
+    """Link the cluster to its best candidate, or explain why not.
+
+    `graph` (service.graph.Graph) and `linked_ids` (id -> caption of the entities already linked in the
+    article): a person related on the lists to an organisation named in the same article is corroborated,
+    as a listed role is; among near namesakes, the one with such a relation is preferred."""
     cands = sorted(candidates, key=lambda c: (-c.score, c.via != "gazetteer", c.entity.id or ""))
     if not cands:
         return Decision(cluster, None, [], [], "no list entry resembles the name")
     best = cands[0]
+    related: list[str] = graph_links(best.entity, graph, linked_ids or {})
+    if not related and graph is not None and linked_ids:
+        # A namesake further down that the lists relate to a party of this article is the better reading.
+        for other in cands[1:]:
+            if other.score < PERSON_ROLE_LINK:
+                break
+            found = graph_links(other.entity, graph, linked_ids)
+            if found and other.entity.schema.name == "Person":
+                best, related = other, found
+                break
     is_person = best.entity.schema.name == "Person" or cluster.label == "PERSON"
     evidence: list[str] = []
     if best.via == "gazetteer":
@@ -153,7 +183,7 @@ def decide(
     elif best.via == "partial":
         evidence.append(best.explanation["partial_name"]["detail"])
     else:
-        evidence.append(f"name score {best.score:.2f} for {best.query!r}")
+        evidence.append(f"name score {format_score(best.score)} for {best.query!r}")
     near = [c for c in cands if c.score >= POSSIBLE]
 
     def not_linked(reason: str) -> Decision:
@@ -166,7 +196,7 @@ def decide(
         if best.score >= ORG_LINK:
             return with_other_lists(Decision(cluster, best, [], evidence, "organisation name matches a list entry"),
                                     cands, ORG_LINK)
-        return not_linked(f"name score {best.score:.2f} is below {ORG_LINK:.2f}, the least an organisation is linked at")
+        return not_linked(f"name score {format_score(best.score)} is below {ORG_LINK:.2f}, the least an organisation is linked at")
 
     full_names = [n for n in cluster.names if len(n.split()) >= 2]
     if not full_names:
@@ -177,11 +207,15 @@ def decide(
     roles = entity_roles(best.entity) & {w for w in ctx if len(w) >= 4}
     countries = entity_countries(best.entity) & article_countries
     links = [n for n in entity_links(best.entity) if n.lower() in linked_names]
+    if related:  # the graph says it with the resolved entity (and covers member of, owned by, son of ...)
+        links = related
     if countries:
         evidence.append(f"country {', '.join(sorted(countries))} in the article")
     if roles:
         evidence.append(f"role words near the mention match the listing: {', '.join(sorted(roles))}")
-    if links:
+    if links and related:
+        evidence.append(f"related on the lists to {', '.join(links)}, also named in this article")
+    elif links:
         evidence.append(f"listed as linked to {', '.join(links)}, also named in the article")
     if bystander:
         return not_linked(f"named as {', '.join(bystander)} in the article (bystander role)")
@@ -192,12 +226,12 @@ def decide(
         return with_other_lists(Decision(cluster, best, [], evidence, "name matches and a listed role or link is named nearby"),
                                 cands, PERSON_ROLE_LINK)
     if best.score >= PERSON_LINK:
-        return not_linked(f"the name matches ({best.score:.2f}), but a person is linked only with corroboration "
+        return not_linked(f"the name matches ({format_score(best.score)}), but a person is linked only with corroboration "
                           f"and the article has none: {_missing_corroboration(best.entity, article_countries)}")
     if best.score >= PERSON_ROLE_LINK:
-        return not_linked(f"name score {best.score:.2f} is below {PERSON_LINK:.2f}, and below that a person is linked "
+        return not_linked(f"name score {format_score(best.score)} is below {PERSON_LINK:.2f}, and below that a person is linked "
                           f"only with a listed role or linked party named nearby: neither is in the article")
-    return not_linked(f"name score {best.score:.2f} is below {PERSON_ROLE_LINK:.2f}, the least a person is linked at")
+    return not_linked(f"name score {format_score(best.score)} is below {PERSON_ROLE_LINK:.2f}, the least a person is linked at")
 
 
 def _missing_corroboration(entity: Entity, article_countries: set[str]) -> str:

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from vigil.settings import WIDE_TERMINAL
 from vigil.media.scan import ScanResult
+from vigil.matching.display import format_score
 
 CONTEXT_STYLE = {"designated": "bold red", "called_for": "bold yellow", "delisted": "bold green",
                  "mentioned": "dim"}
@@ -66,7 +67,7 @@ def render_terminal(result: ScanResult, console: Console) -> None:
         t.add_column("Why not linked", overflow="fold")
         for p in possible:
             c = p.possible[0]
-            t.add_row(p.name, f"{c.entity.caption} ({c.entity.id})", f"{c.score:.2f}", p.reason)
+            t.add_row(p.name, f"{c.entity.caption} ({c.entity.id})", format_score(c.score), p.reason)
         console.print(t)
     others = [p for p in result.unlinked if not p.possible]
     if others:
@@ -96,7 +97,7 @@ def _entity_row(le, article_date) -> dict:
         best = max(le.context_evidence, key=lambda e: e["context"] == le.context)
         ctx.append(f"\n“{_clip(best['sentence'], 140)}”", style="italic")
     return {"caption": le.entity.caption, "id": le.entity.id, "schema": le.entity.schema.name, "lists": lists,
-            "score": f"{le.score:.2f}", "context": ctx, "why": why}
+            "score": format_score(le.score), "context": ctx, "why": why}
 
 
 def _print_blocks(console: Console, title: str, rows: list[dict]) -> None:
@@ -188,7 +189,7 @@ def render_html(result: ScanResult) -> str:
             f'<div class="meta">{esc(le.entity.id or "")} · {esc(le.entity.schema.name)} · lists: {esc(", ".join(listing["datasets"]))}'
             + (f" · since {esc(listing['since'][:10])}" if listing.get("since") else "")
             + (f"<br>programmes: {esc(', '.join(props))}" if props else "")
-            + f'</div><table><tr><td>score</td><td>{le.score:.2f} — {esc(le.reason)}</td></tr>'
+            + f'</div><table><tr><td>score</td><td>{format_score(le.score)} — {esc(le.reason)}</td></tr>'
             f'<tr><td>evidence</td><td>{esc("; ".join(le.evidence))}</td></tr>'
             f'<tr><td>mentions</td><td>{len(le.mentions)}: {esc(", ".join(forms))}</td></tr></table>{ev}</div>'
         )
@@ -197,7 +198,7 @@ def render_html(result: ScanResult) -> str:
         if p.possible:
             c = p.possible[0]
             near.append(f"<tr><td>{esc(p.name)}</td><td>{esc(c.entity.caption)} ({esc(c.entity.id or '')}) "
-                        f"{c.score:.2f}</td><td>{esc(p.reason)}</td></tr>")
+                        f"{format_score(c.score)}</td><td>{esc(p.reason)}</td></tr>")
     others = [p.name for p in result.unlinked if not p.possible]
     alerts = "".join(f'<div class="alert">{esc(x)}</div>' for x in result.alerts + a.warnings)
     meta = " · ".join(x for x in (a.source, a.date or "", f"language {a.language}",

@@ -227,10 +227,10 @@ def scan_file(path: str, matcher: Any, *, ner: bool = True, model: str | None = 
 
 
 def scan_article(article: Article, matcher: Any, *, ner: bool = True, model: str | None = None,
-                 fingerprint: str | None = None) -> ScanResult:
+                 fingerprint: str | None = None, graph: Any = None) -> ScanResult:
     """Scan one loaded article. `fingerprint` (the store fingerprint of the matcher's lists, e.g.
     `LoadedIndex.fingerprint`) lets the gazetteer come from the on-disk cache on first use."""
-    return scan_articles([article], matcher, ner=ner, model=model, fingerprint=fingerprint)[0]
+    return scan_articles([article], matcher, ner=ner, model=model, fingerprint=fingerprint, graph=graph)[0]
 
 
 BATCH_SIZE = 8  # articles whose spaCy steps run together (the gain levels off; memory grows with it)
@@ -238,18 +238,19 @@ BATCH_SIZE = 8  # articles whose spaCy steps run together (the gain levels off; 
 
 def scan_articles(articles: Iterable[Article], matcher: Any, *, ner: bool = True, model: str | None = None,
                   fingerprint: str | None = None, batch_size: int = BATCH_SIZE,
-                  share_screening: bool = True) -> list[ScanResult]:
+                  share_screening: bool = True, graph: Any = None) -> list[ScanResult]:
     """Scan several articles, each with the same result as `scan_article`, sharing work within each
     batch of `batch_size`: the spaCy steps run once per batch (one NER network pass over all the
     articles' windows, one parser pass over all the sentences to classify), and, with
     `share_screening`, a name screened for one article is not screened again for another (same
     schema, name and countries: same answer). The throughput bench turns that off when its corpus
-    repeats the same article."""
+    repeats the same article. `graph` (service.graph.graph_for(store)): the relations the lists state,
+    used as corroboration (a person related to an organisation the article also names)."""
     articles = list(articles)
     size = max(1, batch_size)
     out: list[ScanResult] = []
     for i in range(0, len(articles), size):
-        out.extend(_scan_batch(articles[i: i + size], matcher, ner, model, fingerprint, share_screening))
+        out.extend(_scan_batch(articles[i: i + size], matcher, ner, model, fingerprint, share_screening, graph))
     return out
 
 
@@ -297,7 +298,7 @@ def _kept_acronyms(text: str, hits: list[GazetteerHit], gaz: Gazetteer) -> list[
 
 
 def _scan_batch(articles: list[Article], matcher: Any, ner: bool, model: str | None,
-                fingerprint: str | None, share_screening: bool = True) -> list[ScanResult]:
+                fingerprint: str | None, share_screening: bool = True, graph: Any = None) -> list[ScanResult]:
     works = [_Work(a, ner and a.language == "en") for a in articles]
     n = len(works)
     gaz = gazetteer_for(matcher, fingerprint)
@@ -345,7 +346,8 @@ def _scan_batch(articles: list[Article], matcher: Any, ner: bool, model: str | N
         t2 = time.perf_counter()
         by_sentence = _sentence_countries(spans, w.sentences)
         w.decisions = _link(w.clusters, matcher, gaz, text, article_countries,
-                            {c.id: _cluster_countries(c, by_sentence, w.sentences) for c in w.clusters}, screened)
+                            {c.id: _cluster_countries(c, by_sentence, w.sentences) for c in w.clusters}, screened,
+                            graph)
         w.timings["linking"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()
@@ -559,7 +561,7 @@ def _query_schema(cluster: Cluster) -> str:
 
 def _link(clusters: list[Cluster], matcher: Any, gaz: Gazetteer, text: str,
           article_countries: set[str], cluster_countries: dict[int, set[str]],
-          screened: dict[tuple, list[Candidate]] | None = None) -> list[Decision]:
+          screened: dict[tuple, list[Candidate]] | None = None, graph: Any = None) -> list[Decision]:
     """One decision per cluster. `screened` holds Matcher results by (schema, name, countries) and
     may be shared between articles (the query is the same, so is the answer)."""
     from vigil.sources.countries import DEMONYMS
@@ -574,6 +576,7 @@ def _link(clusters: list[Cluster], matcher: Any, gaz: Gazetteer, text: str,
     # Organisations first: linked organisations corroborate people listed as linked to them.
     order = sorted(clusters, key=lambda c: c.label == "PERSON")
     linked_names: set[str] = set()
+    linked_ids: dict[str, str] = {}  # entity id -> caption, of what this article links
     for cluster in order:
         cands: dict[str, Candidate] = {}
         ezafe = []
@@ -657,11 +660,14 @@ def _link(clusters: list[Cluster], matcher: Any, gaz: Gazetteer, text: str,
                 if cand is not None:
                     d = Decision(cluster, cand, [], evidence, reason)
                     linked_names.update(n.lower() for n in cand.entity.names)
+                    linked_ids.setdefault(cand.entity.id or "", cand.entity.caption)
                     decisions.append(d)
                     continue
-        d = decide(cluster, list(cands.values()), text, here, linked_names, acronym_ok)
+        d = decide(cluster, list(cands.values()), text, here, linked_names, acronym_ok, graph, linked_ids)
         if d.linked is not None:
             linked_names.update(n.lower() for n in d.linked.entity.names)
+            for c in [d.linked, *d.also]:  # the party's records on every list
+                linked_ids.setdefault(c.entity.id or "", d.linked.entity.caption)
         decisions.append(d)
     decisions.sort(key=lambda d: d.cluster.first.start)
     return decisions

@@ -22,6 +22,7 @@ class Schema:
     matchable: bool = False
     abstract: bool = False
     ancestors: frozenset[str] = field(default_factory=frozenset)  # includes self
+    edge: "Edge | None" = None  # relation schemata (Ownership, Membership ...): their two ends
 
     def is_a(self, other: str) -> bool:
         return other in self.ancestors
@@ -31,6 +32,15 @@ class Schema:
 
     def props_of_type(self, type_: str) -> list[str]:
         return [p for p, t in self.properties.items() if t == type_]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """The two entity properties of a relation schema, read "source <label> target"."""
+    source: str
+    target: str
+    label: str
+    reverse: dict[str, str]  # end property -> its name as seen from the entity it points to
 
 
 class Model:
@@ -59,6 +69,7 @@ class Model:
             matchable=bool(spec.get("matchable", False)),
             abstract=bool(spec.get("abstract", False)),
             ancestors=frozenset(ancestors),
+            edge=Edge(**spec["edge"]) if spec.get("edge") else None,
         )
         self.schemata[name] = schema
         return schema
@@ -81,6 +92,10 @@ class Model:
         if sb.is_a(a):
             return b
         return None
+
+    def edges(self) -> list[Schema]:
+        """The relation schemata."""
+        return [s for s in self.schemata.values() if s.edge is not None]
 
     def matchable(self) -> list[str]:
         return [s.name for s in self.schemata.values() if s.matchable]

@@ -18,6 +18,7 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 
 from vigil.service import audit
+from vigil.matching.display import format_score
 from vigil.monitor import tables as t
 
 OPEN_STATUSES = ("open", "escalated", "pending_review")  # not closed: the pair is not raised again
@@ -209,7 +210,7 @@ def summarize_explanations(explanations: dict[str, Any], limit: int = 3) -> str:
         score = _get(exp, "score")
         if not score:
             continue
-        text = _get(exp, "detail") or f"{feature} {float(score):.2f}"
+        text = _get(exp, "detail") or f"{feature} {format_score(score)}"
         query, candidate = _get(exp, "query"), _get(exp, "candidate")
         if query and candidate:
             text += f" ({_short(query)} ~ {_short(candidate)})"

@@ -11,12 +11,13 @@ identity can never both propose a closing decision and approve it. `on_behalf_of
 """
 from __future__ import annotations
 
-import os
+import hashlib
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from vigil.service import audit
+from vigil.service.reasons import reason_problem
 from vigil.monitor import tables as t
 from vigil.monitor.alerts import FINAL_STATUSES, Alert, get_alert
 from vigil.monitor.policy import get_policy
@@ -48,13 +49,15 @@ def os_identity() -> str:
 
 
 def _text(value: str | None, what: str, required: bool = True, limit: int = MAX_REASON) -> str:
+    """Reasons, names and notes: stripped, bounded, and readable (a zero-width space alone is no reason)."""
     value = (value or "").strip()
     if required and not value:
         raise DecisionError(f"{what} is required")
     if len(value) > limit:
         raise DecisionError(f"{what} is longer than {limit} characters")
-    if "\x00" in value:
-        raise DecisionError(f"{what} contains a NUL character")
+    problem = reason_problem(value, what) if value else None
+    if problem:
+        raise DecisionError(problem)
     return value
 
 
@@ -82,28 +85,48 @@ def _move(conn: Connection, alert_id: int, version: int, **values: Any) -> None:
 
 
 def _record(conn: Connection, alert: Alert, *, action: str, status: str, reason: str, by: str, version: int,
-            stamp: str, on_behalf_of: str | None, event: str, extra: dict[str, Any] | None = None) -> None:
-    """The audit event and the history row that points at it (seq + hash), in the caller's transaction."""
+            stamp: str, on_behalf_of: str | None, event: str, extra: dict[str, Any] | None = None,
+            whitelist: dict[str, Any] | None = None) -> None:
+    """The audit event and the history row that points at it (seq + hash), in the caller's transaction.
+    With `whitelist` (the entry a false positive creates), its values go into the event too and the entry
+    is written carrying the event's seq and hash, so `vigil audit verify` can compare the two."""
     payload = {"alert": alert.id, "action": action, "status": status, "reason": reason,
                "customer_id": alert.customer_id, "book": alert.book, "entity_id": alert.entity_id,
-               "entity_version": alert.entity_version, "alert_version": version, **(extra or {})}
+               "entity_version": alert.entity_version, "alert_version": version, "at": stamp, **(extra or {})}
     if on_behalf_of:
         payload["on_behalf_of"] = on_behalf_of
+    if whitelist is not None:
+        payload["whitelist"] = whitelist_payload(whitelist)
     entry = audit.append(by, event, payload, conn=conn)
     conn.execute(insert(t.decisions).values(alert_id=alert.id, decision=status, reason=reason, by=by, at=stamp,
                                             alert_version=version, action=action, on_behalf_of=on_behalf_of or None,
                                             audit_seq=entry.seq, audit_hash=entry.hash))
+    if whitelist is not None:
+        _write_whitelist(conn, whitelist, entry)
 
 
-def _whitelist(conn: Connection, alert_id: int, by: str, reason: str, stamp: str) -> None:
+def whitelist_payload(values: dict[str, Any]) -> dict[str, Any]:
+    """What the audit event records of a whitelist entry: every column but the entity JSON (by its hash)."""
+    out = {k: values[k] for k in ("customer_pk", "entity_id", "entity_version", "customer_hash", "alert_id", "by",
+                                  "reason", "at")}
+    out["entity_sha256"] = hashlib.sha256((values["entity"] or "").encode("utf-8")).hexdigest()
+    return out
+
+
+def _whitelist_values(conn: Connection, alert_id: int, by: str, reason: str, stamp: str) -> dict[str, Any]:
     row = conn.execute(select(t.alerts.c.customer_pk, t.alerts.c.customer_hash, t.alerts.c.entity_id,
                               t.alerts.c.entity_version, t.alerts.c.entity)
                        .where(t.alerts.c.id == alert_id)).one()
-    values = dict(entity_version=row.entity_version, customer_hash=row.customer_hash, entity=row.entity,
-                  alert_id=alert_id, by=by, reason=reason, at=stamp)
-    if not conn.execute(update(t.whitelist).where(t.whitelist.c.customer_pk == row.customer_pk,
-                                                  t.whitelist.c.entity_id == row.entity_id).values(**values)).rowcount:
-        conn.execute(insert(t.whitelist).values(customer_pk=row.customer_pk, entity_id=row.entity_id, **values))
+    return dict(customer_pk=row.customer_pk, entity_id=row.entity_id, entity_version=row.entity_version,
+                customer_hash=row.customer_hash, entity=row.entity, alert_id=alert_id, by=by, reason=reason, at=stamp)
+
+
+def _write_whitelist(conn: Connection, values: dict[str, Any], entry: Any) -> None:
+    values = dict(values, audit_seq=entry.seq, audit_hash=entry.hash)
+    pk, entity_id = values.pop("customer_pk"), values.pop("entity_id")
+    if not conn.execute(update(t.whitelist).where(t.whitelist.c.customer_pk == pk,
+                                                  t.whitelist.c.entity_id == entity_id).values(**values)).rowcount:
+        conn.execute(insert(t.whitelist).values(customer_pk=pk, entity_id=entity_id, **values))
 
 
 def decide(engine: Engine, alert_id: int, decision: str, reason: str, by: str,
@@ -138,11 +161,10 @@ def decide(engine: Engine, alert_id: int, decision: str, reason: str, by: str,
         else:
             _move(conn, alert_id, version, stamp=stamp, status=status, decided_by=by, decided_at=stamp,
                   decision_reason=reason)
-            if status == "false_positive":
-                _whitelist(conn, alert_id, by, reason, stamp)
+            listed = _whitelist_values(conn, alert_id, by, reason, stamp) if status == "false_positive" else None
             _record(conn, current, action="decided", status=status, reason=reason, by=by, version=version,
                     stamp=stamp, on_behalf_of=note, event="alert.decided",
-                    extra={"decision": status, "whitelisted": status == "false_positive"})
+                    extra={"decision": status, "whitelisted": status == "false_positive"}, whitelist=listed)
     return get_alert(engine, alert_id)
 
 
@@ -169,13 +191,14 @@ def review(engine: Engine, alert_id: int, action: str, reason: str | None, by: s
         if approve:
             _move(conn, alert_id, version, stamp=stamp, status=proposed, decided_by=current.proposed_by,
                   decided_at=stamp, decision_reason=current.proposed_reason, reviewed_by=by, reviewed_at=stamp)
-            if proposed == "false_positive":
-                _whitelist(conn, alert_id, current.proposed_by or by,
-                           f"{current.proposed_reason} (approved by {by})", stamp)
+            listed = _whitelist_values(conn, alert_id, current.proposed_by or by,
+                                       f"{current.proposed_reason} (approved by {by})", stamp) \
+                if proposed == "false_positive" else None
             _record(conn, current, action="approved", status=proposed, reason=reason, by=by, version=version,
                     stamp=stamp, on_behalf_of=note, event="alert.approved",
                     extra={"decision": proposed, "proposed_by": current.proposed_by,
-                           "proposed_reason": current.proposed_reason, "whitelisted": proposed == "false_positive"})
+                           "proposed_reason": current.proposed_reason, "whitelisted": proposed == "false_positive"},
+                    whitelist=listed)
         else:
             back = _review_from(conn, alert_id)
             _move(conn, alert_id, version, stamp=stamp, status=back, proposed_status=None, proposed_by=None,
@@ -219,7 +242,8 @@ def reopen(engine: Engine, alert_id: int, reason: str, by: str, expected_version
         _record(conn, current, action="reopened", status="open", reason=reason, by=by, version=version, stamp=stamp,
                 on_behalf_of=note, event="alert.reopened",
                 extra={"was": current.status, "was_decided_by": current.decided_by,
-                       "was_reviewed_by": current.reviewed_by, "whitelist_removed": bool(removed)})
+                       "was_reviewed_by": current.reviewed_by, "whitelist_removed": bool(removed),
+                       "customer_pk": pk if current.status == "false_positive" else None})
     return get_alert(engine, alert_id)
 
 
@@ -265,7 +289,8 @@ def whitelist_entries(engine: Engine) -> list[dict]:
     with engine.connect() as conn:
         rows = conn.execute(select(t.whitelist.c.id, t.whitelist.c.customer_pk, t.whitelist.c.entity_id,
                                    t.whitelist.c.entity_version, t.whitelist.c.alert_id, t.whitelist.c.by,
-                                   t.whitelist.c.reason, t.whitelist.c.at)).all()
+                                   t.whitelist.c.reason, t.whitelist.c.at, t.whitelist.c.audit_seq,
+                                   t.whitelist.c.audit_hash)).all()
     return [dict(r._mapping) for r in rows]
 
 

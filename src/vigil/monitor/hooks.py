@@ -46,9 +46,12 @@ def attach(store: Any, *, actor: str = "system", rescreen: bool = True, settings
                 "source": getattr(result, "source", None),
                 "snapshot": result.snapshot.id if getattr(result, "snapshot", None) else None,
                 "diff": dict(result.diff_summary or {}), "entities": result.entity_count, "error": result.error,
+                **({"refusal": result.refusal} if getattr(result, "refusal", None) else {}),
             }, engine=store.engine)
         except Exception:  # the ingest itself succeeded; never turn it into a failure
             log.exception("could not write the ingest to the audit log")
+        # Only a stored snapshot is acted on: an unchanged, failed or refused (shrink guard) ingest never
+        # rescreens books or closes alerts as delisted.
         if rescreen and result.status == "created":
             def run() -> None:
                 try:

@@ -5,13 +5,17 @@ JSON columns are Text holding JSON so both backends store exactly the same bytes
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import weakref
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    Boolean, Column, Engine, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint, select,
 )
+
+from vigil.service import audit
 
 metadata = MetaData()
 
@@ -132,6 +136,10 @@ whitelist = Table(
     Column("by", String(200), nullable=False),
     Column("reason", Text, nullable=False),
     Column("at", String(32), nullable=False),
+    # The audit_log row (alert.decided / alert.approved) that created this entry, whose payload holds the
+    # entry's values: `vigil audit verify` cross-checks them (NULL: made before vigil recorded links).
+    Column("audit_seq", Integer, nullable=True),
+    Column("audit_hash", String(64), nullable=True),
     UniqueConstraint("customer_pk", "entity_id", name="uq_monitor_whitelist_pair"),
 )
 
@@ -167,12 +175,43 @@ def ensure_tables(engine: Engine) -> None:
         return
     with _lock:
         if engine not in _ready:
-            from vigil.service import audit
-
             audit.ensure_tables(engine)  # monitoring writes audit rows inside its own transactions
             metadata.create_all(engine)
             add_missing_columns(engine)
+            record_legacy_rows(engine)  # rows older than the audit links: fingerprinted in the log, once
             _ready.add(engine)
+
+
+# Case-work rows written before vigil linked them to their audit rows (NULL audit_seq) are fingerprinted
+# once, in one audit event, so `vigil audit verify` (monitor.audit_links) can still tell an edit.
+LEGACY_EVENT = "audit.legacy_rows"
+DECISION_COLUMNS = ("alert_id", "decision", "reason", "by", "at", "alert_version", "action", "on_behalf_of")
+WHITELIST_COLUMNS = ("customer_pk", "entity_id", "entity_version", "customer_hash", "alert_id", "by", "reason", "at")
+
+
+def fingerprint(row: dict[str, Any], columns: tuple[str, ...]) -> str:
+    body = {c: row.get(c) for c in columns}
+    if "entity" in row:
+        body["entity_sha256"] = hashlib.sha256((row.get("entity") or "").encode("utf-8")).hexdigest()
+    return hashlib.sha256(audit.canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def record_legacy_rows(engine: Engine) -> int:
+    """Once per database: fingerprint the decision and whitelist rows that predate the audit links in one
+    audit event. Returns how many rows it recorded (0 when there were none or it was done before)."""
+    with engine.connect() as conn:
+        dec = conn.execute(select(decisions).where(decisions.c.audit_seq.is_(None))).all()
+        wl = conn.execute(select(whitelist).where(whitelist.c.audit_seq.is_(None))).all()
+        if not dec and not wl:
+            return 0
+        if conn.execute(select(audit.audit_log.c.seq).where(audit.audit_log.c.action == LEGACY_EVENT)).first():
+            return 0
+    rows = {"monitor_decisions": {str(r.id): fingerprint(dict(r._mapping), DECISION_COLUMNS) for r in dec},
+            "monitor_whitelist": {str(r.id): fingerprint(dict(r._mapping), WHITELIST_COLUMNS) for r in wl}}
+    audit.append("system", LEGACY_EVENT, {
+        "note": "case-work rows written before vigil linked them to audit rows; fingerprints of their values",
+        "rows": rows}, engine=engine)
+    return len(dec) + len(wl)
 
 
 def add_missing_columns(engine: Engine) -> list[str]:

@@ -8,7 +8,8 @@ organisation known by ten aliases on two lists is more surely one party than two
 
 A pair is accepted when it is strong (>= ACCEPT) and, for both records, clearly the best candidate
 of the other's list (no rival within MARGIN); a person whose matching name is one word on either
-side needs a birth date or identifier in common as well. Pairs that are strong enough to matter but not
+side needs a birth date or identifier in common as well. Two records carrying different lifelong identifiers
+(IMO numbers: `LIFELONG_IDS`) are never paired. Pairs that are strong enough to matter but not
 accepted — near the threshold, or one record matching two records of one list — go to review.
 The thresholds were tuned on the tuning half of the UK "UN Ref" groups only (docs/parties.md).
 """
@@ -19,14 +20,19 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from vigil.matching import QueryError, normalize
+from vigil.matching.display import format_score
 
-from .records import Record, name_share
+from .records import Record, id_key, name_share
 
 ACCEPT = 1.0  # an exact name with nothing against it, or a close one with a matching birth date or id
 MARGIN = 0.02  # a rival of the same list within this of the best: ambiguous, an analyst decides
 REVIEW = 0.8  # weaker pairs are not worth an analyst's time
 REVIEW_MARGIN = 0.05  # queued only when it is (near) the best candidate for both records
 SHARE_WEIGHT = 0.2  # bonus for the share of names both records carry
+# Identifiers one party carries for life and never shares: two records that both carry one and disagree are two
+# parties whatever their names say (a ship keeps its IMO number through renames; lists keep former names as
+# aliases, and another ship may sail under that name later).
+LIFELONG_IDS = ("imoNumber",)
 FLOOR = 0.6  # pairs kept for later classification (incremental runs re-classify stored pairs)
 LIMIT = 15  # results per screening query: ties at the top (shared aliases) must not push the pair out
 
@@ -130,6 +136,16 @@ def screen(records: dict[str, Record], matcher: Any, queries: Iterable[str], *, 
     return pairs, n, failed
 
 
+def conflicting_ids(a: Record, b: Record) -> str | None:
+    """The first lifelong identifier scheme both records carry with no value in common, or None."""
+    for prop in LIFELONG_IDS:
+        x = {k for v in a.entity.get(prop) if (k := id_key(v))}
+        y = {k for v in b.entity.get(prop) if (k := id_key(v))}
+        if x and y and not x & y:
+            return prop
+    return None
+
+
 @dataclass
 class Classified:
     accepted: list[Pair]  # strongest first
@@ -138,7 +154,8 @@ class Classified:
 
 def classify(pairs: Iterable[Pair], records: dict[str, Record]) -> Classified:
     """Accept the clear pairs; queue the strong but ambiguous or borderline ones (see module doc)."""
-    pairs = [p for p in pairs if p.a in records and p.b in records]
+    # Two ships (or parties) by their own lifelong numbers: neither a link, nor a rival, nor worth a review.
+    pairs = [p for p in pairs if p.a in records and p.b in records and not conflicting_ids(records[p.a], records[p.b])]
     # record -> other list -> [(strength, other record)]
     rivals: dict[tuple[str, str], list[tuple[float, str]]] = defaultdict(list)
     for p in pairs:
@@ -165,9 +182,9 @@ def classify(pairs: Iterable[Pair], records: dict[str, Record]) -> Classified:
             accepted.append(p)
         elif rival <= s + REVIEW_MARGIN:  # (near) the best for both records: worth a look
             if rival > s - MARGIN:
-                why = f"{who} also matches {rival_id} of the same list ({rival:.2f})"
+                why = f"{who} also matches {rival_id} of the same list ({format_score(rival)})"
             elif s < ACCEPT:
-                why = f"below the acceptance threshold ({s:.2f} < {ACCEPT:.2f})"
+                why = f"below the acceptance threshold ({format_score(s)} < {ACCEPT:.2f})"
             else:
                 why = "a one-word person name with no birth date or identifier in common"
             review.append((p, why))

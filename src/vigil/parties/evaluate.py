@@ -6,6 +6,9 @@
 * OFAC<->UN: OFAC and UN records sharing a strong identifier value (passport, national ID, IMO ...)
   that no other OFAC or UN record carries. The matcher stage is scored on it with identifiers
   withheld from the queries, so the evidence it links on is independent of the ground truth.
+* EU Official Journal<->UN: the same for the EU journal transcription (which prints no UN references):
+  EU and UN records sharing a strong identifier value that exactly one UN record carries, and no two EU
+  records of one act carry unless that act ties them (`referents`).
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .records import Record
+from .records import EU_JOURNAL, Record
 
 UK = "gb_hmt_sanctions"
 UN = "un_sc_sanctions"
@@ -122,3 +125,26 @@ def found(clusters: Iterable[list[str]], pairs: set[tuple[str, str]]) -> tuple[i
     party = {m: i for i, members in enumerate(clusters) for m in members}
     missed = sorted(p for p in pairs if party.get(p[0], -1) != party.get(p[1], -2))
     return len(pairs) - len(missed), missed
+
+
+def eu_un_truth(records: dict[str, Record]) -> set[tuple[str, str]]:
+    """(EU journal record, UN record) pairs sharing a strong identifier value (see the module doc)."""
+    holders: dict[str, list[str]] = defaultdict(list)
+    for rec in records.values():
+        if rec.key == UN or EU_JOURNAL in rec.datasets:
+            for value in rec.ids:
+                holders[value].append(rec.id)
+    pairs = set()
+    for ids in holders.values():
+        un = [i for i in ids if records[i].key == UN]
+        eu = [i for i in ids if EU_JOURNAL in records[i].datasets]
+        if len(un) != 1 or not eu:
+            continue
+        by_act: dict[str, list[str]] = defaultdict(list)
+        for i in eu:
+            by_act[records[i].key].append(i)
+        if any(len(same) > 1 and any(set(same) - {i} - set(records[i].referents) for i in same)
+               for same in by_act.values()):
+            continue  # two records of one act the act does not tie: ambiguous
+        pairs |= {(i, un[0]) for i in eu}
+    return pairs

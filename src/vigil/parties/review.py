@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import Engine, insert, select, update
 
 from vigil.service import audit
+from vigil.service.reasons import reason_problem
 
 from . import tables as t
 from .candidates import SHARE_WEIGHT, pair_key
@@ -86,6 +87,9 @@ def decide(engine: Engine, a: str, b: str, decision: str, actor: str, reason: st
         raise ReviewError("a decision needs a reason (--reason)")
     if len(reason) > MAX_REASON:
         raise ReviewError(f"reason is longer than {MAX_REASON} characters")
+    problem = reason_problem(reason, "the reason")
+    if problem:
+        raise ReviewError(problem)
     actor = (actor or "").strip()
     if not actor:
         raise ReviewError("a decision needs the deciding user")

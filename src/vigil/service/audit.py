@@ -51,6 +51,20 @@ audit_head = Table(
     Column("hash", String(64), nullable=False),
 )
 
+# The checkpoints vigil signed and published (`vigil.service.checkpoints`): kept here for scheduling the
+# next one; the proof is the published copy outside the database.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("seq", Integer, nullable=False),
+    Column("head", String(64), nullable=False),
+    Column("time", String(40), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("signature", Text, nullable=False),
+    Column("published", Text, nullable=False),  # where it went: file paths, "command"
+)
+
 _ready: "weakref.WeakSet[Engine]" = weakref.WeakSet()  # by engine object: ids get reused
 _ready_lock = threading.Lock()
 

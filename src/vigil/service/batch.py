@@ -118,6 +118,23 @@ def screen_row(screener: Screener, row: dict[str, Any], cols: Columns, opts: Scr
     }
 
 
+def output_headers(headers: list[str]) -> list[str]:
+    """The columns of the output: the input's, then the result columns it does not already have."""
+    return headers + [c for c in RESULT_COLUMNS if c not in headers]
+
+
+def output_row(screener: Screener, row: dict[str, Any], headers: list[str], cols: Columns, opts: ScreenOptions,
+               schema: str | None) -> dict[str, Any]:
+    """One input row -> its output row (input columns, then the result columns). The one row function of
+    every engine: single-process batch below and the Spark engine (vigil.spark) both call it."""
+    try:
+        result = screen_row(screener, row, cols, opts, schema)
+    except QueryError as exc:
+        result = _error_result(str(exc))
+    base = {h: row.get(h, "") for h in headers} if "__raw__" not in row else {headers[0]: row["__raw__"]}
+    return {**base, **result}
+
+
 def _error_result(message: str) -> dict[str, Any]:
     return {"match_count": "", "best_id": "", "best_caption": "", "best_score": "", "best_match": "",
             "best_explanation": "", "best_party": "", "best_referents": "", "top_ids": "", "error": message}
@@ -140,7 +157,7 @@ class _Writer:
 
     def write(self, row: dict[str, Any]) -> None:
         if self.fmt == "csv":
-            self.csv.writerow({k: _csv_value(v) for k, v in row.items()})
+            self.csv.writerow({k: csv_value(v) for k, v in row.items()})
         elif self.fmt == "jsonl":
             self.fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         else:
@@ -166,7 +183,8 @@ class _Writer:
             os.replace(tmp, self.path)
 
 
-def _csv_value(value: Any) -> Any:
+def csv_value(value: Any) -> Any:
+    """A cell as the CSV writer writes it (booleans as true/false, lists and objects as JSON)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, dict)):
@@ -272,7 +290,7 @@ def run_batch(
     screener = matcher if isinstance(matcher, Screener) else Screener(matcher)
     table, cols = open_input(input, out, columns)
     headers = table.headers
-    out_headers = headers + [c for c in RESULT_COLUMNS if c not in headers]
+    out_headers = output_headers(headers)
 
     side = progress_path(out)
     key = _run_key(input, cols, opts, schema)
@@ -304,12 +322,7 @@ def run_batch(
         for line_no, row in table.rows:
             if line_no in done_rows:
                 continue
-            try:
-                result = screen_row(screener, row, cols, opts, schema)
-            except QueryError as exc:
-                result = _error_result(str(exc))
-            base = {h: row.get(h, "") for h in headers} if "__raw__" not in row else {headers[0]: row["__raw__"]}
-            out_row = {**base, **result}
+            out_row = output_row(screener, row, headers, cols, opts, schema)
             rec = {"row": line_no, "out": out_row}
             side_fh.write(json.dumps(rec, ensure_ascii=False, default=str) + "\n")
             side_fh.flush()

@@ -17,6 +17,7 @@ from vigil.errors import QueryError
 from vigil.model import Entity, SchemaError, model
 from vigil.service.fields import DEFAULT_SCHEMA, Fields, query_from_example, query_from_fields
 from vigil.settings import DEFAULT_THRESHOLD
+from vigil.matching.display import format_score
 
 MAX_QUERIES = 100  # per /match request, as in yente
 MAX_LIMIT = 500
@@ -74,6 +75,18 @@ def algorithm_config(name: str) -> dict[str, Any]:
     else:
         cfg = getattr(spec, "config", None) or getattr(spec, "default_config", None) or {}
     return dict(cfg)
+
+
+def tuning_record(opts: ScreenOptions | None) -> dict[str, Any] | None:
+    """What the screening log keeps of a request's own weights and config: the algorithm and the effective
+    (default + override) weights and config; None when the request used the defaults."""
+    if opts is None or not (opts.weights or opts.config):
+        return None
+    spec = algorithms().get(opts.algorithm or default_algorithm())
+    weights = dict(spec.get("weights") or {}) if isinstance(spec, Mapping) else {}
+    return {"algorithm": opts.algorithm, "requested": opts.requested_algorithm,
+            "weights": {**weights, **opts.weights},
+            "config": {**algorithm_config(opts.algorithm or default_algorithm()), **opts.config}}
 
 
 def algorithm_description(name: str) -> str:
@@ -277,6 +290,9 @@ class Reason:
                 "text": self.text, "query": self.query, "candidate": self.candidate, "penalty": self.penalty}
 
 
+EVIDENCE_ONLY = {"related_party"}  # shown, though they do not move the score (service/associates.py)
+
+
 def reasons(result: Mapping[str, Any]) -> list[Reason]:
     """The features that moved one result's score (non-zero score and weight), strongest first."""
     out = []
@@ -286,16 +302,16 @@ def reasons(result: Mapping[str, Any]) -> list[Reason]:
         score = float(e.get("score") or 0.0)
         weight = e.get("weight")
         weight = 1.0 if weight is None else float(weight)
-        if score == 0.0 or weight == 0.0:
+        if score == 0.0 or (weight == 0.0 and feature not in EVIDENCE_ONLY):
             continue
         label = feature_label(feature)
         q, c, detail = _values(e.get("query")), _values(e.get("candidate")), e.get("detail")
         if q and c and ("name" in feature or not detail):
-            text = f"{label} {score:.2f} ({q} ~ {c})"
+            text = f"{label} {format_score(score)} ({q} ~ {c})"
         elif detail:
             text = str(detail)
         else:
-            text = f"{label} {score:.2f}"
+            text = f"{label} {format_score(score)}"
         out.append(Reason(feature, label, score, weight, text, q, c))
     out.sort(key=lambda r: -abs(r.score * r.weight))
     return out
@@ -348,10 +364,12 @@ class Screener:
     monitoring and warm-up queries are recorded as runs elsewhere).
     """
 
-    def __init__(self, matcher: Any = None, recorder: Recorder | None = None, parties: Any = None):
+    def __init__(self, matcher: Any = None, recorder: Recorder | None = None, parties: Any = None,
+                 graph: Any = None):
         self._matcher = matcher
         self.recorder = recorder
         self._parties = parties  # record -> party map (vigil.parties.PartyMap), or a function returning one
+        self._graph = graph  # service.graph.Graph, or a function returning one (None: no relation evidence)
 
     @property
     def parties(self) -> Any:
@@ -373,7 +391,13 @@ class Screener:
     query_from_example = staticmethod(query_from_example)
 
     def screen(self, query: Entity, opts: ScreenOptions) -> Screening:
-        return Screening(query, screen(self.matcher, query, opts, self.parties if opts.merge else None))
+        entry = screen(self.matcher, query, opts, self.parties if opts.merge else None)
+        if self._graph is not None and query.has("associatedParty"):
+            from vigil.service.associates import annotate
+
+            graph = self._graph() if callable(self._graph) and not hasattr(self._graph, "of") else self._graph
+            annotate(entry, query, self.matcher, graph)
+        return Screening(query, entry)
 
     def screen_fields(self, fields: Fields, opts: ScreenOptions, *, endpoint: str, key_name: str | None = None,
                       actor: str | None = None) -> Screening:
@@ -391,15 +415,19 @@ class Screener:
         return results
 
     def record(self, endpoint: str, screenings: Iterable[Screening], *, key_name: str | None = None,
-               actor: str | None = None) -> None:
+               actor: str | None = None, opts: ScreenOptions | None = None) -> None:
         """One screening-log row and audit event per screening, the same shape from every front end:
-        the query entity as screened and the top result ids."""
+        the query entity as screened and the top result ids. A screening with its own weights or config
+        (`opts`) also records the algorithm and the effective weights and config it was scored with, under
+        the query's `matcher` key (absent: the defaults)."""
         if self.recorder is None:
             return
         from vigil.service.screening_log import ScreeningEntry
 
-        self.recorder.add_many([ScreeningEntry(endpoint=endpoint, query=s.entry["query"], top_ids=s.top_ids,
-                                               key_name=key_name, actor=actor) for s in screenings])
+        tuned = tuning_record(opts)
+        self.recorder.add_many([ScreeningEntry(
+            endpoint=endpoint, query=s.entry["query"] if tuned is None else {**s.entry["query"], "matcher": tuned},
+            top_ids=s.top_ids, key_name=key_name, actor=actor) for s in screenings])
 
     def record_search(self, endpoint: str, query: Mapping[str, Any], ids: list[str], *,
                       key_name: str | None = None) -> None:

@@ -19,6 +19,8 @@ class Source:
     dataset: str | None  # dataset name (None: taken from the file, e.g. FtM JSON)
     module: str  # module under vigil.sources with a `parse(path)` function
     title: str
+    license: str | None = None  # the publication's terms of use, shown by `vigil lists` and /catalog
+    summary: str | None = None  # what the dataset is (and is not), for `vigil lists` and /catalog
 
     def parser(self) -> Callable[[Path], Publication]:
         mod = importlib.import_module(f"vigil.sources.{self.module}")
@@ -33,6 +35,11 @@ SOURCES: dict[str, Source] = {
         Source("un", "un_sc_sanctions", "un", "UN Security Council Consolidated List"),
         Source("uk", "gb_hmt_sanctions", "uk", "UK OFSI Consolidated List"),
         Source("eu", "eu_fsf", "eu", "EU Financial Sanctions Files (FSF)"),
+        Source("eu-journal", "eu_journal_sanctions", "eu_journal",
+               "EU sanctions in the Official Journal (OpenSanctions transcription)",
+               license="CC BY-NC 4.0 (OpenSanctions)",
+               summary="A transcription of the annexes of the EU legal acts published in the Official Journal, by "
+                       "OpenSanctions; not the Commission's official Financial Sanctions File (eu_fsf)."),
         Source("ftm", None, "ftm", "FollowTheMoney entities (JSON lines)"),
     )
 }

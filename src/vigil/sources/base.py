@@ -76,6 +76,15 @@ def check_file(path: Path) -> Path:
     return path
 
 
+def refuse_nul(raw: bytes, path: Path, what: str) -> None:
+    """A NUL byte anywhere (not just in the first few KiB) refuses the whole file: no list publishes one, and
+    text readers would otherwise drop it or turn it into a space inside a name."""
+    at = raw.find(b"\x00")
+    if at >= 0:
+        raise IngestError(f"NUL byte at offset {at:,}: binary or corrupt data, not {what} (nothing was stored)",
+                          path, raw[:at].count(b"\n") + 1)
+
+
 def looks_binary(path: Path, sample: int = 8192) -> bool:
     with open(path, "rb") as fh:
         head = fh.read(sample)

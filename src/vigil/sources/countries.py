@@ -57,11 +57,17 @@ DEMONYMS = {
     "nicaraguan": "ni", "swiss": "ch", "dutch": "nl", "belgian": "be", "italian": "it", "spanish": "es",
     "greek": "gr", "cypriot": "cy", "maltese": "mt", "trinidadian": "tt", "australian": "au",
     "canadian": "ca", "south african": "za", "zimbabwean": "zw", "central african": "cf",
+    # seen in the EU Official Journal annexes
+    "belarussian": "by", "burkinabe": "bf", "finnish": "fi", "togolese": "tg", "guatemalan": "gt", "haitian": "ht",
+    "ivorian": "ci", "latvian": "lv", "lithuanian": "lt", "estonian": "ee", "moldovan": "md", "norwegian": "no",
+    "romanian": "ro", "montenegrin": "me", "honduran": "hn", "uzbekistani": "uz", "rwandan": "rw",
+    "senegalese": "sn", "croatian": "hr", "south sudanese": "ss", "cameroonian": "cm", "tanzanian": "tz",
+    "ugandan": "ug",
 }
 
 
 def _key(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = unicodedata.normalize("NFKC", text).strip().lower().replace("\u2019", "'")
     text = re.sub(r"\s+", " ", text)
     return text.strip(" .;,")
 
@@ -76,6 +82,11 @@ def _pycountry_names() -> dict[str, str]:
             if value:
                 index[_key(value)] = c.alpha_2.lower()
     return index
+
+
+def country_names() -> list[str]:
+    """Every country name pycountry knows (names, official and common names)."""
+    return list(_pycountry_names())
 
 
 @lru_cache(maxsize=4096)

@@ -25,7 +25,7 @@ from lxml import etree
 
 from vigil.model import Entity
 
-from .base import IngestError, Publication, check_file, looks_binary
+from .base import IngestError, Publication, check_file, looks_binary, refuse_nul
 from .countries import to_code
 from .dates import iso, parse_date, parse_datetime
 from .xmlsafe import load_xml
@@ -142,6 +142,7 @@ def _read_csv(path: Path):
     if looks_binary(path):
         raise IngestError("binary data, not a CSV file", path)
     raw = path.read_bytes()
+    refuse_nul(raw, path, "an EU FSF CSV")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

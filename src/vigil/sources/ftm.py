@@ -43,6 +43,9 @@ OFFICIAL_IDS: dict[str, tuple[re.Pattern[str], str]] = {
     "un_sc_sanctions": (re.compile(r"unsc-[A-Za-z]{2}[ie]\.\d+"), "unsc-<REFERENCE_NUMBER>"),
     "gb_hmt_sanctions": (re.compile(r"gb-hmt-\d+"), "gb-hmt-<Group ID>"),
     "eu_fsf": (re.compile(r"eu-fsf-\d+"), "eu-fsf-<logicalId>"),
+    # OpenSanctions publishes its own FtM export under this same name, with its own ids: never taken for ours.
+    "eu_journal_sanctions": (re.compile(r"eu-oj-3\d{4}[RDL]\d{4}-[A-Za-z0-9.]+-[A-Za-z0-9.]+"),
+                             "eu-oj-<celex>-<annex>-<entry>"),
 }
 SHOWN = 30  # datasets named in an error message
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from vigil.model import Entity
 
-from .base import IngestError, Publication, check_file
+from .base import refuse_nul, IngestError, Publication, check_file
 from .ofac_entity import add_address, add_remarks, add_vessel, new_entity, resolve_links, split_programs
 
 MAIN_COLUMNS = 12  # ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type, Tonnage, GRT, Vess_flag, Vess_owner, Remarks
@@ -50,8 +50,9 @@ def decode(path: Path) -> str:
     check_file(path)
     raw = path.read_bytes()
     raw = raw.rstrip(b"\x1a\r\n")  # DOS EOF marker and the last line break
-    if b"\x00" in raw:
+    if b"\x00" in raw[:8192]:
         raise IngestError("binary data (NUL bytes): not an OFAC CSV file", path, raw[: raw.index(b"\x00")].count(b"\n") + 1)
+    refuse_nul(raw, path, "an OFAC CSV file")
     if _is_utf8_text(raw):
         return raw.decode("utf-8")
     try:

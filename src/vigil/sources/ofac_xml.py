@@ -1,11 +1,11 @@
 """OFAC's classic `sdnList` XML (sdn.xml, consolidated.xml), namespace-agnostic.
 
-Parsed with lxml with entity resolution, DTD loading and network access off; any DOCTYPE is refused
-outright (OFAC's files have none; a DOCTYPE is how XXE and entity-expansion attacks arrive).
+Parsed by `xmlsafe.parse_bytes`: lxml with entity resolution, DTD loading and network access off, and any
+DOCTYPE the parser sees is refused (OFAC's files have none; a DOCTYPE is how XXE and entity-expansion attacks
+arrive).
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from lxml import etree
 from vigil.model import Entity
 
 from .base import IngestError, Publication, check_file, looks_binary
+from .xmlsafe import parse_bytes
 from .ofac_entity import add_address, add_remarks, add_vessel, new_entity, person_name, resolve_links
 from .ofac_remarks import apply_country, apply_detail, apply_dob, apply_pob
 
@@ -32,22 +33,7 @@ def load_tree(path: Path) -> etree._Element:
     if looks_binary(path):
         raise IngestError("binary data (NUL bytes): not an XML file", path)
     raw = path.read_bytes()
-    root_start = raw.find(b"<sdnList")
-    prolog = raw if root_start < 0 else raw[:root_start]
-    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in raw:
-        first = min(i for i in (raw.find(b"<!DOCTYPE"), raw.find(b"<!ENTITY")) if i >= 0)
-        line = raw[:first].count(b"\n") + 1
-        raise IngestError("XML with a DOCTYPE/ENTITY declaration refused (possible XXE or entity expansion)", path, line)
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False,
-        remove_blank_text=True,
-    )
-    try:
-        root = etree.fromstring(raw, parser)
-    except etree.XMLSyntaxError as exc:
-        line = exc.lineno or (exc.position[0] if exc.position else None)
-        msg = re.sub(r"(, line \d+)+, column \d+$", "", exc.msg or "syntax error")
-        raise IngestError(f"malformed or truncated XML: {msg}", path, line) from None
+    root = parse_bytes(raw, path, remove_blank_text=True)
     if etree.QName(root).localname != "sdnList":
         raise IngestError(f"root element is <{etree.QName(root).localname}>, expected OFAC <sdnList>", path, root.sourceline)
     return root

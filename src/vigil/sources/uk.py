@@ -19,7 +19,7 @@ from pathlib import Path
 
 from vigil.model import Entity
 
-from .base import IngestError, Publication, check_file, looks_binary
+from .base import IngestError, Publication, check_file, looks_binary, refuse_nul
 from .countries import to_code
 from .dates import parse_date, parse_datetime
 
@@ -89,6 +89,7 @@ def _published(first: list[str]):
 
 def _read_csv(path: Path):
     raw = path.read_bytes()
+    refuse_nul(raw, path, "an OFSI ConList CSV")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

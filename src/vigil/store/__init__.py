@@ -8,9 +8,9 @@ store.diff("us_ofac_sdn")              # previous -> latest snapshot
 ```
 """
 from .results import ChangedEntity, DatasetInfo, Diff, EntityChange, EntityRef, IngestResult, SnapshotInfo
-from .store import NotFound, Store, StoreError
+from .store import NotFound, ShrinkRefused, Store, StoreError
 
 __all__ = [
-    "Store", "StoreError", "NotFound", "IngestResult", "DatasetInfo", "SnapshotInfo", "Diff",
+    "Store", "StoreError", "NotFound", "ShrinkRefused", "IngestResult", "DatasetInfo", "SnapshotInfo", "Diff",
     "EntityRef", "ChangedEntity", "EntityChange",
 ]

@@ -32,6 +32,8 @@ class DatasetInfo:
     last_change: str  # ingest time of the latest snapshot that changed anything
     snapshots: int
     latest_snapshot: int
+    license: str | None = None  # terms of use, where the source states them (e.g. CC BY-NC 4.0)
+    summary: str | None = None  # what the dataset is (e.g. "a transcription, not the official file")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,7 +101,7 @@ class EntityChange:
 @dataclass
 class IngestResult:
     dataset: str | None
-    status: str  # created | unchanged | failed
+    status: str  # created | unchanged | failed | refused (ShrinkRefused: would remove too much)
     files: list[str] = field(default_factory=list)
     snapshot: SnapshotInfo | None = None  # the new snapshot; None when unchanged or failed
     previous: SnapshotInfo | None = None  # the latest snapshot before this ingest
@@ -110,6 +112,8 @@ class IngestResult:
     source: str | None = None
     parse_seconds: float = 0.0
     store_seconds: float = 0.0
+    message: str | None = None  # why unchanged ("identical to snapshot 3", "other files, same content ...")
+    refusal: dict[str, Any] | None = None  # ShrinkRefused.to_dict() when refused
 
     @property
     def created(self) -> bool:

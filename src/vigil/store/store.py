@@ -1,6 +1,7 @@
 """`Store`: publications in, snapshots, current entities, history and diffs out."""
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +21,7 @@ from .results import (
 )
 from .versions import decode_entity, encode, property_changes, stored_dict, version_hash
 
+log = logging.getLogger(__name__)
 CHUNK = 5000  # bound parameters per IN (...) query; below SQLite's and PostgreSQL's limits
 
 
@@ -29,6 +31,35 @@ class StoreError(Exception):
 
 class NotFound(StoreError):
     """An unknown dataset or snapshot."""
+
+
+# A schema takes part in the schema-mix check only from this many entities in the previous snapshot: a
+# list's dozen Airplanes losing two is an ordinary update, its 7,000 Persons losing 1,000 is not.
+SCHEMA_GUARD_MIN = 50
+
+
+class ShrinkRefused(IngestError):
+    """The publication would remove more than the allowed share of the list (or of one schema's entities):
+    refused, nothing stored, unless confirmed (`allow_shrink`). CLI exit 2, HTTP 409."""
+
+    def __init__(self, dataset: str, snapshot_id: int, before: int, after: int, removed: int, limit: float,
+                 schema: tuple[str, int, int] | None = None):
+        self.dataset, self.snapshot_id, self.before, self.after = dataset, snapshot_id, before, after
+        self.removed, self.limit, self.schema = removed, limit, schema
+        if schema is None or removed / max(before, 1) > limit:
+            what = (f"would remove {removed:,} of the {before:,} entities of snapshot {snapshot_id} "
+                    f"({removed / max(before, 1):.1%}; limit {limit:.0%}), leaving {after:,}")
+        else:
+            name, had, lost = schema
+            what = (f"would remove or re-type {lost:,} of the {had:,} {name} entities of snapshot {snapshot_id} "
+                    f"({lost / had:.1%}; limit {limit:.0%}); {removed:,} of {before:,} entities removed in all")
+        super().__init__(f"{dataset}: refused: this publication {what}. Nothing was changed; if the list really "
+                         f"shrank, confirm with --allow-shrink (allow_shrink=true over HTTP, admin keys only)")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dataset": self.dataset, "snapshot": self.snapshot_id, "before": self.before, "after": self.after,
+                "removed": self.removed, "limit": self.limit,
+                "schema": dict(zip(("schema", "before", "removed_or_retyped"), self.schema)) if self.schema else None}
 
 
 def now_iso() -> str:
@@ -68,9 +99,13 @@ def _create_engine(url: str) -> Engine:
 class Store:
     """The versioned entity store. `Store()` opens (and creates) the configured database."""
 
-    def __init__(self, url: str | None = None, *, engine: Engine | None = None, settings: Settings | None = None):
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None, settings: Settings | None = None,
+                 shrink_limit: float | None = None):
         """`url` wins; else `settings.database_url` (the front end's Settings; read from the environment
-        when none is given, for library use)."""
+        when none is given, for library use). `shrink_limit`: the share of a list an ingest may remove
+        without `allow_shrink` (default: settings.shrink_limit, VIGIL_SHRINK_LIMIT)."""
+        self._settings = settings
+        self._shrink_limit = shrink_limit
         if url is None:
             settings = settings or Settings.from_env()
             if settings.database_url == settings.default_database_url:
@@ -86,16 +121,23 @@ class Store:
             reason = " ".join(str(getattr(exc, "orig", None) or exc).split())  # one line
             raise StoreError(f"cannot open the database {_safe_url(self.url)}: {reason}") from exc
 
+    @property
+    def shrink_limit(self) -> float:
+        if self._shrink_limit is not None:
+            return self._shrink_limit
+        return (self._settings or Settings.from_env()).shrink_limit
+
     # -- ingest -----------------------------------------------------------
     def ingest_file(self, source: str, path: str | Path, force: bool = False, recheck: bool = False,
-                    **options: Any) -> IngestResult:
+                    allow_shrink: bool = False, **options: Any) -> IngestResult:
         """Parse a published file/folder with the named source's parser and ingest it.
 
         When the input is byte-identical to the files of the dataset's latest snapshot, nothing is
         parsed. A parse error is logged in `ingests`, reported to the hooks, and re-raised as IngestError.
-        `force` re-parses and stores a snapshot even for identical input. `recheck` re-parses and
-        re-validates identical input but stores a snapshot only when the parsed content differs from
-        the latest snapshot (e.g. after a parser upgrade). `options` go to the parser (FtM: `dataset`).
+        `recheck` (or `force`) re-parses and re-validates identical input; a snapshot is stored only
+        when the parsed content differs from the latest snapshot (e.g. after a parser upgrade).
+        A publication removing more than `shrink_limit` of the list raises ShrinkRefused unless
+        `allow_shrink`. `options` go to the parser (FtM: `dataset`).
         """
         from vigil.sources import SOURCES, parse
 
@@ -121,7 +163,7 @@ class Store:
             self._failed(named, source, [str(path)], str(exc))
             raise
         parse_seconds = time.perf_counter() - started
-        result = self.ingest(pub, source=source, force=force, recheck=recheck)
+        result = self.ingest(pub, source=source, force=force, recheck=recheck, allow_shrink=allow_shrink)
         result.parse_seconds = parse_seconds
         return result
 
@@ -147,12 +189,14 @@ class Store:
             return None
 
     def ingest(self, pub: Publication, source: str | None = None, force: bool = False,
-               recheck: bool = False) -> IngestResult:
+               recheck: bool = False, allow_shrink: bool = False) -> IngestResult:
         """Store a publication as a new snapshot of its dataset, in one transaction.
 
-        Identical input (same checksum as the dataset's latest snapshot) creates no snapshot, unless
-        `force`, or `recheck` and the parsed entities differ from that snapshot's.
-        Invalid publications raise IngestError and nothing is written.
+        Content identical to the dataset's latest snapshot (the same entities after parsing, whatever the
+        file bytes) never creates a snapshot. Invalid publications raise IngestError and nothing is
+        written. A publication that removes more than `shrink_limit` of the latest snapshot's entities,
+        or of one schema's entities (at least SCHEMA_GUARD_MIN of them), raises ShrinkRefused unless
+        `allow_shrink`: nothing is written but the refusal (in `ingests` and to the hooks, which audit it).
         """
         started = time.perf_counter()
         files = [str(f) for f in pub.files]
@@ -165,7 +209,11 @@ class Store:
         checksum = pub.checksum or version_hash({"properties": {"versions": sorted(r[3] for r in rows.values())}})
         try:
             with self.engine.begin() as conn:
-                result = self._write(conn, pub, rows, checksum, files, source, force, recheck)
+                result = self._write(conn, pub, rows, checksum, files, source, force, recheck,
+                                     None if allow_shrink else self.shrink_limit)
+        except ShrinkRefused as exc:
+            self._refused(exc, source, files, len(rows))
+            raise
         except SQLAlchemyError as exc:
             message = f"database error, nothing was changed: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}"
             self._failed(pub.dataset, source, files, message)
@@ -174,6 +222,47 @@ class Store:
         result.warnings = list(pub.warnings)
         self._notify(result)
         return result
+
+    # -- relations (kept apart from the entities: never screening candidates) ----
+    # Derived from the latest snapshots, outside the ingest (whose timing is a bar of its own): by the
+    # front ends' ingest hook (`attach_relations`), else on first use.
+    def attach_relations(self) -> None:
+        """Extract a dataset's relations after each ingest that stored a snapshot (idempotent); a failure
+        never fails the ingest (logged; the next read retries)."""
+        if getattr(self, "_relations_hook", False):
+            return
+
+        def on_ingest(result: IngestResult) -> None:
+            if result.status != "created" or not result.dataset:
+                return
+            try:
+                self.extract_relations([result.dataset])
+            except Exception:
+                log.exception("extracting the relations of %s failed", result.dataset)
+
+        self.on_ingest.insert(0, on_ingest)  # before the parties/monitor hooks, which may read the graph
+        self._relations_hook = True
+
+    def extract_relations(self, datasets: Iterable[str] | None = None, force: bool = False):
+        """(Re-)extract the relations of the latest snapshots where due; returns RelationCounts per dataset."""
+        from . import relations
+
+        return relations.extract(self, datasets, force=force)
+
+    def relations(self, entity_id: str | Iterable[str], resolved_only: bool = True) -> list[Entity]:
+        """The relation entities (Ownership, Membership, Family, UnknownLink ...) with the entity at either
+        end, from the lists' latest snapshots. `resolved_only=False` adds the relations it states whose
+        other end names nobody on the lists."""
+        from . import relations
+
+        ids = [entity_id] if isinstance(entity_id, str) else list(entity_id)
+        return relations.of(self, ids, resolved_only=resolved_only)
+
+    def relation_counts(self, by_schema: bool = False):
+        """dataset -> RelationCounts (stated, resolved; per schema with `by_schema`) of its latest snapshot."""
+        from . import relations
+
+        return relations.counts(self, by_schema=by_schema)
 
     def _prepare(self, pub: Publication) -> dict[str, tuple[str, str, str, str]]:
         """Validate and serialise: version hash -> (entity id, schema, json, hash), keyed by entity id."""
@@ -204,18 +293,28 @@ class Store:
         return rows
 
     def _write(self, conn, pub: Publication, rows, checksum: str, files: list[str], source: str | None,
-               force: bool = False, recheck: bool = False) -> IngestResult:
+               force: bool = False, recheck: bool = False, shrink_limit: float | None = None) -> IngestResult:
         dataset = pub.dataset
         latest = self._latest(conn, dataset)
-        if latest is not None and latest.checksum == checksum and not force and not (
-                recheck and self._content_differs(conn, latest, rows)):
-            message = f"{'re-read; content ' if recheck else ''}identical to snapshot {latest.id}"
-            conn.execute(insert(t.ingests).values(
-                at=now_iso(), dataset=dataset, source=source, files=encode(files), result="unchanged",
-                snapshot_id=latest.id, message=message,
-            ))
-            return IngestResult(dataset, "unchanged", files, None, latest, {"added": 0, "removed": 0, "changed": 0},
-                                entity_count=latest.entity_count, source=source)
+        if latest is not None:
+            same_bytes = latest.checksum == checksum
+            if same_bytes and not (force or recheck):
+                message = f"identical to snapshot {latest.id}"
+            elif not self._content_differs(conn, latest, rows):
+                message = (f"re-read; content identical to snapshot {latest.id}" if same_bytes else
+                           f"other files, same content as snapshot {latest.id}")
+            else:
+                message = None
+            if message is not None:
+                conn.execute(insert(t.ingests).values(
+                    at=now_iso(), dataset=dataset, source=source, files=encode(files), result="unchanged",
+                    snapshot_id=latest.id, message=message,
+                ))
+                return IngestResult(dataset, "unchanged", files, None, latest,
+                                    {"added": 0, "removed": 0, "changed": 0}, entity_count=latest.entity_count,
+                                    source=source, message=message)
+            if shrink_limit is not None and shrink_limit < 1:
+                self._guard(conn, latest, rows, shrink_limit)
 
         at = now_iso()
         if conn.execute(select(t.datasets.c.name).where(t.datasets.c.name == dataset)).first() is None:
@@ -278,6 +377,46 @@ class Store:
         ))
         snapshot = SnapshotInfo(snapshot_id, dataset, _iso(pub.published), at, checksum, len(rows), files, **summary)
         return IngestResult(dataset, "created", files, snapshot, latest, summary, entity_count=len(rows), source=source)
+
+    @staticmethod
+    def _guard(conn, latest: SnapshotInfo, rows, limit: float) -> None:
+        """ShrinkRefused when the publication removes more than `limit` of the latest snapshot's entities,
+        or removes or re-types more than `limit` of one schema's (of at least SCHEMA_GUARD_MIN entities)."""
+        se, v = t.snapshot_entities, t.entity_versions
+        q = (select(se.c.entity_id, v.c.schema).join(v, v.c.hash == se.c.version)
+             .where(se.c.snapshot_id == latest.id))
+        before = dict(conn.execute(q).all())
+        if not before:
+            return
+        removed = sum(1 for eid in before if eid not in rows)
+        by_schema: dict[str, list[int]] = {}  # schema -> [entities before, removed or re-typed]
+        for eid, schema in before.items():
+            counts = by_schema.setdefault(schema, [0, 0])
+            counts[0] += 1
+            now = rows.get(eid)
+            if now is None or now[1] != schema:
+                counts[1] += 1
+        worst = max(((name, had, lost) for name, (had, lost) in by_schema.items() if had >= SCHEMA_GUARD_MIN),
+                    key=lambda x: x[2] / x[1], default=None)
+        if removed / len(before) > limit or (worst is not None and worst[2] / worst[1] > limit):
+            raise ShrinkRefused(latest.dataset, latest.id, len(before), len(rows), removed, limit,
+                                worst if worst is not None and worst[2] / worst[1] > limit else None)
+
+    def _refused(self, exc: ShrinkRefused, source: str | None, files: list[str], count: int) -> None:
+        """Log the refusal in `ingests` and tell the hooks (the monitor hook audits it and does nothing else)."""
+        message = str(exc)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(t.ingests).values(
+                    at=now_iso(), dataset=exc.dataset, source=source, files=encode(files), result="refused",
+                    snapshot_id=exc.snapshot_id, message=message,
+                ))
+        except SQLAlchemyError:
+            pass
+        summary = {"added": max(0, exc.after - (exc.before - exc.removed)), "removed": exc.removed, "changed": 0}
+        self._notify(IngestResult(exc.dataset, "refused", files, None, self.snapshot(exc.snapshot_id), summary,
+                                  entity_count=count, error=message, source=source, message=message,
+                                  refusal=exc.to_dict()))
 
     @staticmethod
     def _content_differs(conn, latest: SnapshotInfo, rows) -> bool:
@@ -351,7 +490,7 @@ class Store:
                     name=r.dataset, title=titles.get(r.dataset, r.dataset), published=r.published,
                     ingested_at=r.ingested_at, entity_count=r.entity_count,
                     last_change=changes.get(r.dataset, r.ingested_at), snapshots=counts.get(r.dataset, 0),
-                    latest_snapshot=r.id,
+                    latest_snapshot=r.id, license=_about(r.dataset, "license"), summary=_about(r.dataset, "summary"),
                 ))
             return out
 
@@ -505,6 +644,13 @@ def _caption(data: dict[str, Any]) -> str:
         if props.get(prop):
             return props[prop][0]
     return data.get("id") or data.get("schema", "")
+
+
+def _about(dataset: str, field: str) -> str | None:
+    from vigil.sources import DATASETS
+
+    source = DATASETS.get(dataset)
+    return getattr(source, field, None) if source else None
 
 
 def _title(dataset: str) -> str:

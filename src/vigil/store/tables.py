@@ -8,7 +8,7 @@ Timestamps are ISO-8601 UTC strings: identical on SQLite and PostgreSQL, and the
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -67,7 +67,39 @@ ingests = Table(
     Column("dataset", String(100), nullable=True),  # unknown when the file failed to parse
     Column("source", String(32), nullable=True),
     Column("files", Text, nullable=False),
-    Column("result", String(16), nullable=False),  # created | unchanged | failed
+    Column("result", String(16), nullable=False),  # created | unchanged | failed | refused
     Column("snapshot_id", Integer, nullable=True),
     Column("message", Text, nullable=True),
+)
+
+# The relations the lists state (Ownership, Membership, Family, UnknownLink ... as FtM entities), derived
+# from each dataset's latest snapshot by `vigil.sources.relations` and kept apart from `snapshot_entities`:
+# they are never screening candidates. `target`/`source` are NULL where the text names nobody listed.
+relations = Table(
+    "relations",
+    metadata,
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("dataset", String(100), nullable=False),
+    Column("schema", String(50), nullable=False),
+    Column("source", String(255), nullable=True),
+    Column("target", String(255), nullable=True),
+    Column("stated_by", String(255), nullable=False),
+    Column("resolved_by", String(16), nullable=False),  # reference | id | name | "" (unresolved)
+    Column("data", Text, nullable=False),  # the relation as FtM JSON (role, description = the source text)
+    Index("ix_relations_source", "source"),
+    Index("ix_relations_target", "target"),
+)
+
+# Which snapshots have had their relations extracted, by which version of the rules.
+relation_runs = Table(
+    "relation_runs",
+    metadata,
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True),
+    Column("dataset", String(100), nullable=False),
+    Column("extractor", String(16), nullable=False),
+    Column("extracted_at", String(32), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("resolved", Integer, nullable=False),
+    Column("seconds", Float, nullable=False),
 )

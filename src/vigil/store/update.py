@@ -47,7 +47,7 @@ DOWNLOADS: dict[str, list[RemoteFile]] = {
     "eu": [RemoteFile(EU_FSF_URL, "xmlFullSanctionsList_1_1.xml")],
 }
 
-UPDATE_ORDER = ("ofac", "ofac-cons", "un", "uk", "eu")
+UPDATE_ORDER = ("ofac", "ofac-cons", "un", "uk", "eu", "eu-journal")
 
 
 class Skip(Exception):
@@ -95,6 +95,11 @@ def mirror_path(source: str, mirror: Path) -> Path:
         # Other EU-derived folders (e.g. eu_oj_opensanctions/) are not the official FSF list: never loaded as eu_fsf.
         raise Skip(f"the mirror has no EU file: the official EU FSF list (XML or CSV in {folder}/) is absent, "
                    "so eu_fsf is not loaded")
+    if source == "eu-journal":
+        folder = mirror / "eu_oj_opensanctions"
+        if (folder / "consolidated").is_dir() and any((folder / "consolidated").glob("*.csv")):
+            return folder
+        raise Skip(f"the mirror has no EU Official Journal transcription ({folder}/consolidated/<CELEX>.csv)")
     raise ValueError(f"unknown source {source!r}")
 
 
@@ -146,6 +151,8 @@ def _describe(exc: Exception | None) -> str:
 def download(source: str, dest: Path, *, timeout: float = 60.0, eu_token: str | None = None,
              on_progress: ProgressHook | None = None, files: dict[str, list[RemoteFile]] | None = None) -> Path:
     """Download one source's official files into `dest/<source>/`; returns the path to parse."""
+    if source not in (files or DOWNLOADS):
+        raise Skip(f"{source} has no download here: read it from a local mirror (vigil update --mirror DIR)")
     remotes = (files or DOWNLOADS)[source]
     token = eu_token or current_settings().eu_fsf_token
     if source == "eu" and not token:

@@ -18,12 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from vigil.web.auth import UIAuthError
+from vigil.web.csrf import CSRFError, csrf_protect
 from vigil.web.render import auth_error_response, error_page
 from vigil.web.routes.common import PageError
 from vigil.web.routes import alerts, entities, lists, login, scan, screen
@@ -39,7 +40,8 @@ def _wants_html(request: Request) -> bool:
 def mount(app: FastAPI) -> None:
     """Add the UI's routes, static files and the browser redirect for /entities/{id}."""
     for module in (screen, entities, lists, scan, alerts, login):
-        app.include_router(module.router)
+        # every UI route: a POST needs the session's CSRF token (the guard checks its origin besides)
+        app.include_router(module.router, dependencies=[Depends(csrf_protect)])
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
     app.add_exception_handler(UIAuthError, auth_error_response)
 
@@ -47,6 +49,11 @@ def mount(app: FastAPI) -> None:
         return error_page(request, exc.status, exc.message, title=exc.title)
 
     app.add_exception_handler(PageError, _page_error)
+
+    async def _csrf_error(request: Request, exc: CSRFError):
+        return error_page(request, 403, str(exc), title="Not allowed")
+
+    app.add_exception_handler(CSRFError, _csrf_error)
 
     app.add_middleware(_EntityPagesForBrowsers)
 

@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from vigil import __version__
+from vigil.matching.display import format_percent, format_score
 from vigil.web import text as webtext
+from vigil.web import csrf
 from vigil.web.auth import UIAuthError, current_user
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -17,7 +19,8 @@ env = TEMPLATES.env
 env.filters["script"] = webtext.script_of
 env.filters["date"] = webtext.short_date
 env.filters["datetime"] = webtext.short_datetime
-env.filters["pct"] = lambda v: f"{float(v or 0) * 100:.0f}"
+env.filters["pct"] = lambda v: format_percent(min(max(float(v or 0), 0.0), 1.0))  # 0..100: the .w-N classes
+env.filters["score"] = format_score  # floored: 0.6957 shows 0.69, never the threshold
 env.filters["country"] = webtext.country_name
 env.globals["highlight"] = webtext.highlight
 env.globals["mark_equal"] = webtext.mark_equal
@@ -32,8 +35,10 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     nav = [(href, label) for href, label, scope in NAV if user.allows(scope)]
     context.setdefault("title", "vigil")
     response = TEMPLATES.TemplateResponse(
-        request, template, {"user": user, "nav": nav, "path": request.url.path, **context}, status_code=status_code,
+        request, template, {"user": user, "nav": nav, "path": request.url.path, "csrf_field": csrf.FIELD,
+                            "csrf_token": csrf.form_token(request), **context}, status_code=status_code,
     )
+    csrf.set_cookie(request, response)
     # Screening data is sensitive: never keep pages in shared caches.
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -39,19 +39,23 @@ MAX_UPLOAD = 200 * 1024 * 1024
 @router.post("/ingest/{source}", responses=ERRORS, summary="Upload a published list file (or the files of one list)")
 def ingest(
     request: Request,
-    source: str = PathParam(..., max_length=20, description="ofac | ofac-cons | un | uk | eu | ftm"),
+    source: str = PathParam(..., max_length=20, description="ofac | ofac-cons | un | uk | eu | eu-journal | ftm"),
     files: list[UploadFile] = File(..., description="One file, or the files of one list (e.g. sdn.csv, add.csv, alt.csv)"),
     dataset: str | None = Query(None, max_length=100, description="ftm only: load just the entities of this "
                                 "dataset of a multi-dataset file and store them under its name (`--dataset`)"),
     store_as: str | None = Query(None, alias="as", max_length=100, description="ftm only: store the snapshot "
                                  "under this dataset name (`--as`)"),
+    allow_shrink: bool = Query(False, description="Confirm a publication that removes more than the shrink limit "
+                               "(VIGIL_SHRINK_LIMIT, default 10 %) of the list or of one schema's entities "
+                               "(`--allow-shrink`); needs an admin API key. Without it such an upload gets 409."),
     caller: Caller = Depends(require_admin),
 ):
-    """Same as `vigil ingest SOURCE PATH [--dataset NAME] [--as NAME]` (audited, monitored books rescreened),
-    then a reload: the new snapshot is served at once."""
+    """Same as `vigil ingest SOURCE PATH [--dataset NAME] [--as NAME] [--allow-shrink]` (audited, monitored
+    books rescreened), then a reload: the new snapshot is served at once. A publication that would remove
+    more than the shrink limit is refused with 409 (audited; nothing changes, monitoring does nothing)."""
     from vigil.monitor.hooks import acting_as, attach
     from vigil.sources import SOURCES, IngestError
-    from vigil.store import StoreError
+    from vigil.store import ShrinkRefused, StoreError
 
     if source not in SOURCES:
         raise HTTPException(404, f"unknown source {source!r}; choose one of: {', '.join(SOURCES)}")
@@ -61,6 +65,9 @@ def ingest(
                                  f"{SOURCES[source].dataset}")
     if not files:
         raise HTTPException(400, "no file uploaded")
+    if allow_shrink and caller.scope != "admin":  # anonymous callers (auth not required) may not confirm a shrink
+        raise HTTPException(403, "allow_shrink needs an admin API key (create one with "
+                                 "`vigil keys create --name NAME --scope admin`)")
     state = state_of(request)
     with tempfile.TemporaryDirectory(prefix="vigil-upload-") as tmp:
         folder = Path(tmp)
@@ -76,10 +83,14 @@ def ingest(
                 raise HTTPException(413, f"upload above {MAX_UPLOAD // (1024 * 1024)} MB")
         path = folder if len(files) > 1 else next(folder.iterdir())
         store = state.store
+        store.attach_relations()  # the relations of the new snapshot (as the CLI's store does)
         attach(store)  # the CLI's hook (cli.common.open_store): audit the ingest, rescreen books on a change
         try:
             with acting_as(caller.name or "anonymous"):
-                result = store.ingest_file(source, path, **options)
+                result = store.ingest_file(source, path, allow_shrink=allow_shrink, **options)
+        except ShrinkRefused as exc:
+            raise HTTPException(409, str(exc).replace(" with --allow-shrink (allow_shrink=true over HTTP, admin keys "
+                                                      "only)", " with allow_shrink=true (admin API keys only)")) from None
         except IngestError as exc:
             raise HTTPException(400, f"cannot ingest: {exc}".replace(str(folder) + "/", "")) from None
         except StoreError as exc:

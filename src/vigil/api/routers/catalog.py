@@ -9,6 +9,7 @@ from vigil.api.auth import Caller, require_screen
 from vigil.api.deps import JSONBytes, loaded_index
 from vigil.api.models import ERRORS, AlgorithmsResponse, CatalogResponse
 from vigil.service.algorithms import catalogue
+from vigil.sources import DATASETS
 
 router = APIRouter(tags=["System information"])
 
@@ -19,15 +20,38 @@ def _iso(value: datetime | str | None) -> str | None:
     return value or None
 
 
+def _summary(name: str) -> str | None:
+    """What a dataset is and its terms of use, where its source states them (e.g. the EU journal transcription)."""
+    source = DATASETS.get(name)
+    if source is None or not (source.summary or source.license):
+        return None
+    return " ".join(p for p in (source.summary, f"Licence: {source.license}." if source.license else None) if p)
+
+
+def _relation_counts(request: Request) -> dict:
+    import logging
+
+    from vigil.api.deps import state_of
+
+    try:
+        return state_of(request).store.relation_counts()
+    except Exception:  # counts are extra; the catalogue is still served
+        logging.getLogger(__name__).exception("relation counts")
+        return {}
+
+
 @router.get("/catalog", response_model=CatalogResponse, responses=ERRORS, summary="Loaded datasets")
 def catalog(request: Request, caller: Caller = Depends(require_screen)):
     index = loaded_index(request)
+    relations = _relation_counts(request)
     datasets = []
     for d in index.datasets:
         updated = d.published or d.ingested_at
+        rel = relations.get(d.name)
         datasets.append({
-            "name": d.name, "title": d.title, "summary": None, "version": d.version,
+            "name": d.name, "title": d.title, "summary": _summary(d.name), "version": d.version,
             "updated_at": _iso(updated), "last_change": _iso(d.last_change), "entity_count": d.entity_count,
+            "relation_count": rel.count if rel else 0, "relations_resolved": rel.resolved if rel else 0,
             "load": True, "index_current": True, "index_version": d.version, "children": [],
         })
     loaded_at = index.loaded_at
@@ -35,7 +59,9 @@ def catalog(request: Request, caller: Caller = Depends(require_screen)):
         "name": "default", "title": "All loaded sanctions lists", "summary": "Every dataset vigil has loaded",
         "version": index.fingerprint, "updated_at": _iso(max((d.ingested_at for d in index.datasets if d.ingested_at),
                                                               default=loaded_at.isoformat())),
-        "last_change": None, "entity_count": index.entity_count, "load": True, "index_current": True,
+        "last_change": None, "entity_count": index.entity_count,
+        "relation_count": sum(r.count for r in relations.values()),
+        "relations_resolved": sum(r.resolved for r in relations.values()), "load": True, "index_current": True,
         "index_version": index.fingerprint, "children": index.dataset_names,
     })
     return JSONBytes({

@@ -180,7 +180,11 @@ def screen_all(request: Request, index: Any, queries: dict[str, Any], opts: Scre
                caller: Caller, endpoint: str) -> dict[str, dict[str, Any]]:
     """Screen built query entities through the Screener and record them: the one code path of /match and
     /reconcile (and the same record as `vigil screen` and the UI)."""
-    screener = Screener(index.matcher, recorder=request.app.state.recorder, parties=state_of(request).parties)
+    from vigil.service.graph import graph_or_none
+
+    # a query's `associatedParty` is checked against the relations the lists state (service/associates.py)
+    screener = Screener(index.matcher, recorder=request.app.state.recorder, parties=state_of(request).parties,
+                        graph=lambda: graph_or_none(state_of(request).store))
     screenings = {}
     for key, query in queries.items():
         screening = screener.screen(query, opts)
@@ -188,7 +192,7 @@ def screen_all(request: Request, index: Any, queries: dict[str, Any], opts: Scre
             screening.entry["results"] = [r for r in screening.results if r["score"] >= cutoff]
         screenings[key] = screening
     # Recorded all or none before the answer leaves (RecorderFull: 503).
-    screener.record(endpoint, screenings.values(), key_name=caller.name)
+    screener.record(endpoint, screenings.values(), key_name=caller.name, opts=opts)
     return {key: s.entry for key, s in screenings.items()}
 
 

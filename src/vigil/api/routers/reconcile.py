@@ -42,6 +42,11 @@ TYPE_LABELS = {"Person": "People", "Organization": "Organizations", "Company": "
 # The manifest and suggest/preview are read by OpenRefine's browser page (another origin): public data only,
 # never credentials, so a wildcard is safe.
 CORS = {"Access-Control-Allow-Origin": "*"}
+# OpenRefine shows the preview in an iframe of its own page (http://127.0.0.1:3333 or wherever it runs), so this
+# one page may be framed by any origin: it holds public list data, no script, no form and no action to trick a
+# user into (docs/security.md). Every other page forbids framing (api/guard.py).
+PREVIEW_CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
+               "frame-ancestors *")
 
 
 def _types() -> list[dict[str, str]]:
@@ -340,4 +345,4 @@ async def preview(request: Request, dataset: str = DATASET, id: str = Query(...,
             f" · <code>{e(entity.id)}</code> · {e(', '.join(entity.datasets))}</p>"
             f"<table>{''.join(rows)}</table>"
             f"<p><a href='/ui/entities/{e(entity.id)}' target='_blank' rel='noopener'>full record</a></p></body></html>")
-    return HTMLResponse(body, headers={**CORS, "Cache-Control": "no-store"})
+    return HTMLResponse(body, headers={**CORS, "Cache-Control": "no-store", "Content-Security-Policy": PREVIEW_CSP})

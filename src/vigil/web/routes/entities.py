@@ -116,4 +116,22 @@ def entity_page(request: Request, entity_id: str = Path(..., max_length=200),
         entity=entity, entity_id=entity_id, current=matcher.get(entity_id) is not None,
         names=webtext.group_names(entity) if entity else [], others=_other_properties(entity) if entity else [],
         history=list(reversed(history)), outgoing=outgoing, incoming=incoming, party_id=party_id, party=party,
+        graph=_graph_view(store, entity, matcher),
     )
+
+
+def _graph_view(store: Any, entity: Any, matcher: Any):
+    """The relations picture (None when the lists state none, or the graph cannot be read)."""
+    import logging
+
+    from vigil.service.graph import graph_for
+    from vigil.web.graphview import layout
+
+    if entity is None:
+        return None
+    try:
+        return layout(entity, graph_for(store), matcher.get)
+    except Exception:  # the page still shows the entity
+        logging.getLogger(__name__).exception("relation graph for %s", entity.id)
+        return None
+

@@ -46,7 +46,7 @@ async def scan_submit(
     file: UploadFile | None = File(None),
     user: UIUser = Depends(need("screen")),
 ):
-    from vigil.media.article import ArticleError, from_bytes, from_text
+    from vigil.media.article import ArticleError, ArticleTooLarge, from_bytes, from_text
     from vigil.media.scan import scan_article
 
     index = loaded(request)
@@ -59,12 +59,15 @@ async def scan_submit(
         else:
             article = from_text(text, "pasted text")
     except ArticleError as exc:
-        return page(request, "scan.html", status_code=400, title="Scan an article — vigil", result=None,
-                    text=text, error=str(exc))
+        return page(request, "scan.html", status_code=413 if isinstance(exc, ArticleTooLarge) else 400,
+                    title="Scan an article — vigil", result=None, text=text, error=str(exc))
     # spaCy and the matcher are CPU-bound: keep the event loop free for other requests.
     import anyio
 
-    result = await anyio.to_thread.run_sync(lambda: scan_article(article, index.matcher))
+    from vigil.service.graph import graph_or_none
+
+    graph = await anyio.to_thread.run_sync(lambda: graph_or_none(request.app.state.index.store))
+    result = await anyio.to_thread.run_sync(lambda: scan_article(article, index.matcher, graph=graph))
     data = result.to_dict()
     record(request, "/ui/scan", user.name, {"article": article.source, "characters": len(article.text)},
            [e["id"] for e in data["entities"][:5]])
