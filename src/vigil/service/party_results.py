@@ -67,9 +67,28 @@ def group(results: Sequence[Any], parties: PartyLookup | None,
     return list(groups.values()), len(groups) + len(later)
 
 
+# Which record stands for a party when several score the same: the official publications first, the
+# OpenSanctions transcription of the EU journal last (a tie is common: the lists copy each other's names).
+REPRESENTATIVE_ORDER = ("us_ofac_sdn", "un_sc_sanctions", "gb_hmt_sanctions", "eu_fsf", "us_ofac_cons")
+
+
+def _rank_of(datasets: Sequence[str]) -> int:
+    return min((REPRESENTATIVE_ORDER.index(d) for d in datasets if d in REPRESENTATIVE_ORDER),
+               default=len(REPRESENTATIVE_ORDER))
+
+
+def representative(scored: list[Any]) -> list[Any]:
+    """The ranked results with the representative record first: the best score, ties by REPRESENTATIVE_ORDER."""
+    top = scored[0].score
+    tied = [r for r in scored if r.score >= top - 1e-9]
+    best = min(tied, key=lambda r: _rank_of(r.entity.datasets))
+    return scored if best is scored[0] else [best] + [r for r in scored if r is not best]
+
+
 def party_result(pid: str | None, scored: list[Any], parties: PartyLookup | None, get: Any,
                  scope: set[str] | None) -> dict[str, Any]:
-    """One party's result dict from its ranked match results (the first is the best)."""
+    """One party's result dict from its ranked match results (the representative record first)."""
+    scored = representative(scored)
     best = scored[0]
     data = best.to_dict()
     rid = data.get("id") or ""
@@ -92,7 +111,7 @@ def party_result(pid: str | None, scored: list[Any], parties: PartyLookup | None
         records.append({"id": mid, "caption": entity.caption, "schema": entity.schema.name,
                         "datasets": list(entity.datasets), "score": round(r.score, 4) if r is not None else None,
                         "match": bool(r.match) if r is not None else False})
-    records.sort(key=_record_rank)
+    records.sort(key=lambda rec: (rec["id"] != rid, *_record_rank(rec)))  # the representative first
     referents.sort()
     data["party"] = pid
     data["referents"] = referents
