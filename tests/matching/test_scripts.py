@@ -81,8 +81,10 @@ def test_generic_org_words_agree_across_scripts_and_ezafe():
     # ofac-12111 VEZARAT-E ETTELA'AT VA AMNIAT-E KESHVAR; OFAC's VEZARATE DEFA (ezafe joined).
     for word in ("وزارت", "VEZARAT-E", "Vezarate"):
         toks = name_tokens(word + " Defa", "org")
-        assert toks[0].text == "ministry" and toks[0].weak
+        assert toks[0].text == "ministry" and not toks[0].weak  # a head noun: a different one, another body
     assert org_generic("vezarat") == org_generic("vezarate") == "ministry"
+    keshvar = name_tokens("VEZARAT-E ETTELA'AT VA AMNIAT-E KESHVAR", "org")[-1]
+    assert keshvar.text == "country" and keshvar.weak  # generic: weighs like a legal form
     assert "کشور" in ORG_GENERIC
     # Persons keep them as name parts (Setad, Markaz are surnames too).
     assert not name_tokens("Vezarat Ali", "person")[0].weak
@@ -99,8 +101,26 @@ def test_mois_in_persian_finds_its_list_entry(matcher):
     # The lists' Latin rendering of MOIS's Persian name: ofac-12111 VEZARAT-E ETTELA'AT VA AMNIAT-E KESHVAR.
     hits = top(matcher, "وزارت اطلاعات و امنیت کشور")
     assert hits[0][0] == "ofac-12111" and hits[0][1] >= 0.9 and hits[0][2]
+    # Its usual short name: the words before "and" of a ministry's name (names.short_forms).
     hits = top(matcher, "وزارت اطلاعات")
-    assert hits[0][0] == "ofac-12111"
+    assert hits[0][0] == "ofac-12111" and hits[0][2]
+
+
+def test_a_ministry_is_not_another_kind_of_body(matcher):
+    # وزارت دفاع (Ministry of Defence) is not SAZEMANE SANAYE DEFA (Defence Industries Organisation).
+    for ent_id, score, flagged in top(matcher, "وزارت دفاع", n=5):
+        if ent_id == "ofac-10153":
+            assert not flagged, score
+
+
+def test_short_forms_of_ministries():
+    from vigil.matching.names import short_forms
+
+    assert short_forms("IRANIAN MINISTRY OF INTELLIGENCE AND SECURITY", "org") == ["IRANIAN MINISTRY OF INTELLIGENCE"]
+    assert short_forms("VEZARAT-E ETTELA'AT VA AMNIAT-E KESHVAR", "org") == ["VEZARAT-E ETTELA'AT"]
+    assert short_forms("وزارت دفاع و پشتیبانی نیروهای مسلح", "org") == ["وزارت دفاع"]
+    assert short_forms("BANK OF INDUSTRY AND MINE", "org") == []  # only ministries
+    assert short_forms("MINISTRY OF INTELLIGENCE AND SECURITY", "person") == []
 
 
 def test_khamenei_with_zwnj_is_found_first(matcher):

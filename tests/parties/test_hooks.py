@@ -39,3 +39,31 @@ def test_a_failing_resolve_never_fails_the_ingest(store):
     assert result.status == "created" and result.snapshot is not None
     assert pending.report is None and pending.error == "RuntimeError: no matcher today"
     assert Parties(store).map().generation == 0  # nothing half-written; the next resolve catches up
+
+
+def test_the_monitor_rescreen_of_an_update_runs_once_after_its_resolve(store, tmp_path):
+    """`vigil update`: the rescreen waits for the parties, so the small lists' al-Qa'ida raises one alert
+    naming its records on every list, not one per list."""
+    import json
+
+    from sqlalchemy import select
+
+    from vigil.monitor import tables as t
+    from vigil.monitor.books import import_book
+    from vigil.monitor.hooks import attach as attach_monitor
+
+    book = tmp_path / "book.csv"
+    book.write_text("customer_id,name,type\nC1,Al-Qaida,organization\n")
+    import_book("book", book, engine=store.engine)
+    attach(store)
+    attach_monitor(store)
+    with deferred(store) as pending:
+        ingest(store, small_lists())
+        with store.engine.connect() as conn:
+            assert conn.execute(select(t.alerts)).first() is None, "no rescreen before the resolve"
+    assert pending.report is not None
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(t.alerts.c.entity_id, t.alerts.c.party_id, t.alerts.c.referents)).all()
+    assert len(rows) == 1
+    assert rows[0].party_id == Parties(store).party_of("ofac-6366")
+    assert {"ofac-6366", "unsc-QDe.004", "gb-hmt-6965"} <= set(json.loads(rows[0].referents))

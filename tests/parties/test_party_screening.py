@@ -60,8 +60,8 @@ def test_al_qaida_is_one_party_with_referents_from_ofac_un_and_uk(screener):
     top = results[0]
     assert {"ofac-6366", "unsc-QDe.004", "gb-hmt-6965"} <= set(top["referents"])
     assert {"us_ofac_sdn", "un_sc_sanctions", "gb_hmt_sanctions"} <= set(top["datasets"])
-    ids = [r["id"] for r in results]
-    assert sum(1 for i in ids if i in ("ofac-6366", "unsc-QDe.004", "gb-hmt-6965")) == 1
+    # one result holds them (its id may be another list's record of the party, e.g. the EU's, when loaded)
+    assert sum(1 for r in results if {"ofac-6366", "unsc-QDe.004", "gb-hmt-6965"} & set(r["referents"])) == 1
     # which record matched: every member with its own score, the best first, equal to the party's score
     scored = [rec for rec in top["records"] if rec["score"] is not None]
     assert scored[0]["id"] == top["id"] and scored[0]["score"] == top["score"] == 1.0

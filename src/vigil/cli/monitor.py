@@ -241,6 +241,10 @@ def _alerts_table(rows, several_books: bool) -> Table:
             text = text.replace(f"({a.customer_name} ~ ", "(~ ")
         return Text(text)
 
+    def also(a) -> str:  # the party's other records: one alert stands for all of them
+        others = [r for r in a.referents if r != a.entity_id]
+        return ("\n+ " + "\n+ ".join(others)) if others else ""
+
     table = Table()
     if is_wide():
         key_column(table, "id", [str(a.id) for a in rows], justify="right")
@@ -252,7 +256,7 @@ def _alerts_table(rows, several_books: bool) -> Table:
         table.add_column("why", overflow="fold", ratio=2)
         for a in rows:
             table.add_row(str(a.id), Text(_status_cell(a)), _age_cell(a), Text(f"{customer(a)} {a.customer_name}"),
-                          Text(f"{a.entity_id} {a.entity_caption}"), format_score(a.score), why(a))
+                          Text(f"{a.entity_id} {a.entity_caption}{also(a)}"), format_score(a.score), why(a))
         return table
     key_column(table, "alert", [str(a.id) for a in rows] + [a.status for a in rows] + [_age_cell(a) for a in rows])
     widest = max([len(customer(a)) for a in rows] + [len(a.entity_id) for a in rows], default=0)
@@ -264,6 +268,7 @@ def _alerts_table(rows, several_books: bool) -> Table:
         pair.append(f" {a.customer_name}\n")
         pair.append(f"→ {a.entity_id}", style="bold")  # the arrow's line may be wider than the min width
         pair.append(f" {a.entity_caption}")
+        pair.append(also(a), style="dim")
         owner = f"\n@{a.assignee}" if a.assignee else ""
         table.add_row(Text(f"{a.id}\n{a.status}\n{_age_cell(a)}{owner}"), pair, format_score(a.score), why(a, short=True))
     return table

@@ -55,6 +55,24 @@ def _token_keys(tok: Token) -> list[str]:
     return keys
 
 
+def _short_forms(ent: Entity, kind: str) -> list[tuple[str, tuple[Token, ...]]]:
+    """(name as displayed, tokens) of the short forms `names.short_forms` derives from the entity's
+    names (Ministry of A and B -> Ministry of A) that are not names of the entity already."""
+    from .names import short_forms
+
+    if kind != "org":
+        return []
+    seen = {name_tokens(v, kind) for _, v in ent.iter_names()}
+    out = []
+    for _, value in ent.iter_names():
+        for short in short_forms(value, kind):
+            tokens = name_tokens(short, kind)
+            if tokens and tokens not in seen:
+                seen.add(tokens)
+                out.append((f"{short} (short form of {value})", tokens))
+    return out
+
+
 def name_keys(tokens: tuple[Token, ...]) -> set[str]:
     keys: set[str] = set()
     for tok in tokens:
@@ -132,6 +150,12 @@ class Index:
                     continue
                 nidx = len(idx.names)
                 idx.names.append(NameRecord(eidx, prop, value, tokens, words=lone_words(value, tokens, rec.kind)))
+                for key in name_keys(tokens):
+                    postings[key].append(nidx)
+            for form, tokens in _short_forms(ent, rec.kind):
+                # A ministry's short form, as a weak alias (names.short_forms).
+                nidx = len(idx.names)
+                idx.names.append(NameRecord(eidx, "weakAlias", form, tokens))
                 for key in name_keys(tokens):
                     postings[key].append(nidx)
         n = max(len(idx.names), 1)

@@ -407,8 +407,10 @@ def _org_tables() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, 
         for k in keys:
             if cls == "form":
                 forms[k] = tuple(LEGAL_FORMS.get(e, e) for e in eng)
-            elif cls == "generic":
+            elif cls in ("generic", "head"):
                 generic[k] = eng[0]
+                if cls == "head":
+                    ORG_HEADS.add(k)
             else:
                 syn.setdefault(k, set()).update(w for w in latin + eng if w != k)
                 to_english.setdefault(k, eng[0])
@@ -416,6 +418,7 @@ def _org_tables() -> tuple[dict[str, str], dict[str, frozenset[str]], dict[str, 
 
 
 ORG_ENGLISH: dict[str, str] = {}  # a distinctive word's spelling -> its (first) English word
+ORG_HEADS: set[str] = set()  # the spellings in ORG_GENERIC that are head nouns (strong parts)
 ORG_GENERIC, ORG_SYNONYMS, HAN_LEGAL_FORMS = _org_tables()
 
 
@@ -449,6 +452,11 @@ def org_generic(word: str) -> str | None:
         elif word.endswith("e"):
             hit = ORG_GENERIC.get(word[:-1])
     return hit
+
+
+def _org_head(word: str) -> bool:
+    return word in ORG_HEADS or (word.endswith("ye") and word[:-2] in ORG_HEADS) or (
+        word.endswith("e") and word[:-1] in ORG_HEADS)
 
 
 def org_synonyms(word: str) -> frozenset[str] | None:
@@ -783,7 +791,7 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                 if kind != "person":
                     generic = ORG_GENERIC.get(folded)
                     if generic is not None:
-                        out.append(make_token(generic, weak=True))  # وزارت = ministry
+                        out.append(make_token(generic, weak=folded not in ORG_HEADS))  # وزارت = ministry
                         continue
                 out.append(make_token(lw, role="nasab" if nasab else ""))
                 nasab = False
@@ -805,7 +813,7 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                     continue
                 generic = org_generic(lw)
                 if generic is not None:
-                    out.append(make_token(generic, weak=True))  # Vezarat-e = ministry
+                    out.append(make_token(generic, weak=not _org_head(lw)))  # Vezarat-e = ministry
                     continue
             if lw not in dotted:
                 if kind == "org" and lw in ORG_STOPWORDS:
@@ -868,6 +876,45 @@ def _han_words(words: list[str], kind: str) -> list[str]:
             else:
                 out.append(p)
     return out
+
+
+_CONJUNCTION_WORDS = frozenset({"and", "va", "wa", "و", "&"})
+
+
+def short_forms(name: str, kind: str) -> list[str]:
+    """Shorter names a ministry is commonly called by: the words before the first "and" of "Ministry
+    of A and B" (MINISTRY OF INTELLIGENCE AND SECURITY -> MINISTRY OF INTELLIGENCE; VEZARAT-E ETTELA'AT
+    VA AMNIAT-E KESHVAR -> VEZARAT-E ETTELA'AT; وزارت دفاع و پشتیبانی ... -> وزارت دفاع). Only for
+    organisation names whose first word (after a country adjective) is the generic word for a ministry
+    in some script, and only when a distinctive word comes before the "and"."""
+    if kind != "org" or not name:
+        return []
+    raw = name.replace("&", " & ")
+    words = raw.split()
+    for i, w in enumerate(words):
+        if w.casefold() in _CONJUNCTION_WORDS:
+            head = " ".join(words[:i])
+            break
+    else:
+        return []
+    toks = name_tokens(head, "org")
+    strong = [t for t in toks if not t.weak]
+    if not toks or len(toks) < 2 or not strong:
+        return []
+    first = [t for t in toks if not _is_country_word(t.text)]
+    if not first or first[0].text != "ministry" or len(first) < 2:
+        return []
+    return [head]
+
+
+def _is_country_word(word: str) -> bool:
+    return word in _COUNTRY_ADJECTIVES
+
+
+# Country words written before a ministry's name in the lists (IRANIAN MINISTRY OF ..., SYRIAN ...).
+_COUNTRY_ADJECTIVES = frozenset("""iranian iran syrian syria iraqi iraq russian russia belarusian belarus
+    north korean dprk libyan libya sudanese sudan venezuelan venezuela cuban cuba burmese myanmar
+    nicaraguan nicaragua zimbabwean zimbabwe eritrean yemeni yemen lebanese afghan""".split())
 
 
 def kind_of(schema_name: str) -> str:

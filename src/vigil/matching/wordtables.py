@@ -15,7 +15,7 @@ from pathlib import Path
 _HERE = Path(__file__).parent
 TITLES_FILE = _HERE / "titles.tsv"
 ORG_WORDS_FILE = _HERE / "org_words.tsv"
-ORG_CLASSES = ("generic", "word", "form")
+ORG_CLASSES = ("head", "generic", "word", "form")
 TITLE_CLASSES = ("religious", "honorific", "rank", "academic", "civil")
 
 

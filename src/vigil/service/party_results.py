@@ -13,7 +13,7 @@ the matcher's ranked records into ranked parties for `Screener.screen` (every fr
   still returns OFAC records and their OFAC referents; the whole party is at `/entities/{vp-id}`;
 * exact: records come ranked by score, so a party's first record is its best, and the first `limit`
   parties of the top records are the top `limit` parties as long as the records fetched hold `limit`
-  parties or are all there are (otherwise `fetch_size` asks the matcher for more).
+  parties or are all there are (otherwise the matcher is asked for more, see `fetch_size`).
 
 `parties` is anything with `party_of(record_id)` and `members(party_id)` (a `vigil.parties.PartyMap`);
 the front ends pass it (the service layer does not import `vigil.parties`). Without one, every record is
@@ -31,8 +31,10 @@ class PartyLookup(Protocol):
 
 
 def fetch_size(limit: int) -> int:
-    """Records asked of the matcher for `limit` parties: most parties have 1-3 records in the top ones."""
-    return 2 * limit + 5
+    """Records asked of the matcher for `limit` parties: most top records are parties of their own, and a
+    party's records usually score alike (then they come together). Each record fetched costs the matcher
+    its explanation, so not many more; a page short of parties asks again for three times as many."""
+    return limit + max(5, limit // 2)
 
 
 def expand_party_ids(ids: Iterable[str], parties: PartyLookup | None) -> list[str]:
@@ -65,38 +67,63 @@ def group(results: Sequence[Any], parties: PartyLookup | None,
     return list(groups.values()), len(groups) + len(later)
 
 
+# Which record stands for a party when several score the same: the official publications first, the
+# OpenSanctions transcription of the EU journal last (a tie is common: the lists copy each other's names).
+REPRESENTATIVE_ORDER = ("us_ofac_sdn", "un_sc_sanctions", "gb_hmt_sanctions", "eu_fsf", "us_ofac_cons")
+
+
+def _rank_of(datasets: Sequence[str]) -> int:
+    return min((REPRESENTATIVE_ORDER.index(d) for d in datasets if d in REPRESENTATIVE_ORDER),
+               default=len(REPRESENTATIVE_ORDER))
+
+
+def representative(scored: list[Any]) -> list[Any]:
+    """The ranked results with the representative record first: the best score, ties by REPRESENTATIVE_ORDER."""
+    top = scored[0].score
+    tied = [r for r in scored if r.score >= top - 1e-9]
+    best = min(tied, key=lambda r: _rank_of(r.entity.datasets))
+    return scored if best is scored[0] else [best] + [r for r in scored if r is not best]
+
+
 def party_result(pid: str | None, scored: list[Any], parties: PartyLookup | None, get: Any,
                  scope: set[str] | None) -> dict[str, Any]:
-    """One party's result dict from its ranked match results (the first is the best)."""
+    """One party's result dict from its ranked match results (the representative record first)."""
+    scored = representative(scored)
     best = scored[0]
     data = best.to_dict()
     rid = data.get("id") or ""
-    members = list(parties.members(pid)) if pid is not None and parties is not None else []
-    entities = {}
-    for mid in members or [rid]:
-        entity = best.entity if mid == rid else get(mid)
+    by_id = {r.entity.id: r for r in scored}
+    members = parties.members(pid) if pid is not None and parties is not None else ()
+    datasets = list(data.get("datasets") or [])
+    records = []
+    referents = []
+    for mid in members or (rid,):
+        r = by_id.get(mid)
+        entity = r.entity if r is not None else get(mid)
         if entity is None:
             continue
-        if scope is not None and mid != rid and not scope.intersection(entity.datasets):
+        if r is None and scope is not None and not scope.intersection(entity.datasets):
             continue  # outside the screening's lists: merge only within scope
-        entities[mid] = entity
-    by_id = {r.entity.id: r for r in scored}
-    datasets = list(data.get("datasets") or [])
-    for entity in entities.values():
+        referents.append(mid)
         for ds in entity.datasets:
             if ds not in datasets and (scope is None or ds in scope):
                 datasets.append(ds)
-    data["party"] = pid
-    data["referents"] = sorted(entities)
-    data["datasets"] = datasets
-    records = []
-    for mid in sorted(entities, key=lambda m: (m not in by_id, -(by_id[m].score if m in by_id else 0.0), m)):
-        entity, r = entities[mid], by_id.get(mid)
         records.append({"id": mid, "caption": entity.caption, "schema": entity.schema.name,
                         "datasets": list(entity.datasets), "score": round(r.score, 4) if r is not None else None,
                         "match": bool(r.match) if r is not None else False})
+    records.sort(key=lambda rec: (rec["id"] != rid, *_record_rank(rec)))  # the representative first
+    referents.sort()
+    data["party"] = pid
+    data["referents"] = referents
+    data["datasets"] = datasets
     data["records"] = records
     return data
+
+
+def _record_rank(record: dict[str, Any]) -> tuple[bool, float, str]:
+    """Scored records first, best first; then the others by id."""
+    score = record["score"]
+    return (score is None, -(score or 0.0), record["id"])
 
 
 def party_hits(hits: Sequence[tuple[Any, float]], parties: PartyLookup | None, get: Any,

@@ -225,9 +225,10 @@ def _screen_parties(matcher: Any, query: Entity, opts: ScreenOptions,
     resp = _match(matcher, query, opts, n, exclude)
     records = _total(resp, resp.results)
     groups, total = pr.group(resp.results, parties, opts.limit)
-    if len(groups) < opts.limit and len(resp.results) < records:
-        # the records fetched hold fewer than `limit` parties and there are more: fetch them all
-        resp = _match(matcher, query, opts, min(records, MAX_FETCH), exclude)
+    while len(groups) < opts.limit and len(resp.results) < records and n < MAX_FETCH:
+        # the records fetched hold fewer than `limit` parties and there are more: fetch more
+        n = min(records, MAX_FETCH, 3 * n)
+        resp = _match(matcher, query, opts, n, exclude)
         groups, total = pr.group(resp.results, parties, opts.limit)
     complete = len(resp.results) >= records
     if parties is None or (hasattr(parties, "__len__") and not len(parties)):

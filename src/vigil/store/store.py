@@ -296,11 +296,18 @@ class Store:
                force: bool = False, recheck: bool = False, shrink_limit: float | None = None) -> IngestResult:
         dataset = pub.dataset
         latest = self._latest(conn, dataset)
+        previous: dict[str, tuple[str, str, str]] = {}  # entity id -> (version, first_seen, last_change)
         if latest is not None:
             same_bytes = latest.checksum == checksum
+            if not (same_bytes and not (force or recheck)):
+                q = select(t.snapshot_entities.c.entity_id, t.snapshot_entities.c.version,
+                           t.snapshot_entities.c.first_seen, t.snapshot_entities.c.last_change
+                           ).where(t.snapshot_entities.c.snapshot_id == latest.id)
+                previous = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(q)}
             if same_bytes and not (force or recheck):
                 message = f"identical to snapshot {latest.id}"
-            elif not self._content_differs(conn, latest, rows):
+            elif len(previous) == len(rows) and all(
+                    previous.get(eid, ("",))[0] == r[3] for eid, r in rows.items()):
                 message = (f"re-read; content identical to snapshot {latest.id}" if same_bytes else
                            f"other files, same content as snapshot {latest.id}")
             else:
@@ -314,18 +321,11 @@ class Store:
                                     {"added": 0, "removed": 0, "changed": 0}, entity_count=latest.entity_count,
                                     source=source, message=message)
             if shrink_limit is not None and shrink_limit < 1:
-                self._guard(conn, latest, rows, shrink_limit)
+                self._guard(conn, latest, previous, rows, shrink_limit)
 
         at = now_iso()
         if conn.execute(select(t.datasets.c.name).where(t.datasets.c.name == dataset)).first() is None:
             conn.execute(insert(t.datasets).values(name=dataset, title=_title(dataset), created_at=at))
-
-        previous: dict[str, tuple[str, str, str]] = {}
-        if latest is not None:
-            q = select(t.snapshot_entities.c.entity_id, t.snapshot_entities.c.version,
-                       t.snapshot_entities.c.first_seen, t.snapshot_entities.c.last_change
-                       ).where(t.snapshot_entities.c.snapshot_id == latest.id)
-            previous = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(q)}
 
         # Versions: only content never stored before is inserted.
         known = {v[0] for v in previous.values()}
@@ -379,28 +379,41 @@ class Store:
         return IngestResult(dataset, "created", files, snapshot, latest, summary, entity_count=len(rows), source=source)
 
     @staticmethod
-    def _guard(conn, latest: SnapshotInfo, rows, limit: float) -> None:
+    def _guard(conn, latest: SnapshotInfo, previous: dict[str, tuple[str, str, str]], rows, limit: float) -> None:
         """ShrinkRefused when the publication removes more than `limit` of the latest snapshot's entities,
-        or removes or re-types more than `limit` of one schema's (of at least SCHEMA_GUARD_MIN entities)."""
-        se, v = t.snapshot_entities, t.entity_versions
-        q = (select(se.c.entity_id, v.c.schema).join(v, v.c.hash == se.c.version)
-             .where(se.c.snapshot_id == latest.id))
-        before = dict(conn.execute(q).all())
-        if not before:
+        or removes or re-types more than `limit` of one schema's (of at least SCHEMA_GUARD_MIN entities).
+        An entity whose version is unchanged kept its schema, so only removed and changed versions are read."""
+        if not previous:
             return
-        removed = sum(1 for eid in before if eid not in rows)
-        by_schema: dict[str, list[int]] = {}  # schema -> [entities before, removed or re-typed]
-        for eid, schema in before.items():
+        unchanged_schema: dict[str, int] = {}
+        other_versions: dict[str, str] = {}  # entity id -> its previous version, when removed or changed
+        for eid, (version, _, _) in previous.items():
+            now = rows.get(eid)
+            if now is not None and now[3] == version:
+                unchanged_schema[now[1]] = unchanged_schema.get(now[1], 0) + 1
+            else:
+                other_versions[eid] = version
+        schema_of: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(other_versions.values()))):
+            schema_of.update(conn.execute(select(t.entity_versions.c.hash, t.entity_versions.c.schema)
+                                          .where(t.entity_versions.c.hash.in_(chunk))).all())
+        by_schema = {name: [count, 0] for name, count in unchanged_schema.items()}  # schema -> [before, lost]
+        removed = 0
+        for eid, version in other_versions.items():
+            schema = schema_of.get(version, "")
             counts = by_schema.setdefault(schema, [0, 0])
             counts[0] += 1
             now = rows.get(eid)
+            if now is None:
+                removed += 1
             if now is None or now[1] != schema:
                 counts[1] += 1
         worst = max(((name, had, lost) for name, (had, lost) in by_schema.items() if had >= SCHEMA_GUARD_MIN),
                     key=lambda x: x[2] / x[1], default=None)
-        if removed / len(before) > limit or (worst is not None and worst[2] / worst[1] > limit):
-            raise ShrinkRefused(latest.dataset, latest.id, len(before), len(rows), removed, limit,
-                                worst if worst is not None and worst[2] / worst[1] > limit else None)
+        schema_over = worst is not None and worst[2] / worst[1] > limit
+        if removed / len(previous) > limit or schema_over:
+            raise ShrinkRefused(latest.dataset, latest.id, len(previous), len(rows), removed, limit,
+                                worst if schema_over else None)
 
     def _refused(self, exc: ShrinkRefused, source: str | None, files: list[str], count: int) -> None:
         """Log the refusal in `ingests` and tell the hooks (the monitor hook audits it and does nothing else)."""
@@ -417,13 +430,6 @@ class Store:
         self._notify(IngestResult(exc.dataset, "refused", files, None, self.snapshot(exc.snapshot_id), summary,
                                   entity_count=count, error=message, source=source, message=message,
                                   refusal=exc.to_dict()))
-
-    @staticmethod
-    def _content_differs(conn, latest: SnapshotInfo, rows) -> bool:
-        """Whether the parsed entities (id -> version hash) differ from the snapshot's."""
-        q = select(t.snapshot_entities.c.entity_id, t.snapshot_entities.c.version).where(
-            t.snapshot_entities.c.snapshot_id == latest.id)
-        return {r[0]: r[1] for r in conn.execute(q)} != {eid: r[3] for eid, r in rows.items()}
 
     def _failed(self, dataset: str | None, source: str | None, files: list[str], message: str) -> None:
         try:

@@ -53,6 +53,15 @@ def test_doctype_in_other_encodings_is_refused(tmp_path, encoding):
         parse("un", path)
 
 
+def test_fixture_doctype_after_comment_is_refused_by_the_store(tmp_path):
+    """The issue's case as a fixture: the DOCTYPE on line 3, after the XML declaration and a comment."""
+    store = Store(f"sqlite:///{tmp_path / 'x.db'}")
+    with pytest.raises(IngestError, match="DOCTYPE/ENTITY declaration refused") as info:
+        store.ingest_file("un", HOSTILE / "doctype_after_comment.xml")
+    assert info.value.line == 3 and store.datasets() == []
+    assert store.ingests(limit=1)[0]["result"] == "failed"
+
+
 def test_real_un_list_still_parses(shared_data):
     assert len(parse("un", shared_data / "un" / "consolidated.xml").entities) == 1003
 
