@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import realistic_rows, write_csv
+from spark_rows import realistic_rows, write_csv
 
 from vigil.service.batch import run_batch
 from vigil.service.screening import ScreenOptions, check_options

@@ -8,7 +8,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from conftest import write_csv
+from spark_rows import write_csv
 
 from vigil.cli.main import app
 

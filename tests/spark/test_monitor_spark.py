@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import realistic_rows, write_csv
+from spark_rows import realistic_rows, write_csv
 
 from vigil.monitor import Monitor, import_book, list_alerts
 from vigil.service import audit

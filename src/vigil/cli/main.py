@@ -48,6 +48,9 @@ def report(exc: BaseException) -> int:
     """One line for an exception that reached the top; the exit code for it."""
     code = common.EXIT_BAD_INPUT if isinstance(exc, input_errors()) else common.EXIT_INTERNAL
     message = " ".join(str(exc).split()) or exc.__class__.__name__
+    if getattr(exc, "exit_code", None) == 2 and hasattr(exc, "format_message"):
+        # a usage error of the click copy inside typer (not click.ClickException): "Invalid value for '--limit' …"
+        code, message = common.EXIT_BAD_INPUT, " ".join(exc.format_message().split())
     if code == common.EXIT_INTERNAL:
         message = f"internal error ({exc.__class__.__name__}): {message}"
     if common.debug():

@@ -52,6 +52,8 @@ def group(results: Sequence[Any], parties: PartyLookup | None,
     how many parties the results hold in all)."""
     groups: dict[str, tuple[str | None, list[Any]]] = {}
     later: set[str] = set()  # parties beyond the page: only counted
+    # exact ties (copies of one listing on several lists) in REPRESENTATIVE_ORDER; the sort is stable
+    results = sorted(results, key=lambda r: (-r.score, _rank_of(r.entity.datasets)))
     party_of = parties.party_of if parties is not None else None
     for r in results:
         rid = r.entity.id or ""
