@@ -2,6 +2,7 @@
 bytes), and a NUL byte anywhere in a CSV source refuses the file, leaving the stored list as it was."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,14 @@ def test_nul_anywhere_in_ofac_and_eu_csv_is_refused(tmp_path, shared_data, fixtu
     bad.write_bytes(raw[:-20] + b"\x00" + raw[-20:])
     with pytest.raises(IngestError, match="NUL byte"):
         parse("eu", bad)
+
+
+def test_nul_in_an_eu_journal_csv_is_refused(tmp_path, shared_data):
+    """The EU journal transcription reads its CSVs through the same refusal as the other CSV sources."""
+    source = shared_data / "eu_oj_opensanctions"
+    folder = tmp_path / "eu_oj_opensanctions"
+    shutil.copytree(source, folder)
+    victim = max((folder / "consolidated").glob("*.csv"), key=lambda p: p.stat().st_size)
+    victim.write_bytes(_with_nul(victim.read_bytes(), 9_000))
+    with pytest.raises(IngestError, match="NUL byte"):
+        parse("eu-journal", folder)

@@ -89,3 +89,16 @@ def looks_binary(path: Path, sample: int = 8192) -> bool:
     with open(path, "rb") as fh:
         head = fh.read(sample)
     return b"\x00" in head
+
+
+def utf8_csv_text(path: Path, what: str) -> str:
+    """A UTF-8 CSV file's text (BOM dropped); binary data, NUL bytes and other encodings refused with the line."""
+    if looks_binary(path):
+        raise IngestError("binary data, not a CSV file", path)
+    raw = path.read_bytes()
+    refuse_nul(raw, path, what)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise IngestError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); wrong encoding", path, line) from None

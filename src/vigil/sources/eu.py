@@ -25,7 +25,7 @@ from lxml import etree
 
 from vigil.model import Entity
 
-from .base import IngestError, Publication, check_file, looks_binary, refuse_nul
+from .base import IngestError, Publication, check_file, utf8_csv_text
 from .countries import to_code
 from .dates import iso, parse_date, parse_datetime
 from .xmlsafe import load_xml
@@ -139,15 +139,7 @@ def _csv_key(column: str) -> tuple[str, str] | None:
 
 
 def _read_csv(path: Path):
-    if looks_binary(path):
-        raise IngestError("binary data, not a CSV file", path)
-    raw = path.read_bytes()
-    refuse_nul(raw, path, "an EU FSF CSV")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise IngestError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); wrong encoding", path, line) from None
+    text = utf8_csv_text(path, "an EU FSF CSV")
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
     try:

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from vigil.model import Entity, model
 
-from .base import IngestError, Publication, check_file, looks_binary
+from .base import IngestError, Publication, check_file, utf8_csv_text
 from .countries import to_code
 from .dates import is_circa, parse_date
 
@@ -138,14 +138,7 @@ def _read_pins(path: Path) -> dict[str, tuple[str, str]]:
 
 
 def _read_csv(path: Path, warnings: list[str]) -> list[tuple[dict[str, str], str, int]]:
-    if looks_binary(path):
-        raise IngestError("binary data, not a CSV file", path)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise IngestError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); wrong encoding", path, line) from None
+    text = utf8_csv_text(path, "an EU journal CSV")
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     out: list[tuple[dict[str, str], str, int]] = []
