@@ -52,8 +52,9 @@ def group(results: Sequence[Any], parties: PartyLookup | None,
     how many parties the results hold in all)."""
     groups: dict[str, tuple[str | None, list[Any]]] = {}
     later: set[str] = set()  # parties beyond the page: only counted
-    # exact ties (copies of one listing on several lists) in REPRESENTATIVE_ORDER; the sort is stable
-    results = sorted(results, key=lambda r: (-r.score, _rank_of(r.entity.datasets)))
+    # ties at the four decimals the API shows (copies of one listing on several lists) in
+    # REPRESENTATIVE_ORDER; the sort is stable
+    results = sorted(results, key=lambda r: (-round(r.score, 4), _rank_of(r.entity.datasets)))
     party_of = parties.party_of if parties is not None else None
     for r in results:
         rid = r.entity.id or ""
@@ -81,8 +82,8 @@ def _rank_of(datasets: Sequence[str]) -> int:
 
 def representative(scored: list[Any]) -> list[Any]:
     """The ranked results with the representative record first: the best score, ties by REPRESENTATIVE_ORDER."""
-    top = scored[0].score
-    tied = [r for r in scored if r.score >= top - 1e-9]
+    top = round(scored[0].score, 4)  # ties as the API shows scores (four decimals)
+    tied = [r for r in scored if round(r.score, 4) == top]
     best = min(tied, key=lambda r: _rank_of(r.entity.datasets))
     return scored if best is scored[0] else [best] + [r for r in scored if r is not best]
 
