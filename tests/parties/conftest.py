@@ -43,6 +43,20 @@ def small_store(store):
     return store
 
 
+@pytest.fixture(scope="module")
+def matcher(lists_db, session_cache):
+    """The matcher over the real lists, through the index cache the CLI uses."""
+    from vigil.service.index_cache import load_matcher
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("VIGIL_CACHE_DIR", str(session_cache))
+    store = Store(lists_db)
+    matcher, _ = load_matcher(store)
+    yield matcher
+    store.engine.dispose()
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def resolved_db(lists_db, tmp_path_factory) -> str:
     """A copy of the real lists (tests/conftest.py `lists_db`) with parties resolved once, from scratch."""

@@ -11,19 +11,6 @@ from sqlalchemy import select
 from vigil.store import Store
 
 
-@pytest.fixture(scope="module")
-def matcher(lists_db, session_cache):
-    from vigil.service.index_cache import load_matcher
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("VIGIL_CACHE_DIR", str(session_cache))
-    store = Store(lists_db)
-    matcher, _ = load_matcher(store)
-    yield matcher
-    store.engine.dispose()
-    mp.undo()
-
-
 @pytest.fixture
 def store(resolved_db, tmp_path):
     shutil.copy(resolved_db.removeprefix("sqlite:///"), tmp_path / "vigil.db")

@@ -13,19 +13,6 @@ from vigil.store import Store
 
 
 @pytest.fixture(scope="module")
-def matcher(lists_db, session_cache):
-    from vigil.service.index_cache import load_matcher
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("VIGIL_CACHE_DIR", str(session_cache))
-    store = Store(lists_db)
-    matcher, _ = load_matcher(store)
-    yield matcher
-    store.engine.dispose()
-    mp.undo()
-
-
-@pytest.fixture(scope="module")
 def party_map(resolved_db):
     from vigil.parties import Parties
 
