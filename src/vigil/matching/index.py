@@ -73,6 +73,31 @@ def _short_forms(ent: Entity, kind: str) -> list[tuple[str, tuple[Token, ...]]]:
     return out
 
 
+def _packed_names(ent: Entity, kind: str) -> list[tuple[str, str, str, tuple[Token, ...]]]:
+    """(property, name, name as displayed, tokens) of the names packed into the entity's name fields
+    (`names.packed_forms`: "Amir Khazmat (original script: Амир Хазмат)", "Encep Nurjaman (birth
+    name)", "EASTERN TURKISTAN ISLAMIC MOVEMENT (ETIM)") that are not names of the entity already.
+    A name keeps its field's property; an acronym is a weak alias (a few letters: weak evidence)."""
+    from .names import packed_forms
+
+    out: list[tuple[str, str, str, tuple[Token, ...]]] = []
+    seen: set[tuple[Token, ...]] | None = None
+    for prop, value in ent.iter_names():
+        if "(" not in value and ")" not in value and ";" not in value and "-" not in value:
+            continue  # (the common case: nothing packed)
+        for form, acronym in packed_forms(value, kind):
+            tokens = name_tokens(form, kind)
+            if seen is None:
+                seen = {name_tokens(v, kind) for _, v in ent.iter_names()}
+            if tokens and tokens not in seen:
+                seen.add(tokens)
+                if acronym:
+                    out.append(("weakAlias", form, f"{form} (acronym in {value})", tokens))
+                else:
+                    out.append((prop, form, f"{form} (in {value})", tokens))
+    return out
+
+
 def name_keys(tokens: tuple[Token, ...]) -> set[str]:
     keys: set[str] = set()
     for tok in tokens:
@@ -150,6 +175,12 @@ class Index:
                     continue
                 nidx = len(idx.names)
                 idx.names.append(NameRecord(eidx, prop, value, tokens, words=lone_words(value, tokens, rec.kind)))
+                for key in name_keys(tokens):
+                    postings[key].append(nidx)
+            for prop, form, shown, tokens in _packed_names(ent, rec.kind):
+                # Names packed into one field of the list (names.packed_forms).
+                nidx = len(idx.names)
+                idx.names.append(NameRecord(eidx, prop, shown, tokens, words=lone_words(form, tokens, rec.kind)))
                 for key in name_keys(tokens):
                     postings[key].append(nidx)
             for form, tokens in _short_forms(ent, rec.kind):

@@ -14,7 +14,7 @@ from vigil.settings import DEFAULT_THRESHOLD
 from . import bounds, ofac
 from .display import format_score
 from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord, lone_words, query_keys
-from .names import Token, kind_of, name_tokens
+from .names import Token, kind_of, name_tokens, packed_forms
 from .nicknames import nickname_of
 from .scoring import DEFAULT_CONFIG, Alignment, Explanation, align, compare_dates, norm_id
 
@@ -86,6 +86,17 @@ def _country_codes(values: Iterable[str]) -> set[str]:
         code = to_code(v) if len(v) != 2 else v.lower()
         if code:
             out.add(code)
+    return out
+
+
+def _packed_query_names(values: list[str], kind: str) -> list[str]:
+    """The names packed into the query's name fields (`names.packed_forms`: a name with its original
+    script or a note, "ANSAR AL-MUJAHIDEEN NETWORK - SUB-UNIT NAME"), acronyms left out (a query's
+    own acronym alone would find other entities of those initials)."""
+    out: list[str] = []
+    for value in values:
+        if "(" in value or ")" in value or ";" in value or "-" in value:
+            out.extend(form for form, acronym in packed_forms(value, kind) if not acronym and form not in values)
     return out
 
 
@@ -174,6 +185,7 @@ class Matcher:
             _check_text(value, "name")
         names = []
         seen_tokens: set[tuple[Token, ...]] = set()
+        raw_names += _packed_query_names(raw_names, kind)
         for value in raw_names:
             tokens = name_tokens(value, kind)
             # A second spelling with the very same tokens ("John Smith" as name and as

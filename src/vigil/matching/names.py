@@ -923,3 +923,168 @@ def kind_of(schema_name: str) -> str:
     if schema_name in ("LegalEntity",):
         return "any"
     return "org"
+
+
+# -- names packed into one list field ------------------------------------------------------------
+# Labels the lists write inside a name field: "Amir Khazmat (original script: Амир Хазмат)",
+# "Encep Nurjaman (birth name)", "شبكة أنصار المجاهدين (Ansar al-Mujahideen Network - sub-unit name)",
+# "Abdel Ilah Sabri (false identity related to ...)", "Ezatullah Haqqani (previously listed as)".
+ANNOTATION_LABELS = (
+    "original script", "sub-unit name", "sub unit name", "birth name", "combat name", "nom de guerre",
+    "previously listed as", "formerly listed as", "false identity", "maiden name",
+)
+_LABEL_RE = "|".join(re.escape(x).replace(r"\ ", r"\s+").replace(r"\-", r"[-\s]?") for x in ANNOTATION_LABELS)
+# "original script: Y", "Russian: Y": a label of a few words and a colon
+_LEAD_LABEL_RE = re.compile(r"^\s*[^\W\d_][^\W\d_ -]*(?:[ -][^\W\d_]+){0,2}\s*:\s*")
+_TAIL_LABEL_RE = re.compile(rf"\s*(?:[-–—]\s*|\(\s*)(?:{_LABEL_RE})\s*\)?\s*$", re.IGNORECASE)  # "Y - sub-unit name"
+_NOTE_RE = re.compile(rf"^\s*(?:{_LABEL_RE})\b", re.IGNORECASE)  # the whole group is a note
+_ENUM_RE = re.compile(r"^\s*\(?[a-z]\)\s*")  # "(c)Ansar al-Shari'ah": an enumerated alias list
+# Words an acronym may skip or take its letter from (AQAP: Al-Qaida in the Arabian Peninsula; JNIM:
+# Jama'a Nusrat ul-Islam wa al-Muslimin; CMC: Central Military Commission of the Workers' Party ...).
+_ACRONYM_SKIP = frozenset("al el ul ol ad ar as ash at az an of the in and for de la le des du del da di "
+                          "y et und i va wa fi wal bil li e ye ve".split())
+
+
+def _groups(text: str) -> tuple[str, list[tuple[str, bool]]]:
+    """The text outside parentheses and the parenthesised groups (top level; an unclosed group
+    runs to the end: "أبو شيماء (Abu-Shaima"), each with whether words of the name follow it."""
+    outside: list[str] = []
+    groups: list[tuple[str, int]] = []  # (group, length of the outside text before its end)
+    buf: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            if depth:
+                buf.append(ch)
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth:
+                buf.append(ch)
+            else:
+                groups.append(("".join(buf), len(outside)))
+                buf = []
+        elif depth:
+            buf.append(ch)
+        else:
+            outside.append(ch)
+    if depth:
+        groups.append(("".join(buf), len(outside)))
+    rest = "".join(outside)
+    return " ".join(rest.split()), [(g, any(ch.isalnum() for ch in rest[n:])) for g, n in groups]
+
+
+def _latin_text(text: str) -> bool | None:
+    """True when the letters of `text` are Latin, False when none is, None without letters or mixed."""
+    latin = other = False
+    for ch in text:
+        if ch.isalpha():
+            if ch < "\u0250":
+                latin = True
+            else:
+                other = True
+    if latin == other:
+        return None
+    return latin
+
+
+def acronym_of(acronym: str, words: list[str]) -> bool:
+    """`acronym` (ETIM, JuA, AAS-T) spells the initials of `words` from the first word on, each word
+    giving its initial (or its first two or three letters: SAPICO), particles and stopwords giving
+    their initial or nothing; words after the acronym's last letter may follow (CMC: Central Military
+    Commission of the Workers' Party of Korea)."""
+    a = "".join(ch for ch in acronym.casefold() if ch.isalnum())
+    if not 2 <= len(a) <= 10 or not a.isalpha():
+        return False
+    ws = [_latin_word(w) for w in words]
+    if len(ws) < 2 or a in ws:
+        return False
+
+    @lru_cache(maxsize=None)
+    def step(i: int, j: int) -> bool:
+        if i == len(a):
+            return j >= 2  # (two words at least: one word's first letters are no acronym)
+        if j == len(ws):
+            return False
+        w = ws[j]
+        if w in _ACRONYM_SKIP and step(i, j + 1):
+            return True
+        for k in range(1, min(3, len(w)) + 1):
+            if a[i:i + k] == w[:k] and step(i + k, j + 1):
+                return True
+        return False
+
+    return step(0, 0)
+
+
+def packed_forms(text: str, kind: str) -> list[tuple[str, bool]]:
+    """The names packed into one list field, other than the field as written, each with whether it
+    is an acronym: alias lists separated by semicolons ("CAGL ; GREAT LAKES BUSINESS COMPANY", "(c)
+    Ansar al-Shari'ah"), a name and its original script in parentheses ("Akrin Saleh Akrin (أقرين صالح
+    أقرين)", "Amir Khazmat (original script: Амир Хазмат)"), a name with a note in parentheses or
+    after a dash ("Encep Nurjaman (birth name)", "Ansar al-Mujahideen Network - sub-unit name") and an
+    organisation's name with its acronym in parentheses ("EASTERN TURKISTAN ISLAMIC MOVEMENT (ETIM)":
+    ETIM, and the name without it). A person's name without its parentheses is always one of them;
+    an organisation's only when the parentheses hold no qualifier (AL-HARAMAIN (BANGLADESH) stays whole)."""
+    out: list[tuple[str, bool]] = []
+    if ";" in text:
+        pieces = [_ENUM_RE.sub("", p).strip() for p in _top_level_split(text)]
+        pieces = [p for p in pieces if p]
+        if len(pieces) > 1:
+            for p in pieces:
+                out.append((p, False))
+                out.extend(packed_forms(p, kind))
+            return _unique(out, text)
+    if "(" in text or ")" in text:
+        outside, groups = _groups(text)
+        outside = _TAIL_LABEL_RE.sub("", outside).strip(" ,;:-")
+        latin = _latin_text(outside)
+        whole = bool(outside)
+        for g, inner in groups:
+            g = _LEAD_LABEL_RE.sub("", g)
+            g = " ".join(_TAIL_LABEL_RE.sub("", g).split()).strip(" ,;:-")
+            if not g or _NOTE_RE.match(g):
+                continue  # a note (birth name, false identity ...)
+            script = _latin_text(g)
+            if script is not None and latin is not None and script != latin:
+                out.append((g, False))  # the name in another script
+                out.extend(packed_forms(g, kind))
+            elif kind != "person" and not inner and " " not in g and len(g) >= 3 and acronym_of(
+                    g, split_words(outside, join_dotted=False)):
+                # (not one inside the name: ISLAMIC REVOLUTIONARY GUARD CORPS (IRGC) AL GHADIR MISSILE
+                # COMMAND is not the IRGC)
+                out.append((g, True))
+            elif kind != "person":
+                whole = False  # a qualifier: the organisation's branch, country, legal form ...
+        if whole:
+            out.append((outside, False))
+    elif ("-" in text or "–" in text or "—" in text) and _TAIL_LABEL_RE.search(text):
+        out.append((_TAIL_LABEL_RE.sub("", text).strip(), False))
+    return _unique(out, text)
+
+
+def _top_level_split(text: str) -> list[str]:
+    """`text` split at the semicolons outside parentheses."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for k, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif ch == ";" and not depth:
+            out.append(text[start:k])
+            start = k + 1
+    out.append(text[start:])
+    return out
+
+
+def _unique(forms: list[tuple[str, bool]], text: str) -> list[tuple[str, bool]]:
+    seen = {text}
+    out = []
+    for form, acronym in forms:
+        if form and form not in seen:
+            seen.add(form)
+            out.append((form, acronym))
+    return out
