@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from vigil.matching import Matcher
-from vigil.matching.names import acronym_of, packed_forms, split_words
+from vigil.matching.names import acronym_of, latin_skeleton, name_tokens, packed_forms, split_words
 from vigil.sources import parse
 
 
@@ -68,6 +68,7 @@ def test_acronym_of():
     ("EL PARA", "Person", "unsc-QDi.152"),  # EL PARA (COMBAT NAME)
     ("هيئة تحرير الشام", "Organization", "unsc-QDe.137"),  # Hay’at Tahrir al-Sham (HTS) (هيئة تحرير الشام (original script)
     ("ANSAR AL-MUJAHIDEEN NETWORK - SUB-UNIT NAME", "Organization", "unsc-QDe.137"),  # the UK's note, the UN's
+    ("Хусан", "Person", "unsc-QDi.366"),  # Husan: х written h
 ])
 def test_packed_and_respelt_names_are_found(un_matcher, name, schema, target):
     [top, *_] = _top(un_matcher, name, schema)
@@ -79,3 +80,10 @@ def test_an_acronym_is_a_weak_alias_and_says_where_it_comes_from(un_matcher):
     expl = top.explanations["name"]
     assert "weak alias" in expl.detail and expl.candidate.startswith("AQAP (acronym in ")
     assert top.score < 1.0
+
+
+def test_cyrillic_letters_spelt_two_ways():
+    [jihad] = [t for t in name_tokens("Абу Джихад", "person") if t.text != "abu"]
+    assert jihad.text == "dzhikhad" and "jihad" in jihad.syn
+    [husan] = name_tokens("Хусан", "person")
+    assert husan.syn == {"husan"} and latin_skeleton("husan") in husan.skels

@@ -557,6 +557,13 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         skels = (latin_skeleton(text),)
         vkey = vowel_key(text)
         syn = _union(variants().get(text), org_synonyms(text))
+        if not word.isascii():
+            alts = _cyrillic_alternatives(word, text)
+            if alts is not None:
+                # Other Latin spellings of a Cyrillic word (Хусан Khusan / Husan): variants, and their
+                # skeletons key the candidate index too.
+                syn = _union(syn, alts)
+                skels = tuple(dict.fromkeys(skels + tuple(latin_skeleton(a) for a in sorted(alts))))
     tok = Token(word, text, skels, vkey, syn, weak, script)
     if len(_TOKENS) >= _MAX_TOKENS:
         # Bounded: a long-running server meets new query words forever. Tokens compare by text,
@@ -564,6 +571,13 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         _TOKENS.clear()
     _TOKENS[(word, weak)] = tok
     return tok
+
+
+def _cyrillic_alternatives(word: str, text: str) -> frozenset[str] | None:
+    """The other Latin spellings of a word with Cyrillic letters the lists spell two ways
+    (`translit.CYRILLIC_ALTERNATIVES`), or None."""
+    alts = frozenset(_latin_word(w) for w in translit.cyrillic_respellings(word)) - {text}
+    return alts or None
 
 
 def _union(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
@@ -820,7 +834,10 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                     continue
                 if lw in PARTICLES and not (kind == "org" and lw in ORG_KEPT_PARTICLES):
                     continue
-            out.append(make_token(lw, role="nasab" if nasab else ("qualifier" if lw in qualifiers else "")))
+            src = lw
+            if not word.isascii() and translit.cyrillic_respellings(word) and _latin_word(word) == lw:
+                src = word  # (a Cyrillic word the lists spell two ways: Хусан Khusan, Husan)
+            out.append(make_token(src, role="nasab" if nasab else ("qualifier" if lw in qualifiers else "")))
             nasab = False
     if not any(not t.weak for t in out):
         # Everything was a title or particle ("Al", "Sheikh"): keep the words themselves.

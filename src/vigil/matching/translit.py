@@ -159,6 +159,27 @@ CYRILLIC = {
     "ұ": "u", "ң": "ng", "ө": "o", "һ": "h", "ә": "a",
 }
 
+# Cyrillic letters the lists' Latin spellings write two ways: х is kh or h (Mikhail / Mihail, Khassan /
+# Hassan, Rakhim / Rahim: 28 words of the UN and EU lists' Cyrillic names are spelt with h beside their
+# Latin names), and дж, dzh in the Russian table, is the j of the Arabic and English names Russian writes
+# with it (Джихад Jihad, Хаджи Haji, Джон John).
+CYRILLIC_ALTERNATIVES = (("х", "h"), ("дж", "j"))
+
+
+def cyrillic_respellings(word: str) -> list[str]:
+    """`word` (lower case) with each combination of the letters in CYRILLIC_ALTERNATIVES replaced by
+    their other Latin spelling (to be romanised like the word): [] for a word without them."""
+    found = [(a, b) for a, b in CYRILLIC_ALTERNATIVES if a in word]
+    out: list[str] = []
+    for n in range(1, len(found) + 1):
+        for combo in itertools.combinations(found, n):
+            w = word
+            for a, b in combo:
+                w = w.replace(a, b)
+            out.append(w)
+    return out
+
+
 # -- Greek (accents are removed before lookup) -------------------------------------------
 GREEK = {
     "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i",
