@@ -7,6 +7,7 @@ import pytest
 
 from vigil.matching import Matcher
 from vigil.matching.names import acronym_of, latin_skeleton, name_tokens, packed_forms, split_words
+from vigil.matching.translit import arabic_skeletons
 from vigil.sources import parse
 
 
@@ -87,3 +88,13 @@ def test_cyrillic_letters_spelt_two_ways():
     assert jihad.text == "dzhikhad" and "jihad" in jihad.syn
     [husan] = name_tokens("Хусан", "person")
     assert husan.syn == {"husan"} and latin_skeleton("husan") in husan.skels
+
+
+@pytest.mark.parametrize("arabic, latin", [
+    ("طلفاح", "tilfah"),  # a final ح after a vowel: the Latin skeleton drops it (Tilfah, Saleh)
+    ("فالح", "faleh"),
+    ("جبهة", "jabhat"),  # ta marbuta read -at before the next word (Jabhat al-Nusrah)
+    ("جزيرة", "jazirat"),
+])
+def test_arabic_second_readings(arabic, latin):
+    assert latin_skeleton(latin) in arabic_skeletons(arabic)

@@ -121,10 +121,14 @@ def arabic_skeletons(word: str) -> tuple[str, ...]:
             options.append(("v",) if i == 0 else ("", "v"))
         elif ch in ARABIC_Y:
             options.append(("y",) if i == 0 else ("",))
+        elif ch == "ة" and i > 0:
+            options.append(("", "t"))  # ta marbuta: a vowel, or -at before the next word (Jabhat al-Nusrah)
         elif ch in ARABIC_VOWELISH or ch == "ع":
             options.append(("",))
-        elif ch in ("ه", "ة") and (i == last or i in ends) and i > 0:
-            options.append(("",))  # final -eh / ta marbuta: a vowel in Latin spellings
+        elif ch == "ه" and (i == last or i in ends) and i > 0:
+            options.append(("",))  # final -eh: a vowel in Latin spellings
+        elif ch == "ح" and i == last and i > 0:
+            options.append(("h", ""))  # Saleh, Fatih: Latin skeletons drop a final h after a vowel
         elif ch in ARABIC_DIGITS:
             options.append((ARABIC_DIGITS[ch],))
         else:
