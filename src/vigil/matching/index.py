@@ -73,7 +73,7 @@ def _short_forms(ent: Entity, kind: str) -> list[tuple[str, tuple[Token, ...]]]:
     return out
 
 
-def _packed_names(ent: Entity, kind: str) -> list[tuple[str, str, str, tuple[Token, ...]]]:
+def packed_names(ent: Entity, kind: str) -> list[tuple[str, str, str, tuple[Token, ...]]]:
     """(property, name, name as displayed, tokens) of the names packed into the entity's name fields
     (`names.packed_forms`: "Amir Khazmat (original script: Амир Хазмат)", "Encep Nurjaman (birth
     name)", "EASTERN TURKISTAN ISLAMIC MOVEMENT (ETIM)") that are not names of the entity already.
@@ -177,7 +177,7 @@ class Index:
                 idx.names.append(NameRecord(eidx, prop, value, tokens, words=lone_words(value, tokens, rec.kind)))
                 for key in name_keys(tokens):
                     postings[key].append(nidx)
-            for prop, form, shown, tokens in _packed_names(ent, rec.kind):
+            for prop, form, shown, tokens in packed_names(ent, rec.kind):
                 # Names packed into one field of the list (names.packed_forms).
                 nidx = len(idx.names)
                 idx.names.append(NameRecord(eidx, prop, shown, tokens, words=lone_words(form, tokens, rec.kind)))

@@ -421,7 +421,7 @@ def compare(
     Without the lists' statistics every name part weighs the same, so scores can differ
     slightly from `Matcher.match`, which weighs rare name parts more.
     """
-    from .index import entity_record
+    from .index import entity_record, packed_names
     from .names import name_tokens as _nt
 
     if algorithm not in ALGORITHMS:
@@ -432,6 +432,8 @@ def compare(
     for prop, value in candidate.iter_names():
         tokens = _nt(value, rec.kind)
         names.append(NameRecord(0, prop, value, tokens, words=lone_words(value, tokens, rec.kind)))
+    for prop, form, shown, tokens in packed_names(candidate, rec.kind):
+        names.append(NameRecord(0, prop, shown, tokens, words=lone_words(form, tokens, rec.kind)))  # as the index does
     names = [n for n in names if n.tokens]
     if model().common_schema(q.entity.schema.name, candidate.schema.name) is None:
         return MatchResult(candidate, 0.0, False, {})
