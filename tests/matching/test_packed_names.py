@@ -48,6 +48,9 @@ def _top(matcher, name, schema):
      [("Ansar al-Sharia in Tunisia", False), ("Ansar al-Shari'ah in Tunisia", False), ("Ansar al-Shari'ah", False)]),
     ("Abd el Wanis Abd Gawwad Abd el Latif Bahaa (Date of birth: 9.5.1986; place of birth: Egypt)", "person",
      [("Abd el Wanis Abd Gawwad Abd el Latif Bahaa", False)]),
+    ("Vadim Alekseevich SUBOTIN / Vadim Alekseevich SUBBOTIN", "person",  # (EU: spaced slashes)
+     [("Vadim Alekseevich SUBOTIN", False), ("Vadim Alekseevich SUBBOTIN", False)]),
+    ("CHINA NATIONAL PRECISION MACHINERY IMPORT/EXPORT CORPORATION", "org", []),
     ("KOREA MINING DEVELOPMENT TRADING CORPORATION", "org", []),
 ])
 def test_packed_forms(text, kind, forms):

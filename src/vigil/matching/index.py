@@ -83,7 +83,7 @@ def packed_names(ent: Entity, kind: str) -> list[tuple[str, str, str, tuple[Toke
     out: list[tuple[str, str, str, tuple[Token, ...]]] = []
     seen: set[tuple[Token, ...]] | None = None
     for prop, value in ent.iter_names():
-        if "(" not in value and ")" not in value and ";" not in value and "-" not in value:
+        if "(" not in value and ")" not in value and ";" not in value and "-" not in value and "/" not in value:
             continue  # (the common case: nothing packed)
         for form, acronym in packed_forms(value, kind):
             tokens = name_tokens(form, kind)

@@ -95,7 +95,7 @@ def _packed_query_names(values: list[str], kind: str) -> list[str]:
     own acronym alone would find other entities of those initials)."""
     out: list[str] = []
     for value in values:
-        if "(" in value or ")" in value or ";" in value or "-" in value:
+        if "(" in value or ")" in value or ";" in value or "-" in value or "/" in value:
             out.extend(form for form, acronym in packed_forms(value, kind) if not acronym and form not in values)
     return out
 

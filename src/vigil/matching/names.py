@@ -1036,15 +1036,15 @@ def acronym_of(acronym: str, words: list[str]) -> bool:
 
 def packed_forms(text: str, kind: str) -> list[tuple[str, bool]]:
     """The names packed into one list field, other than the field as written, each with whether it
-    is an acronym: alias lists separated by semicolons ("CAGL ; GREAT LAKES BUSINESS COMPANY", "(c)
-    Ansar al-Shari'ah"), a name and its original script in parentheses ("Akrin Saleh Akrin (أقرين صالح
+    is an acronym: alias lists separated by semicolons or spaced slashes ("CAGL ; GREAT LAKES BUSINESS
+    COMPANY", "(c) Ansar al-Shari'ah", "Vadim Alekseevich SUBOTIN / Vadim Alekseevich SUBBOTIN"), a name and its original script in parentheses ("Akrin Saleh Akrin (أقرين صالح
     أقرين)", "Amir Khazmat (original script: Амир Хазмат)"), a name with a note in parentheses or
     after a dash ("Encep Nurjaman (birth name)", "Ansar al-Mujahideen Network - sub-unit name") and an
     organisation's name with its acronym in parentheses ("EASTERN TURKISTAN ISLAMIC MOVEMENT (ETIM)":
     ETIM, and the name without it). A person's name without its parentheses is always one of them;
     an organisation's only when the parentheses hold no qualifier (AL-HARAMAIN (BANGLADESH) stays whole)."""
     out: list[tuple[str, bool]] = []
-    if ";" in text:
+    if ";" in text or " / " in text:
         pieces = [_ENUM_RE.sub("", p).strip() for p in _top_level_split(text)]
         pieces = [p for p in pieces if p]
         if len(pieces) > 1:
@@ -1081,7 +1081,8 @@ def packed_forms(text: str, kind: str) -> list[tuple[str, bool]]:
 
 
 def _top_level_split(text: str) -> list[str]:
-    """`text` split at the semicolons outside parentheses."""
+    """`text` split at the semicolons and the slashes between spaces ("Сергей Леонидович ТЕЛЬНЫХ /
+    Сергiй Леонiдович ТЕЛЬНИХ"; not IMPORT/EXPORT) outside parentheses."""
     out: list[str] = []
     depth = 0
     start = 0
@@ -1090,7 +1091,7 @@ def _top_level_split(text: str) -> list[str]:
             depth += 1
         elif ch == ")" and depth:
             depth -= 1
-        elif ch == ";" and not depth:
+        elif not depth and (ch == ";" or (ch == "/" and text[k - 1:k] == " " and text[k + 1:k + 2] == " ")):
             out.append(text[start:k])
             start = k + 1
     out.append(text[start:])
