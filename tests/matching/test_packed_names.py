@@ -28,6 +28,12 @@ def _top(matcher, name, schema):
     ("CENTRAL MILITARY COMMISSION OF THE WORKERS’ PARTY OF KOREA (CMC)", "org",
      [("CMC", True), ("CENTRAL MILITARY COMMISSION OF THE WORKERS’ PARTY OF KOREA", False)]),
     ("ANSAR AL-SHARI’A IN TUNISIA (AAS-T)", "org", [("AAS-T", True), ("ANSAR AL-SHARI’A IN TUNISIA", False)]),
+    # ... in either order, with or without brackets, spelling all of the name (UK, OFAC entries).
+    ("ADF (ALLIED DEMOCRATIC FORCES)", "org", [("ALLIED DEMOCRATIC FORCES", False), ("ADF", True)]),
+    ("AIG – ARMAMENT INDUSTRIES GROUP", "org", [("ARMAMENT INDUSTRIES GROUP", False), ("AIG", True)]),
+    ("AFRICA RESOURCE CORPORATION - ARC", "org", [("AFRICA RESOURCE CORPORATION", False), ("ARC", True)]),
+    ("RT - Russia Today Germany", "any", []),
+    ("ISLAMIC STATE IN IRAQ AND THE LEVANT - LIBYA", "org", []),
     # ... but not one inside the name (a sub-unit of the IRGC is not the IRGC), nor a qualifier.
     ("ISLAMIC REVOLUTIONARY GUARD CORPS (IRGC) AL GHADIR MISSILE COMMAND", "org", []),
     ("AL-HARAMAIN (BANGLADESH)", "org", []),

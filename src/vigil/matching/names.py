@@ -1005,11 +1005,11 @@ def _latin_text(text: str) -> bool | None:
     return latin
 
 
-def acronym_of(acronym: str, words: list[str]) -> bool:
+def acronym_of(acronym: str, words: list[str], whole: bool = False) -> bool:
     """`acronym` (ETIM, JuA, AAS-T) spells the initials of `words` from the first word on, each word
     giving its initial (or its first two or three letters: SAPICO), particles and stopwords giving
     their initial or nothing; words after the acronym's last letter may follow (CMC: Central Military
-    Commission of the Workers' Party of Korea)."""
+    Commission of the Workers' Party of Korea) unless `whole`."""
     a = "".join(ch for ch in acronym.casefold() if ch.isalnum())
     if not 2 <= len(a) <= 10 or not a.isalpha():
         return False
@@ -1020,7 +1020,8 @@ def acronym_of(acronym: str, words: list[str]) -> bool:
     @lru_cache(maxsize=None)
     def step(i: int, j: int) -> bool:
         if i == len(a):
-            return j >= 2  # (two words at least: one word's first letters are no acronym)
+            # (two words at least: one word's first letters are no acronym)
+            return j >= 2 and (not whole or all(w in _ACRONYM_SKIP for w in ws[j:]))
         if j == len(ws):
             return False
         w = ws[j]
@@ -1062,6 +1063,12 @@ def packed_forms(text: str, kind: str) -> list[tuple[str, bool]]:
             g = " ".join(_TAIL_LABEL_RE.sub("", g).split()).strip(" ,;:-")
             if not g or _NOTE_RE.match(g):
                 continue  # a note (birth name, false identity ...)
+            if kind != "person" and whole and " " not in outside and " " in g and acronym_of(
+                    outside, split_words(g, join_dotted=False), whole=True):
+                # The acronym first, the name in parentheses: ADF (ALLIED DEMOCRATIC FORCES).
+                out.extend([(g, False), (outside, True)])
+                whole = False
+                continue
             script = _latin_text(g)
             if script is not None and latin is not None and script != latin:
                 out.append((g, False))  # the name in another script
@@ -1077,7 +1084,21 @@ def packed_forms(text: str, kind: str) -> list[tuple[str, bool]]:
             out.append((outside, False))
     elif ("-" in text or "–" in text or "—" in text) and _TAIL_LABEL_RE.search(text):
         out.append((_TAIL_LABEL_RE.sub("", text).strip(), False))
+    elif kind != "person" and (" - " in text or " – " in text):
+        out.extend(_dash_acronym(text))
     return _unique(out, text)
+
+
+def _dash_acronym(text: str) -> list[tuple[str, bool]]:
+    """A name and its acronym on either side of a dash: AIG - ARMAMENT INDUSTRIES GROUP, AFRICA
+    RESOURCE CORPORATION - ARC (the acronym spelling all of the name: not RT - Russia Today Germany)."""
+    parts = [p.strip() for p in re.split(r" [-–] ", text)]
+    if len(parts) != 2 or not all(parts):
+        return []
+    for acr, name in ((parts[0], parts[1]), (parts[1], parts[0])):
+        if " " not in acr and " " in name and acronym_of(acr, split_words(name, join_dotted=False), whole=True):
+            return [(name, False), (acr, True)]
+    return []
 
 
 def _top_level_split(text: str) -> list[str]:
