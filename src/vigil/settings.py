@@ -112,7 +112,7 @@ ENV_VARS: dict[str, tuple[str, str, str]] = {
     "VIGIL_SHARED_DATA": ("shared_data", "../shared/data",
                           "The evaluation/mirror data folder used by `vigil bench` and the tests."),
     "VIGIL_PARTIES_AUTO": ("parties_auto", "1",
-                           "Resolve cross-list parties after every `vigil ingest`/`update` that changed a list "
+                           "Resolve cross-list parties after every `vigil ingest`/`update` or `POST /ingest` that changed a list "
                            "(0: only `vigil parties resolve` does)."),
     "VIGIL_ALLOWED_HOSTS": ("allowed_hosts", "unset",
                             "Public host names the server answers to besides localhost, IP addresses and the "

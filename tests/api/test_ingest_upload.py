@@ -62,3 +62,19 @@ def test_dataset_options_are_for_ftm_only(client, store, shared_data):
     r = client.post("/ingest/un", params={"as": "mine"}, files={"files": (un.name, un.read_bytes(), "application/xml")})
     assert r.status_code == 400 and "apply to /ingest/ftm only" in r.json()["detail"]
     assert _datasets(store) == {}
+
+
+def test_an_upload_resolves_parties_as_the_cli_does(client, store, shared_data):
+    """POST /ingest re-resolves cross-list parties (VIGIL_PARTIES_AUTO, default on), like `vigil ingest`:
+    screening over HTTP groups the new records by party at once."""
+    from vigil.parties import Parties
+
+    un = shared_data / "un" / "consolidated.xml"
+    r = client.post("/ingest/un", files={"files": (un.name, un.read_bytes(), "application/xml")})
+    assert r.status_code == 200, r.text
+    parties = Parties(store).map()
+    assert parties.generation == 1
+    assert parties.party_of("unsc-QDe.004") is not None  # al-Qa'ida's UN record belongs to a party
+    assert len(parties) <= r.json()["result"]["entity_count"]
+    again = client.post("/ingest/un", files={"files": (un.name, un.read_bytes(), "application/xml")})
+    assert again.json()["result"]["status"] == "unchanged" and Parties(store).map().generation == 1

@@ -90,3 +90,14 @@ def test_search_returns_parties_by_default(client):
     hit = next(r for r in merged["results"] if r["id"] in pairs)
     assert set(pairs) <= set(hit["referents"])
     assert merged["total"]["value"] < per_record["total"]["value"]
+
+
+def test_ui_party_id_opens_its_representative_record(client):
+    """A `party` id from a result opens in the UI: the page of its official-list record, at its party section."""
+    party = match(client, "al-Qa'ida")["results"][0]["party"]
+    r = client.get(f"/ui/entities/{party}", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/ui/entities/ofac-6366#party"
+    page = client.get(r.headers["location"], headers={"Accept": "text/html"})
+    assert page.status_code == 200 and 'id="party"' in page.text and "unsc-QDe.004" in page.text
+    missing = client.get("/ui/entities/vp-0000000000", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert missing.status_code == 404 and "No party with id" in missing.text

@@ -28,6 +28,7 @@ class BenchContext:
     report: Report = field(default_factory=Report)
     _lists: LoadedLists | None = None
     _matcher: Any = None
+    _party_map: Any = False  # False: not looked up yet; None: no parties (lists from the mirror, never resolved)
     build_seconds: float | None = None
     build_cpu_seconds: float | None = None
 
@@ -66,6 +67,19 @@ class BenchContext:
             self.report.meta["index_build_cpu_seconds"] = round(self.build_cpu_seconds, 2)
             self.console.print(f"  index built in {self.build_seconds:.1f}s", highlight=False)
         return self._matcher
+
+    def party_map(self) -> Any:
+        """The store's last cross-list resolution (`vigil.parties.PartyMap`), when the lists come from a
+        store where parties were resolved; else None (every record its own party)."""
+        if self._party_map is False:
+            self._party_map = None
+            if self.lists().origin.startswith("store"):
+                from vigil.parties.api import Parties
+                from vigil.store import Store
+
+                found = Parties(Store()).refresh()
+                self._party_map = found if len(found) else None
+        return self._party_map
 
     def comparers(self) -> dict[str, Callable[[Entity, Entity], float]]:
         """vigil plus whichever nomenklatura anchors are installed."""

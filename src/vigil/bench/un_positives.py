@@ -9,7 +9,10 @@ such entity (delisted since, or spelled differently) are excluded and counted as
   with the Matcher against ALL loaded lists, limit 10, threshold 0.7: found when a result
   flagged `match` is a ground-truth entity or refers to one (`referents`, e.g. a UK entry
   carrying the UN reference).
-* top-1: the first result is such an entity and is a match.
+* top-1 party: the first result is a match and its party (the store's cross-list resolution, as every
+  front end groups results) holds a ground-truth entity. Reported only when the lists come from a store
+  whose parties were resolved; without parties the UK, OFAC or EU copy of a UN listing ranks first as
+  often as the UN record does, so a record-level top-1 measures tie order, not matching.
 * pair recall (comparable across algorithms): score(treated query, ground-truth entity) >= 0.7.
 """
 from __future__ import annotations
@@ -43,6 +46,7 @@ def run(ctx: BenchContext) -> None:
     unresolved = [untreated.full_name for _, untreated in pairs if not by_key.get(name_key(untreated.full_name))]
 
     matcher = ctx.matcher()
+    parties = ctx.party_map()
     found = top1 = 0
     misses = []
     queries = [(person_entity(treated), expected) for treated, expected in resolved]
@@ -53,7 +57,10 @@ def run(ctx: BenchContext) -> None:
         if hits:
             found += 1
             first = resp.results[0]
-            top1 += first.match and (first.entity.id in ids or bool(ids & set(first.entity.referents)))
+            if parties is not None:
+                party = parties.party_of(first.entity.id or "")
+                members = set(parties.members(party)) if party else {first.entity.id}
+                top1 += first.match and bool(ids & members)
         else:
             best = resp.results[0] if resp.results else None
             misses.append({"query": query.first("name"), "expected": sorted(ids),
@@ -73,8 +80,12 @@ def run(ctx: BenchContext) -> None:
     ctx.report.rows += [
         Row(SECTION, "list recall (match in top 10, all lists)", {"vigil": share(found, n), **no_index},
             fmt=fmt_pct, target="≥ 99%", check=lambda v: v >= 0.99, note=note),
-        Row(SECTION, "top-1 is the listed person", {"vigil": share(top1, n), **no_index}, fmt=fmt_pct),
+    ]
+    if parties is not None:
+        ctx.report.rows.append(Row(SECTION, "top-1 is the listed person's party (store's parties)",
+                                   {"vigil": share(top1, n), **no_index}, fmt=fmt_pct))
+    ctx.report.rows += [
         Row(SECTION, "pair recall (query vs its entry) @0.7", {**pair_recall, **missing}, fmt=fmt_pct),
     ]
     ctx.report.details[SECTION] = {"pairs": len(pairs), "resolved": n, "unresolved": unresolved[:50],
-                                   "found": found, "top1": top1, "misses": misses[:50]}
+                                   "found": found, "top1": top1 if parties is not None else None, "misses": misses[:50]}

@@ -54,7 +54,7 @@ def group(results: Sequence[Any], parties: PartyLookup | None,
     later: set[str] = set()  # parties beyond the page: only counted
     # ties at the four decimals the API shows (copies of one listing on several lists) in
     # REPRESENTATIVE_ORDER; the sort is stable
-    results = sorted(results, key=lambda r: (-round(r.score, 4), _rank_of(r.entity.datasets)))
+    results = sorted(results, key=lambda r: (-round(r.score, 4), list_rank(r.entity.datasets)))
     party_of = parties.party_of if parties is not None else None
     for r in results:
         rid = r.entity.id or ""
@@ -75,7 +75,7 @@ def group(results: Sequence[Any], parties: PartyLookup | None,
 REPRESENTATIVE_ORDER = ("us_ofac_sdn", "un_sc_sanctions", "gb_hmt_sanctions", "eu_fsf", "us_ofac_cons")
 
 
-def _rank_of(datasets: Sequence[str]) -> int:
+def list_rank(datasets: Sequence[str]) -> int:
     return min((REPRESENTATIVE_ORDER.index(d) for d in datasets if d in REPRESENTATIVE_ORDER),
                default=len(REPRESENTATIVE_ORDER))
 
@@ -84,7 +84,7 @@ def representative(scored: list[Any]) -> list[Any]:
     """The ranked results with the representative record first: the best score, ties by REPRESENTATIVE_ORDER."""
     top = round(scored[0].score, 4)  # ties as the API shows scores (four decimals)
     tied = [r for r in scored if round(r.score, 4) == top]
-    best = min(tied, key=lambda r: _rank_of(r.entity.datasets))
+    best = min(tied, key=lambda r: list_rank(r.entity.datasets))
     return scored if best is scored[0] else [best] + [r for r in scored if r is not best]
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Path as PathParam, 
 from vigil.api.auth import Caller, require_admin
 from vigil.api.deps import JSONBytes, state_of
 from vigil.api.models import ERRORS, UpdateResponse
+from vigil.settings import current as current_settings
 
 router = APIRouter(tags=["Admin"])
 
@@ -31,6 +32,15 @@ def updatez(
         "status": "ok", "reloaded": swapped, "fingerprint": current.fingerprint,
         "entity_count": current.entity_count,
     })
+
+
+def _matcher_of(store, cfg):
+    """The parties resolver's matcher, built from the store only if it has records to screen."""
+    def load():
+        from vigil.service.index_cache import load_matcher
+
+        return load_matcher(store, settings=cfg)[0]
+    return load
 
 
 MAX_UPLOAD = 200 * 1024 * 1024
@@ -54,6 +64,7 @@ def ingest(
     books rescreened), then a reload: the new snapshot is served at once. A publication that would remove
     more than the shrink limit is refused with 409 (audited; nothing changes, monitoring does nothing)."""
     from vigil.monitor.hooks import acting_as, attach
+    from vigil.parties.hooks import attach as attach_parties
     from vigil.sources import SOURCES, IngestError
     from vigil.store import ShrinkRefused, StoreError
 
@@ -84,6 +95,9 @@ def ingest(
         path = folder if len(files) > 1 else next(folder.iterdir())
         store = state.store
         store.attach_relations()  # the relations of the new snapshot (as the CLI's store does)
+        cfg = state.settings or current_settings()
+        if cfg.parties_auto:  # as the CLI does: re-resolve cross-list parties first, then the monitor rescreens
+            attach_parties(store, matcher=_matcher_of(store, cfg))  # actor "system", as the CLI's
         attach(store)  # the CLI's hook (cli.common.open_store): audit the ingest, rescreen books on a change
         try:
             with acting_as(caller.name or "anonymous"):

@@ -4,9 +4,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import RedirectResponse
 
 from vigil.model import Entity
+from vigil.service.party_results import list_rank
 from vigil.web import text as webtext
 from vigil.web.auth import UIUser, need
 from vigil.web.render import page
@@ -95,6 +99,8 @@ def entity_page(request: Request, entity_id: str = Path(..., max_length=200),
         raise PageError(404, f"No entity with id {entity_id!r} in the loaded lists.", title="Not found")
     index = loaded(request)
     matcher = index.matcher
+    if entity_id.startswith("vp-"):  # a party (API results' `party`): its representative record's page
+        return _party_redirect(request, matcher, entity_id)
     entity = matcher.get(entity_id)
     store = request.app.state.index.store
     history = store.history(entity_id)
@@ -118,6 +124,18 @@ def entity_page(request: Request, entity_id: str = Path(..., max_length=200),
         history=list(reversed(history)), outgoing=outgoing, incoming=incoming, party_id=party_id, party=party,
         graph=_graph_view(store, entity, matcher),
     )
+
+
+def _party_redirect(request: Request, matcher: Any, party_id: str) -> RedirectResponse:
+    """303 to the page of the party's representative current record (official lists first, as screening
+    results choose it), whose "same party" section lists the others; 404 for an unknown or retired party."""
+    parties = request.app.state.index.parties()
+    members = [matcher.get(r) for r in (parties.members(party_id) if parties is not None else ())]
+    members = [m for m in members if m is not None]
+    if not members:
+        raise PageError(404, f"No party with id {party_id!r} in the current resolution.", title="Not found")
+    best = min(members, key=lambda m: (list_rank(m.datasets), m.id or ""))
+    return RedirectResponse(f"/ui/entities/{quote(best.id or '', safe='')}#party", status_code=303)
 
 
 def _graph_view(store: Any, entity: Any, matcher: Any):
