@@ -29,6 +29,8 @@ def _top(matcher, name, schema):
      [("CMC", True), ("CENTRAL MILITARY COMMISSION OF THE WORKERS’ PARTY OF KOREA", False)]),
     ("ANSAR AL-SHARI’A IN TUNISIA (AAS-T)", "org", [("AAS-T", True), ("ANSAR AL-SHARI’A IN TUNISIA", False)]),
     # ... in either order, with or without brackets, spelling all of the name (UK, OFAC entries).
+    ("Islamic State In Iraq And the Levant In South-East Asia (ISIL-SEA, ISIL-South East Asia)", "org",
+     [("ISIL-SEA", True), ("Islamic State In Iraq And the Levant In South-East Asia", False)]),
     ("ADF (ALLIED DEMOCRATIC FORCES)", "org", [("ALLIED DEMOCRATIC FORCES", False), ("ADF", True)]),
     ("AIG – ARMAMENT INDUSTRIES GROUP", "org", [("ARMAMENT INDUSTRIES GROUP", False), ("AIG", True)]),
     ("AFRICA RESOURCE CORPORATION - ARC", "org", [("AFRICA RESOURCE CORPORATION", False), ("ARC", True)]),

@@ -1069,6 +1069,14 @@ def packed_forms(text: str, kind: str) -> list[tuple[str, bool]]:
                 out.extend([(g, False), (outside, True)])
                 whole = False
                 continue
+            if kind != "person" and not inner and ", " in g:
+                # Several acronyms in one pair of brackets: (ISIL-SEA, ISIL-South East Asia).
+                words = split_words(outside, join_dotted=False)
+                acronyms = [x for x in (y.strip() for y in g.split(",")) if " " not in x and len(x) >= 3
+                            and acronym_of(x, words)]
+                if acronyms:
+                    out.extend((x, True) for x in acronyms)
+                    continue
             script = _latin_text(g)
             if script is not None and latin is not None and script != latin:
                 out.append((g, False))  # the name in another script
