@@ -533,6 +533,13 @@ def _joins(joined: Token, t: Token, loose: bool = False) -> bool:
     return loose and len(t.text) >= 8 and OSA.normalized_similarity(joined.text, t.text) >= 0.9
 
 
+def _has_digit(text: str) -> bool:
+    for ch in text:
+        if ch.isdigit():
+            return True
+    return False
+
+
 def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool = True) -> tuple[Token, ...] | None:
     """Join adjacent parts of `a` whose concatenation equals a part of `b` (Nasr Allah / Nasrallah,
     van den Berg / Vandenberg). `fast=False` skips the length shortcut (tests compare the two)."""
@@ -564,6 +571,12 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool
                 i += 1
                 continue
             cat = a[i].text + a[i + 1].text
+            if cat not in b_texts and (_has_digit(a[i].text) or _has_digit(a[i + 1].text)):
+                # A number joins a word only by equal text: Victory 3 is not a slip of Victory
+                # (another ship of a numbered series; joined, its digit would read as a letter).
+                out.append(a[i])
+                i += 1
+                continue
             if fast and b_lens is not None and cat.isascii() and cat.isalpha() and cat not in b_texts:
                 # (such a word is its own text: `make` changes nothing in it)
                 n = len(cat)
