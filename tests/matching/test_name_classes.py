@@ -81,3 +81,27 @@ def test_common_listed_names_still_alert(matcher):
         assert top.entity.id == entity_id and top.score >= 0.9
     [top, *_] = _top(matcher, "Hizballah", "Organization")
     assert top.match and top.score >= 0.9
+
+
+def test_a_title_word_that_ends_a_name_is_the_family_name():
+    # Titles stand before names. OFAC lists "SAYYED, Jamil" and "SHEIKH, Muhammad Naeem" (family name
+    # first), read Jamil SAYYED and Muhammad Naeem SHEIKH: the last word is the family name, not a title
+    # to drop (dropping it left "Jamil" alone, matched by any Jamil at 1.00).
+    assert [t.text for t in name_tokens("SAYYED, Jamil", "person")] == ["jamil", "sayyed"]
+    assert [t.text for t in name_tokens("SHEIKH, Muhammad Naeem", "person")] == ["muhammad", "naeem", "sheikh"]
+    assert not compare(_q("Jamil"), _person("SAYYED, Jamil")).match
+    assert not compare(_q("Muhammad Naeem Khan"), _person("SHEIKH, Muhammad Naeem")).match
+    assert compare(_q("Jamil al-Sayyed"), _person("SAYYED, Jamil")).score == 1.0
+    # A title before or inside the name is still dropped (UN SADUDDIN SAYYED, called Mullah).
+    assert [t.text for t in name_tokens("Sheikh Muhammad Naeem", "person")] == ["muhammad", "naeem"]
+    assert compare(_q("SADUDDIN MULLAH SAYYED"), _person("SADUDDIN SAYYED")).score == 1.0
+    # Only titles: the words are kept (a name that is only a title).
+    assert [t.text for t in name_tokens("Al Sayyed", "person")] == ["al", "sayyed"]
+
+
+def _q(name, schema="Person"):
+    return {"schema": schema, "properties": {"name": [name]}}
+
+
+def _person(name):
+    return Entity("Person", id="t-1", properties={"name": [name]})

@@ -298,6 +298,26 @@ def title_positions(words: list[str]) -> set[int]:
     return out
 
 
+def name_titles(words: list[str]) -> set[int]:
+    """`title_positions` of a person's name, less a one-word title that ends a name with a name word
+    before it: titles stand before names, so a last word SAYED, MUFTI or SHEIKH is the family name
+    (the lists write "FAMILY, Given", turned round to Given FAMILY: SAYED, Hassan -> Hassan SAYED; UN
+    SADUDDIN SAYYED), while a title inside the name is still one (SADUDDIN MULLAH SAYYED)."""
+    titles = title_positions(words)
+    last = len(words) - 1
+    if last < 1 or last not in titles:
+        return titles
+    rest = titles - {last}
+    if title_positions(words[:last]) != rest:
+        return titles  # the last word ends a title of several words (Hojatoleslam val-Moslemin)
+    for k in range(last):
+        if k not in rest:
+            form = _title_form(words[k])
+            if form not in PARTICLES and form not in ARABIC_PARTICLES and not form.startswith("\x00"):
+                return rest  # a name word before it
+    return titles
+
+
 # "son/daughter of": the next name part is the father's (nasab), see `Token.role`.
 NASAB_PARTICLES = frozenset("bin ibn ben bint binti ibnu".split())
 ARABIC_NASAB = frozenset("بن ابن بنت".split())
@@ -758,7 +778,7 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
         words = _join_suffixes(words)
     if not text.isascii() and any(han.is_han_word(w) for w in words):
         words = _han_words(words, kind)
-    titles = title_positions(words) if kind != "org" else set()
+    titles = name_titles(words) if kind != "org" else set()
     out: list[Token] = []
     if kind != "person" and len(words) >= 2 and words[0] in VESSEL_PREFIXES:
         # "MV Hellenic Spirit" = "Hellenic Spirit": a ship-type prefix is not part of the name.
