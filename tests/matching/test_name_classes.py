@@ -105,3 +105,27 @@ def _q(name, schema="Person"):
 
 def _person(name):
     return Entity("Person", id="t-1", properties={"name": [name]})
+
+
+@pytest.mark.parametrize("query, listed", [
+    ("Zhou Xiancheng", "CHOU, Hsien Cheng"),  # OFAC, Taiwanese names in Wade-Giles
+    ("Shi Guoneng", "SHIH, Kuo Neng"),
+    ("Zhou Xian Cheng", "CHOU, Hsien Cheng"),
+    ("Mao Zedong", "Mao Tse-tung"),  # a hyphenated given name against the joined pinyin one
+    ("Mao Tse-tung", "Mao Zedong"),
+    ("Xi Jinping", "Hsi Chin-ping"),
+])
+def test_wade_giles_names_meet_their_pinyin(query, listed):
+    assert compare(_q(query), _person(listed)).score >= 0.9
+
+
+def test_wade_giles_readings_stay_chinese():
+    from vigil.matching.names import wade_giles_readings
+
+    assert wade_giles_readings("hsien") == {"xian"}
+    assert {"zedong"} <= wade_giles_readings("tsetung")
+    # Another given name is another name; Korean and Western names are not read as Wade-Giles.
+    assert not compare(_q("Zhou Jiancheng"), _person("CHOU, Hsien Cheng")).match
+    assert all(t.role != "wg" for t in name_tokens("KIM, Yong Chol", "person"))
+    assert all(t.role != "wg" for t in name_tokens("Chang Su Ha", "person"))
+    assert all(t.role != "wg" for t in name_tokens("John Smith", "person"))

@@ -528,7 +528,11 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         if tok is None:
             base = make_token(word, weak)
             syn, skels = base.syn, base.skels
-            if role in ("ja", "ko"):
+            if role == "wg":
+                # A syllable (or joined syllables) of a Chinese name in Wade-Giles: its pinyin
+                # readings (Tse-tung Zedong, Hsi Xi, Teng Deng), also index keys.
+                syn = _union(syn, wade_giles_readings(word) or None)
+            elif role in ("ja", "ko"):
                 # A Han-character name read as Japanese or Korean: its readings (山田 Yamada, 金 Kim),
                 # whose skeletons also key the candidate index.
                 syn = translit.han_readings(word, role) or None
@@ -842,10 +846,93 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                     continue
             out.append(make_token(lw, role="nasab" if nasab else ("qualifier" if lw in qualifiers else "")))
             nasab = False
+    if kind != "org" and len(out) >= 2 and wade_giles_name(out):
+        out = [make_token(t.key, role="wg") for t in out]
     if not any(not t.weak for t in out):
         # Everything was a title or particle ("Al", "Sheikh"): keep the words themselves.
         out = [make_token(_latin_word(w) if not any(translit.is_arabic(c) for c in w) else w) for w in words]
     return tuple(out)
+
+
+# -- Wade-Giles (Chinese names romanised before pinyin: Mao Tse-tung, Teng Hsiao-ping) ----------------
+WADE_GILES_FILE = wordtables.WADE_GILES_FILE
+_MAX_SYLLABLES = 3  # a given name joined (Tsetung) or a whole name joined (Maotsetung)
+_MAX_READINGS = 32
+
+
+@lru_cache(maxsize=1)
+def _wade_giles() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """(pinyin syllables as names write them, Wade-Giles spelling -> its pinyin syllables) from
+    `wadegiles.tsv`. Names drop the apostrophe of aspiration (ch'in and chin are both written chin,
+    pinyin qin and jin) and write u for ü (hsü = hsu = xu); pinyin ü is written u or yu (lü: lu, lyu)."""
+    pinyin: set[str] = set()
+    wg: dict[str, set[str]] = {}
+    for p, w in wordtables.wade_giles():
+        forms = {p.replace("v", "u")}
+        if "v" in p:
+            forms.add(p.replace("v", "yu") if p.startswith(("l", "n")) else p.replace("v", "u"))
+        pinyin |= forms
+        wg.setdefault(w.replace("'", "").replace("v", "u"), set()).add(p.replace("v", "u"))
+    return frozenset(pinyin), {k: tuple(sorted(v)) for k, v in wg.items()}
+
+
+def _segmentations(word: str, syllables, limit: int = _MAX_SYLLABLES) -> list[list[str]]:
+    """The shortest ways of writing `word` as at most `limit` syllables of `syllables` (a set or dict):
+    a syllable after another starts with a consonant (pinyin writes xi'an, not xian, for xi + an;
+    Wade-Giles joins with hyphens) and every syllable has a vowel (no ng, m: interjections)."""
+    found: list[list[str]] = []
+    for n in range(1, limit + 1):
+        found = _split_in(word, syllables, n, True)
+        if found:
+            break
+    return found
+
+
+def _split_in(word: str, syllables, n: int, first: bool) -> list[list[str]]:
+    if n == 1:
+        ok = word in syllables and (first or word[0] not in "aeiou") and any(c in "aeiouy" for c in word)
+        return [[word]] if ok else []
+    out: list[list[str]] = []
+    for k in range(1, min(len(word) - 1, 6) + 1):
+        head = word[:k]
+        if head in syllables and (first or head[0] not in "aeiou") and any(c in "aeiouy" for c in head):
+            for rest in _split_in(word[k:], syllables, n - 1, False):
+                out.append([head, *rest])
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def wade_giles_readings(word: str) -> frozenset[str]:
+    """The pinyin spellings of a word read as Wade-Giles syllables (tsetung -> zedong, cedong ...;
+    hsi -> xi; chin -> jin, qin), less the word itself; empty when it is no such word."""
+    if not (word.isascii() and word.isalpha()) or len(word) < 2:
+        return frozenset()
+    _, wg = _wade_giles()
+    out: set[str] = set()
+    for seg in _segmentations(word, wg):
+        partial = [""]
+        for syl in seg:
+            partial = [x + r for x in partial for r in wg[syl]][:_MAX_READINGS]
+        out.update(partial)
+    out.discard(word)
+    return frozenset(out)
+
+
+def wade_giles_name(tokens: tuple[Token, ...] | list[Token]) -> bool:
+    """A person's name of Latin words that are all Wade-Giles syllables, one of them no pinyin (Mao
+    Tse-tung: tse, tung; Hsi Chin-ping: hsi, chin): read as Wade-Giles, each word carrying its pinyin
+    readings. Names with a word of no Chinese syllable (Kim, Ri, Pak, Tae: Korean) are left alone."""
+    pinyin, wg = _wade_giles()
+    marked = False
+    for t in tokens:
+        x = t.text
+        if t.weak or t.role or t.script or t.vkey is None or not (x.isascii() and x.isalpha()):
+            return False
+        if not _segmentations(x, wg):
+            return False
+        if not marked and not _segmentations(x, pinyin):
+            marked = True
+    return marked
 
 
 def _join_suffixes(words: list[str]) -> list[str]:

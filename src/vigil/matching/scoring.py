@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .names import LEGAL_CLASS, Token
+from .names import LEGAL_CLASS, Token, make_token, wade_giles_readings
 from .nicknames import NICKNAME_GROUPS, nickname_of
 
 # Qualifier features and their default weights: `matcher.CHECKS` (DEFAULT_WEIGHTS).
@@ -540,6 +540,25 @@ def _has_digit(text: str) -> bool:
     return False
 
 
+def _wade_giles_join(x: Token, y: Token, b: tuple[Token, ...]) -> Token | None:
+    """Two syllables of a Chinese given name written apart in one romanisation and joined in the
+    other (Mao Tse-tung / Mao Zedong; Mao Ze Dong / Mao Tse-tung): one part, when the pair read in
+    Wade-Giles (or the other name's Wade-Giles part read in pinyin) is a part of `b` of the joined
+    length, or within 20 % of a part of five letters or more (`bounds.compound_possible`)."""
+    cat = x.text + y.text
+    readings = wade_giles_readings(cat) if x.role == "wg" and y.role == "wg" else frozenset()
+    n = len(cat)
+    for t in b:
+        m = len(t.text)
+        if t.weak or not (m == n or (m >= 5 and 5 * abs(n - m) <= (n if n > m else m))):
+            continue
+        if t.text in readings:
+            return make_token(cat, role="wg")
+        if t.role == "wg" and t.syn is not None and cat in t.syn:
+            return make_token(cat)
+    return None
+
+
 def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool = True) -> tuple[Token, ...] | None:
     """Join adjacent parts of `a` whose concatenation equals a part of `b` (Nasr Allah / Nasrallah,
     van den Berg / Vandenberg). `fast=False` skips the length shortcut (tests compare the two)."""
@@ -554,6 +573,11 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool
     # can only join by equal text (edit similarity >= 0.8 needs it), so it is not made.
     b_long = [t for t in b if not t.weak and len(t.text) >= 5]
     b_lens = None if any(t.vkey is None for t in b_long) else [len(t.text) for t in b_long]
+    wade_giles = False  # (syllables of a Chinese given name: `_wade_giles_join`)
+    for t in a + b:
+        if t.role == "wg":
+            wade_giles = True
+            break
     out: list[Token] = []
     changed = False
     i = 0
@@ -577,6 +601,13 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool
                 out.append(a[i])
                 i += 1
                 continue
+            if wade_giles:
+                wg = _wade_giles_join(a[i], a[i + 1], b)
+                if wg is not None:
+                    out.append(wg)
+                    changed = True
+                    i += 2
+                    continue
             if fast and b_lens is not None and cat.isascii() and cat.isalpha() and cat not in b_texts:
                 # (such a word is its own text: `make` changes nothing in it)
                 n = len(cat)
