@@ -129,3 +129,12 @@ def test_wade_giles_readings_stay_chinese():
     assert all(t.role != "wg" for t in name_tokens("KIM, Yong Chol", "person"))
     assert all(t.role != "wg" for t in name_tokens("Chang Su Ha", "person"))
     assert all(t.role != "wg" for t in name_tokens("John Smith", "person"))
+
+
+def test_civil_titles_in_other_languages_are_dropped():
+    # The lists' own Title fields carry offices (UK "President", "Minister", "Governor"); queries write
+    # them in their language. A last word stays the family name (Erik PRINCE, Martin Luther KING).
+    for name in ("Präsident Barack Obama", "Президент Барак Обама", "Presidente Barack Obama",
+                 "Minister Barack Obama", "His Excellency Barack Obama"):
+        assert [t.text for t in name_tokens(name, "person")] == ["barack", "obama"], name
+    assert [t.text for t in name_tokens("Martin Luther King", "person")] == ["martin", "luther", "king"]
