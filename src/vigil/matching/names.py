@@ -919,20 +919,37 @@ def wade_giles_readings(word: str) -> frozenset[str]:
 
 
 def wade_giles_name(tokens: tuple[Token, ...] | list[Token]) -> bool:
-    """A person's name of Latin words that are all Wade-Giles syllables, one of them no pinyin (Mao
-    Tse-tung: tse, tung; Hsi Chin-ping: hsi, chin): read as Wade-Giles, each word carrying its pinyin
-    readings. Names with a word of no Chinese syllable (Kim, Ri, Pak, Tae: Korean) are left alone."""
-    pinyin, wg = _wade_giles()
+    """A person's name of Latin words of one or two Wade-Giles syllables each, one of them a syllable no
+    pinyin has (Mao Tse-tung: tse, tung; Hsi Chin-ping: hsi, chin): read as Wade-Giles, each word
+    carrying its pinyin readings. Names with a word of no Chinese syllable (Kim, Ri, Pak, Tae: Korean)
+    are left alone."""
     marked = False
     for t in tokens:
-        x = t.text
-        if t.weak or t.role or t.script or t.vkey is None or not (x.isascii() and x.isalpha()):
+        if t.weak or t.role or t.script or t.vkey is None:
             return False
-        if not _segmentations(x, wg):
+        kind = _wade_giles_word(t.text)
+        if kind == 0:
             return False
-        if not marked and not _segmentations(x, pinyin):
+        if kind == 2:
             marked = True
     return marked
+
+
+# Letters Wade-Giles does not write (b, d, g, q, x, z, v: it writes p, t, k, ch, hs, ts), but the g of
+# -ng and the z of tz.
+_NOT_WADE_GILES = re.compile(r"[bdqvx]|(?<!n)g|(?<!t)z")
+
+
+@lru_cache(maxsize=100_000)
+def _wade_giles_word(word: str) -> int:
+    """0: not one or two Wade-Giles syllables; 2: one Wade-Giles syllable that is no pinyin one (hsi, tse,
+    tung, hsien); 1: otherwise (mao, chinping)."""
+    if not (word.isascii() and word.isalpha()) or _NOT_WADE_GILES.search(word):
+        return 0
+    pinyin, wg = _wade_giles()
+    if not _segmentations(word, wg, 2):
+        return 0
+    return 2 if len(word) >= 3 and word in wg and word not in pinyin else 1
 
 
 def _join_suffixes(words: list[str]) -> list[str]:
