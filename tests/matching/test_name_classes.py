@@ -139,3 +139,14 @@ def test_civil_titles_in_other_languages_are_dropped():
         assert [t.text for t in name_tokens(name, "person")] == ["barack", "obama"], name
     assert [t.text for t in name_tokens("Президент Владимир Путин", "person")] == ["vladimir", "putin"]
     assert [t.text for t in name_tokens("Martin Luther King", "person")] == ["martin", "luther", "king"]
+
+
+@pytest.mark.parametrize("query, listed", [
+    ("Del Brothers Overseas SA", "DEL BROS OVERSEAS, S.A."),  # OFAC
+    ("Black Drop International Co Ltd", "BLACK DROP INTL CO., LIMITED"),  # OFAC
+    ("National Iranian Oil Co", "Natl Iranian Oil Company"),
+    ("Acme Mfg Corp", "Acme Manufacturing Corporation"),
+])
+def test_contractions_in_organisation_names(query, listed):
+    q = {"schema": "Company", "properties": {"name": [query]}}
+    assert compare(q, Entity("Company", id="t-2", properties={"name": [listed]})).score >= 0.95

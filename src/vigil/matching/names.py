@@ -710,9 +710,24 @@ def _legal_form(word: str) -> str | None:
     return canon
 
 
+# English contractions of words of organisation names, written out: the lists write both (DEL BROS OVERSEAS,
+# BLACK DROP INTL CO., ... MGMT, MFG, PHARM; VAALY BROTHERS, ... INTERNATIONAL). Only contractions that
+# stand for one word (not Ind: industries, industrial or independent).
+ORG_CONTRACTIONS = {
+    "natl": "national", "intl": "international", "mfg": "manufacturing", "mfrs": "manufacturers",
+    "bros": "brothers", "hldgs": "holdings", "hldg": "holding", "assn": "association", "assoc": "association",
+    "dept": "department", "govt": "government", "mgmt": "management", "mgt": "management",
+    "svcs": "services", "svc": "service", "devt": "development", "univ": "university", "engg": "engineering",
+    "grp": "group", "ctr": "center", "centre": "center", "chem": "chemical", "pharm": "pharmaceutical",
+    "elec": "electric", "indus": "industries", "transp": "transport", "tech": "technology",
+}
+
+
 def _org_words(words: list[str]) -> list[str]:
-    """Multi-word legal forms -> one marked canonical word; runs of single letters joined (A B C -> abc)."""
+    """Multi-word legal forms -> one marked canonical word; runs of single letters joined (A B C -> abc);
+    contractions written out (Intl -> international: `ORG_CONTRACTIONS`)."""
     words = _numbers(words)
+    words = [ORG_CONTRACTIONS.get(_latin_word(w), w) if w.isascii() else w for w in words]
     folded = [_latin_word(w) for w in words]
     out: list[str] = []
     i = 0
