@@ -150,3 +150,15 @@ def test_civil_titles_in_other_languages_are_dropped():
 def test_contractions_in_organisation_names(query, listed):
     q = {"schema": "Company", "properties": {"name": [query]}}
     assert compare(q, Entity("Company", id="t-2", properties={"name": [listed]})).score >= 0.95
+
+
+def test_long_name_chains_drop_trailing_parts():
+    # UN TAi.067 SHER MOHAMMAD ABBAS STANEKZAI PADSHAH KHAN: given names, family name, then the father's
+    # name. A name of five parts or more is a chain whose trailing parts are dropped as often as its middle
+    # ones: a missing last part costs as a middle part (not the Song Kim / KIM SONG CHOL penalty).
+    listed = _person("SHER MOHAMMAD ABBAS STANEKZAI PADSHAH KHAN")
+    assert compare(_q("Sher Abbas Stanekzai"), listed).match
+    assert compare(_q("Mohammad Abbas Stanekzai"), listed).match
+    assert not compare(_q("Sher Mohammad"), listed).match
+    # Shorter names keep the penalty: a family-first given-name syllable is no middle name.
+    assert not compare(_q("Song Kim"), _person("KIM SONG CHOL")).match
