@@ -579,10 +579,12 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool
     b_long = [t for t in b if not t.weak and len(t.text) >= 5]
     b_lens = None if any(t.vkey is None for t in b_long) else [len(t.text) for t in b_long]
     wade_giles = False  # (syllables of a Chinese given name: `_wade_giles_join`)
-    for t in a + b:
+    for t in a:
         if t.role == "wg":
             wade_giles = True
-            break
+    for t in b:
+        if t.role == "wg":
+            wade_giles = True
     out: list[Token] = []
     changed = False
     i = 0
