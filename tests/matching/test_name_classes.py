@@ -162,3 +162,25 @@ def test_long_name_chains_drop_trailing_parts():
     assert not compare(_q("Sher Mohammad"), listed).match
     # Shorter names keep the penalty: a family-first given-name syllable is no middle name.
     assert not compare(_q("Song Kim"), _person("KIM SONG CHOL")).match
+
+
+@pytest.mark.parametrize("german, english", [
+    # Names of one list entry in German and English transliteration (EU: 29 person entries write both).
+    ("Viktor Fedorowytsch Janukowytsch", "Viktor Fedorovych Yanukovych"),
+    ("Tscheresow", "Cherezov"),
+    ("Borissowitsch", "Borisovich"),
+    ("Wolodymyr Selenskyj", "Volodymyr Zelenskyy"),
+    ("Boris Jelzin", "Boris Yeltsin"),
+    ("Julija Tymoschenko", "Yulia Tymoshenko"),
+])
+def test_german_transliteration_of_cyrillic_names(german, english):
+    assert compare(_q(german), _person(english)).score >= 0.85
+
+
+def test_a_single_j_or_z_is_read_as_written():
+    from vigil.matching.names import german_readings
+
+    for word in ("jaber", "jong", "jasim", "marquez", "sergejs", "john", "william"):
+        assert german_readings(word) == (), word
+    assert not compare(_q("Jaber Ali"), _person("Yaser Ali")).match
+    assert not compare(_q("Ferdinand Marquez"), _person("Ferdinand Marcos")).match

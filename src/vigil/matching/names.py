@@ -869,6 +869,31 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
     return tuple(out)
 
 
+# -- German transliteration of Cyrillic names (Jelzin, Chruschtschow, Selenskyj) --------------------------
+_INITIAL_S = re.compile(r"^s(?=[aeiouy])")
+
+
+@lru_cache(maxsize=100_000)
+def german_readings(word: str) -> tuple[str, ...]:
+    """A Latin word read from the German transliteration of Cyrillic (Duden: ш sch, ч tsch, х ch, ж sch,
+    в w, ц z, й/я/ю/е j, з s) into the English one (sh, ch, kh, v, ts, y, z): Jelzin -> yeltsin, Julija ->
+    yuliya, Chruschtschow -> khrushchov; with a word-initial s before a vowel also read z (Selenskyj ->
+    zelenskyy: German writes з and с both s). Empty unless the word has two of w, j, z (sch counts
+    twice) or ends in -ij/-yj: Jaber, Jong, Marquez are read as written. Only
+    compared by `scoring._reading_sim` with the other name's spellings, never used as the word's text."""
+    if len(word) < 4 or not (word.isascii() and word.isalpha()):
+        return ()
+    marks = word.count("w") + word.count("j") + word.count("z") + 2 * word.count("sch")
+    if marks < 2 and not word.endswith(("ij", "yj")):
+        return ()  # one j or z alone is no sign of it (Jaber, Jasim, Jong, Marquez, Nasirzai)
+    r = (word.replace("tsch", "\x01").replace("sch", "\x02").replace("ch", "kh").replace("\x01", "ch")
+         .replace("\x02", "sh").replace("w", "v").replace("z", "ts").replace("ss", "s").replace("j", "y"))
+    out = [r] if r != word else []
+    if _INITIAL_S.match(r):
+        out.append("z" + r[1:])
+    return tuple(out)
+
+
 # -- Wade-Giles (Chinese names romanised before pinyin: Mao Tse-tung, Teng Hsiao-ping) ----------------
 WADE_GILES_FILE = wordtables.WADE_GILES_FILE
 _MAX_SYLLABLES = 3  # a given name joined (Tsetung) or a whole name joined (Maotsetung)

@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .names import LEGAL_CLASS, Token, make_token, wade_giles_readings
+from .names import LEGAL_CLASS, Token, german_readings, make_token, wade_giles_readings
 from .nicknames import NICKNAME_GROUPS, nickname_of
 
 # Qualifier features and their default weights: `matcher.CHECKS` (DEFAULT_WEIGHTS).
@@ -93,6 +93,8 @@ def sim_miss(a: Token, b: Token, cfg: dict[str, float], row: dict[Token, float])
     """`token_sim` for a pair not in `row` (= `sim_row(a, cfg)`): computed and kept there."""
     global _SIM_ENTRIES
     val = _token_sim(a, b, cfg)
+    if val < cfg["fuzzy_floor"] and a.vkey is not None and b.vkey is not None and not (a.weak or b.weak):
+        val = max(val, _reading_sim(a, b, cfg))
     if cfg is DEFAULT_CONFIG:
         if _SIM_ENTRIES >= _SIM_MAX_ENTRIES:
             # Bounded: a long-running server meets new query words forever. (`row` is then a
@@ -208,6 +210,26 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
                     if min(len(sa), len(sb)) >= 4 and Levenshtein.distance(sa, sb) == 1:
                         best = max(best, 0.78)
     return best
+
+
+def _reading_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
+    """Similarity of two Latin spellings read in English transliteration when one (or both) is written
+    in the German one of a Cyrillic name (`names.german_readings`: Boris Jelzin = Yeltsin, Julija =
+    Yuliya, Chruschtschow = Khrushchev, Selenskyj = Zelenskyy); 0 when neither has such a reading. At
+    most `synonym_score`: another transliteration of the name."""
+    ra = german_readings(a.text)
+    rb = german_readings(b.text)
+    if not ra and not rb:
+        return 0.0
+    best = 0.0
+    for x in (a.text, *ra):
+        for y in (b.text, *rb):
+            if x is a.text and y is b.text:
+                continue
+            s = 1.0 if x == y else _token_sim(make_token(x), make_token(y), cfg)
+            if s > best:
+                best = s
+    return min(best, cfg["synonym_score"])
 
 
 _SYLLABIC = ("hangul", "han")
