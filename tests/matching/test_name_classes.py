@@ -184,3 +184,22 @@ def test_a_single_j_or_z_is_read_as_written():
         assert german_readings(word) == (), word
     assert not compare(_q("Jaber Ali"), _person("Yaser Ali")).match
     assert not compare(_q("Ferdinand Marquez"), _person("Ferdinand Marcos")).match
+
+
+@pytest.mark.parametrize("french, english", [
+    # Names of one list entry in French and English transliteration (108 person entries write both).
+    ("Viktor Ianoukovytch", "Viktor Yanukovych"),
+    ("Bouchra", "Bushra"),
+    ("Sahraoui", "Sahrawi"),
+    ("Vladimir Poutine", "Vladimir Putin"),
+    ("Iouri Andropov", "Yuri Andropov"),
+])
+def test_french_transliteration(french, english):
+    assert compare(_q(french), _person(english)).score >= 0.85
+
+
+def test_french_readings_need_a_french_spelling():
+    from vigil.matching.names import french_readings
+
+    assert french_readings("chen") == ()  # Chen is no French spelling of Shen
+    assert not compare(_q("Chen Wei"), _person("Shen Wei")).match

@@ -894,6 +894,35 @@ def german_readings(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_FRENCH_MARKS = ("ou", "tch", "gue", "gui")
+_FRENCH_FINAL_INE = re.compile(r"(?<=[^aeiou][aeiouy])ne$|(?<=[^aeiou]i)ne$")
+
+
+@lru_cache(maxsize=100_000)
+def french_readings(word: str) -> tuple[str, ...]:
+    """A Latin word read from the French transliteration (of Cyrillic and of Maghreb Arabic: ou for u, ch
+    for sh, tch for ch, gu for g before e/i, a final -ne after a vowel for -n, iou/io/ia at the start for
+    yu/yo/ya, ss for s) into the English one: Poutine -> putin, Iouri -> yuri, Serguei -> sergei, Mourad
+    -> murad, Achour -> ashur. Empty unless the word has ou, tch or gue/gui (Chen is read as written)."""
+    if len(word) < 4 or not (word.isascii() and word.isalpha()) or not any(m in word for m in _FRENCH_MARKS):
+        return ()
+    r = word
+    if r.startswith("iou"):
+        r = "yu" + r[3:]
+    elif r.startswith(("io", "ia")):
+        r = "y" + r[1:]
+    r = (r.replace("tch", "\x01").replace("ch", "sh").replace("\x01", "ch").replace("ou", "u")
+         .replace("gue", "ge").replace("gui", "gi").replace("ss", "s"))
+    r = _FRENCH_FINAL_INE.sub("n", r)
+    return (r,) if r != word else ()
+
+
+def latin_readings(word: str) -> tuple[str, ...]:
+    """The word's readings in English transliteration from the German and French ones (`german_readings`,
+    `french_readings`)."""
+    return german_readings(word) + french_readings(word)
+
+
 # -- Wade-Giles (Chinese names romanised before pinyin: Mao Tse-tung, Teng Hsiao-ping) ----------------
 WADE_GILES_FILE = wordtables.WADE_GILES_FILE
 _MAX_SYLLABLES = 3  # a given name joined (Tsetung) or a whole name joined (Maotsetung)

@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .names import LEGAL_CLASS, Token, german_readings, make_token, wade_giles_readings
+from .names import LEGAL_CLASS, Token, latin_readings, make_token, wade_giles_readings
 from .nicknames import NICKNAME_GROUPS, nickname_of
 
 # Qualifier features and their default weights: `matcher.CHECKS` (DEFAULT_WEIGHTS).
@@ -214,11 +214,11 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
 
 def _reading_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
     """Similarity of two Latin spellings read in English transliteration when one (or both) is written
-    in the German one of a Cyrillic name (`names.german_readings`: Boris Jelzin = Yeltsin, Julija =
-    Yuliya, Chruschtschow = Khrushchev, Selenskyj = Zelenskyy); 0 when neither has such a reading. At
-    most `synonym_score`: another transliteration of the name."""
-    ra = german_readings(a.text)
-    rb = german_readings(b.text)
+    in the German or French one (`names.latin_readings`: Boris Jelzin = Yeltsin, Julija = Yuliya,
+    Selenskyj = Zelenskyy; Poutine = Putin, Iouri = Yuri); 0 when neither has such a reading. At most
+    `synonym_score`: another transliteration of the name."""
+    ra = latin_readings(a.text)
+    rb = latin_readings(b.text)
     if not ra and not rb:
         return 0.0
     best = 0.0
