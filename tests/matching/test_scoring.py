@@ -368,3 +368,12 @@ def test_the_similarity_cache_is_bounded_and_changes_no_value(monkeypatch):
     before = scoring._SIM_ENTRIES
     scoring.token_sim(words[0], words[1], custom)
     assert scoring._SIM_ENTRIES == before
+
+
+def test_a_number_is_not_joined_into_the_word_before_it():
+    # OFAC lists the ships ARCTICA 1 and ARCTICA 2 (and IRAN HORMUZ 12, 14, 22 ...): the number names
+    # the ship of the series. Joined, "arctica" + "1" would read "arcticai" (a digit as a letter), a
+    # one-letter slip of Arctica.
+    assert compare(query("Arctica", schema="Vessel"), org("ARCTICA 1", "Vessel")).score < 0.5
+    assert compare(query("ARCTICA 2", schema="Vessel"), org("ARCTICA 1", "Vessel")).match  # (series: see above)
+    assert compare(query("Brigade Forty 4", schema="Organization"), org("Brigade 44", "Organization")).score == 1.0

@@ -298,6 +298,26 @@ def title_positions(words: list[str]) -> set[int]:
     return out
 
 
+def name_titles(words: list[str]) -> set[int]:
+    """`title_positions` of a person's name, less a one-word title that ends a name with a name word
+    before it: titles stand before names, so a last word SAYED, MUFTI or SHEIKH is the family name
+    (the lists write "FAMILY, Given", turned round to Given FAMILY: SAYED, Hassan -> Hassan SAYED; UN
+    SADUDDIN SAYYED), while a title inside the name is still one (SADUDDIN MULLAH SAYYED)."""
+    titles = title_positions(words)
+    last = len(words) - 1
+    if last < 1 or last not in titles:
+        return titles
+    rest = titles - {last}
+    if title_positions(words[:last]) != rest:
+        return titles  # the last word ends a title of several words (Hojatoleslam val-Moslemin)
+    for k in range(last):
+        if k not in rest:
+            form = _title_form(words[k])
+            if form not in PARTICLES and form not in ARABIC_PARTICLES and not form.startswith("\x00"):
+                return rest  # a name word before it
+    return titles
+
+
 # "son/daughter of": the next name part is the father's (nasab), see `Token.role`.
 NASAB_PARTICLES = frozenset("bin ibn ben bint binti ibnu".split())
 ARABIC_NASAB = frozenset("بن ابن بنت".split())
@@ -508,7 +528,11 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         if tok is None:
             base = make_token(word, weak)
             syn, skels = base.syn, base.skels
-            if role in ("ja", "ko"):
+            if role == "wg":
+                # A syllable (or joined syllables) of a Chinese name in Wade-Giles: its pinyin
+                # readings (Tse-tung Zedong, Hsi Xi, Teng Deng), also index keys.
+                syn = _union(syn, wade_giles_readings(word) or None)
+            elif role in ("ja", "ko"):
                 # A Han-character name read as Japanese or Korean: its readings (山田 Yamada, 金 Kim),
                 # whose skeletons also key the candidate index.
                 syn = translit.han_readings(word, role) or None
@@ -700,9 +724,24 @@ def _legal_form(word: str) -> str | None:
     return canon
 
 
+# English contractions of words of organisation names, written out: the lists write both (DEL BROS OVERSEAS,
+# BLACK DROP INTL CO., ... MGMT, MFG, PHARM; VAALY BROTHERS, ... INTERNATIONAL). Only contractions that
+# stand for one word (not Ind: industries, industrial or independent).
+ORG_CONTRACTIONS = {
+    "natl": "national", "intl": "international", "mfg": "manufacturing", "mfrs": "manufacturers",
+    "bros": "brothers", "hldgs": "holdings", "hldg": "holding", "assn": "association", "assoc": "association",
+    "dept": "department", "govt": "government", "mgmt": "management", "mgt": "management",
+    "svcs": "services", "svc": "service", "devt": "development", "univ": "university", "engg": "engineering",
+    "grp": "group", "ctr": "center", "centre": "center", "chem": "chemical", "pharm": "pharmaceutical",
+    "elec": "electric", "indus": "industries", "transp": "transport", "tech": "technology",
+}
+
+
 def _org_words(words: list[str]) -> list[str]:
-    """Multi-word legal forms -> one marked canonical word; runs of single letters joined (A B C -> abc)."""
+    """Multi-word legal forms -> one marked canonical word; runs of single letters joined (A B C -> abc);
+    contractions written out (Intl -> international: `ORG_CONTRACTIONS`)."""
     words = _numbers(words)
+    words = [ORG_CONTRACTIONS.get(_latin_word(w), w) if w.isascii() else w for w in words]
     folded = [_latin_word(w) for w in words]
     out: list[str] = []
     i = 0
@@ -772,7 +811,7 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
         words = _join_suffixes(words)
     if not text.isascii() and any(han.is_han_word(w) for w in words):
         words = _han_words(words, kind)
-    titles = title_positions(words) if kind != "org" else set()
+    titles = name_titles(words) if kind != "org" else set()
     out: list[Token] = []
     if kind != "person" and len(words) >= 2 and words[0] in VESSEL_PREFIXES:
         # "MV Hellenic Spirit" = "Hellenic Spirit": a ship-type prefix is not part of the name.
@@ -839,10 +878,164 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                 src = word  # (a Cyrillic word the lists spell two ways: Хусан Khusan, Husan)
             out.append(make_token(src, role="nasab" if nasab else ("qualifier" if lw in qualifiers else "")))
             nasab = False
+    if kind != "org" and len(out) >= 2 and wade_giles_name(out):
+        out = [make_token(t.key, role="wg") for t in out]
     if not any(not t.weak for t in out):
         # Everything was a title or particle ("Al", "Sheikh"): keep the words themselves.
         out = [make_token(_latin_word(w) if not any(translit.is_arabic(c) for c in w) else w) for w in words]
     return tuple(out)
+
+
+# -- German transliteration of Cyrillic names (Jelzin, Chruschtschow, Selenskyj) --------------------------
+_INITIAL_S = re.compile(r"^s(?=[aeiouy])")
+
+
+@lru_cache(maxsize=100_000)
+def german_readings(word: str) -> tuple[str, ...]:
+    """A Latin word read from the German transliteration of Cyrillic (Duden: ш sch, ч tsch, х ch, ж sch,
+    в w, ц z, й/я/ю/е j, з s) into the English one (sh, ch, kh, v, ts, y, z): Jelzin -> yeltsin, Julija ->
+    yuliya, Chruschtschow -> khrushchov; with a word-initial s before a vowel also read z (Selenskyj ->
+    zelenskyy: German writes з and с both s). Empty unless the word has two of w, j, z (sch counts
+    twice) or ends in -ij/-yj: Jaber, Jong, Marquez are read as written. Only
+    compared by `scoring._reading_sim` with the other name's spellings, never used as the word's text."""
+    if len(word) < 4 or not (word.isascii() and word.isalpha()):
+        return ()
+    marks = word.count("w") + word.count("j") + word.count("z") + 2 * word.count("sch")
+    if marks < 2 and not word.endswith(("ij", "yj")):
+        return ()  # one j or z alone is no sign of it (Jaber, Jasim, Jong, Marquez, Nasirzai)
+    r = (word.replace("tsch", "\x01").replace("sch", "\x02").replace("ch", "kh").replace("\x01", "ch")
+         .replace("\x02", "sh").replace("w", "v").replace("z", "ts").replace("ss", "s").replace("j", "y"))
+    out = [r] if r != word else []
+    if _INITIAL_S.match(r):
+        out.append("z" + r[1:])
+    return tuple(out)
+
+
+_FRENCH_MARKS = ("ou", "tch", "gue", "gui")
+_FRENCH_FINAL_INE = re.compile(r"(?<=[^aeiou][aeiouy])ne$|(?<=[^aeiou]i)ne$")
+
+
+@lru_cache(maxsize=100_000)
+def french_readings(word: str) -> tuple[str, ...]:
+    """A Latin word read from the French transliteration (of Cyrillic and of Maghreb Arabic: ou for u, ch
+    for sh, tch for ch, gu for g before e/i, a final -ne after a vowel for -n, iou/io/ia at the start for
+    yu/yo/ya, ss for s) into the English one: Poutine -> putin, Iouri -> yuri, Serguei -> sergei, Mourad
+    -> murad, Achour -> ashur. Empty unless the word has ou, tch or gue/gui (Chen is read as written)."""
+    if len(word) < 4 or not (word.isascii() and word.isalpha()) or not any(m in word for m in _FRENCH_MARKS):
+        return ()
+    r = word
+    if r.startswith("iou"):
+        r = "yu" + r[3:]
+    elif r.startswith(("io", "ia")):
+        r = "y" + r[1:]
+    r = (r.replace("tch", "\x01").replace("ch", "sh").replace("\x01", "ch").replace("ou", "u")
+         .replace("gue", "ge").replace("gui", "gi").replace("ss", "s"))
+    r = _FRENCH_FINAL_INE.sub("n", r)
+    return (r,) if r != word else ()
+
+
+def latin_readings(word: str) -> tuple[str, ...]:
+    """The word's readings in English transliteration from the German and French ones (`german_readings`,
+    `french_readings`)."""
+    return german_readings(word) + french_readings(word)
+
+
+# -- Wade-Giles (Chinese names romanised before pinyin: Mao Tse-tung, Teng Hsiao-ping) ----------------
+WADE_GILES_FILE = wordtables.WADE_GILES_FILE
+_MAX_SYLLABLES = 3  # a given name joined (Tsetung) or a whole name joined (Maotsetung)
+_MAX_READINGS = 32
+
+
+@lru_cache(maxsize=1)
+def _wade_giles() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """(pinyin syllables as names write them, Wade-Giles spelling -> its pinyin syllables) from
+    `wadegiles.tsv`. Names drop the apostrophe of aspiration (ch'in and chin are both written chin,
+    pinyin qin and jin) and write u for ü (hsü = hsu = xu); pinyin ü is written u or yu (lü: lu, lyu)."""
+    pinyin: set[str] = set()
+    wg: dict[str, set[str]] = {}
+    for p, w in wordtables.wade_giles():
+        forms = {p.replace("v", "u")}
+        if "v" in p:
+            forms.add(p.replace("v", "yu") if p.startswith(("l", "n")) else p.replace("v", "u"))
+        pinyin |= forms
+        wg.setdefault(w.replace("'", "").replace("v", "u"), set()).add(p.replace("v", "u"))
+    return frozenset(pinyin), {k: tuple(sorted(v)) for k, v in wg.items()}
+
+
+def _segmentations(word: str, syllables, limit: int = _MAX_SYLLABLES) -> list[list[str]]:
+    """The shortest ways of writing `word` as at most `limit` syllables of `syllables` (a set or dict):
+    a syllable after another starts with a consonant (pinyin writes xi'an, not xian, for xi + an;
+    Wade-Giles joins with hyphens) and every syllable has a vowel (no ng, m: interjections)."""
+    found: list[list[str]] = []
+    for n in range(1, limit + 1):
+        found = _split_in(word, syllables, n, True)
+        if found:
+            break
+    return found
+
+
+def _split_in(word: str, syllables, n: int, first: bool) -> list[list[str]]:
+    if n == 1:
+        ok = word in syllables and (first or word[0] not in "aeiou") and any(c in "aeiouy" for c in word)
+        return [[word]] if ok else []
+    out: list[list[str]] = []
+    for k in range(1, min(len(word) - 1, 6) + 1):
+        head = word[:k]
+        if head in syllables and (first or head[0] not in "aeiou") and any(c in "aeiouy" for c in head):
+            for rest in _split_in(word[k:], syllables, n - 1, False):
+                out.append([head, *rest])
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def wade_giles_readings(word: str) -> frozenset[str]:
+    """The pinyin spellings of a word read as Wade-Giles syllables (tsetung -> zedong, cedong ...;
+    hsi -> xi; chin -> jin, qin), less the word itself; empty when it is no such word."""
+    if not (word.isascii() and word.isalpha()) or len(word) < 2:
+        return frozenset()
+    _, wg = _wade_giles()
+    out: set[str] = set()
+    for seg in _segmentations(word, wg):
+        partial = [""]
+        for syl in seg:
+            partial = [x + r for x in partial for r in wg[syl]][:_MAX_READINGS]
+        out.update(partial)
+    out.discard(word)
+    return frozenset(out)
+
+
+def wade_giles_name(tokens: tuple[Token, ...] | list[Token]) -> bool:
+    """A person's name of Latin words of one or two Wade-Giles syllables each, one of them a syllable no
+    pinyin has (Mao Tse-tung: tse, tung; Hsi Chin-ping: hsi, chin): read as Wade-Giles, each word
+    carrying its pinyin readings. Names with a word of no Chinese syllable (Kim, Ri, Pak, Tae: Korean)
+    are left alone."""
+    marked = False
+    for t in tokens:
+        if t.weak or t.role or t.script or t.vkey is None:
+            return False
+        kind = _wade_giles_word(t.text)
+        if kind == 0:
+            return False
+        if kind == 2:
+            marked = True
+    return marked
+
+
+# Letters Wade-Giles does not write (b, d, g, q, x, z, v: it writes p, t, k, ch, hs, ts), but the g of
+# -ng and the z of tz.
+_NOT_WADE_GILES = re.compile(r"[bdqvx]|(?<!n)g|(?<!t)z")
+
+
+@lru_cache(maxsize=100_000)
+def _wade_giles_word(word: str) -> int:
+    """0: not one or two Wade-Giles syllables; 2: one Wade-Giles syllable that is no pinyin one (hsi, tse,
+    tung, hsien); 1: otherwise (mao, chinping)."""
+    if not (word.isascii() and word.isalpha()) or _NOT_WADE_GILES.search(word):
+        return 0
+    pinyin, wg = _wade_giles()
+    if not _segmentations(word, wg, 2):
+        return 0
+    return 2 if len(word) >= 3 and word in wg and word not in pinyin else 1
 
 
 def _join_suffixes(words: list[str]) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .names import LEGAL_CLASS, Token
+from .names import LEGAL_CLASS, Token, latin_readings, make_token, wade_giles_readings
 from .nicknames import NICKNAME_GROUPS, nickname_of
 
 # Qualifier features and their default weights: `matcher.CHECKS` (DEFAULT_WEIGHTS).
@@ -93,6 +93,8 @@ def sim_miss(a: Token, b: Token, cfg: dict[str, float], row: dict[Token, float])
     """`token_sim` for a pair not in `row` (= `sim_row(a, cfg)`): computed and kept there."""
     global _SIM_ENTRIES
     val = _token_sim(a, b, cfg)
+    if val < cfg["fuzzy_floor"] and a.vkey is not None and b.vkey is not None and not (a.weak or b.weak):
+        val = max(val, _reading_sim(a, b, cfg))
     if cfg is DEFAULT_CONFIG:
         if _SIM_ENTRIES >= _SIM_MAX_ENTRIES:
             # Bounded: a long-running server meets new query words forever. (`row` is then a
@@ -210,7 +212,32 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
     return best
 
 
+def _reading_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
+    """Similarity of two Latin spellings read in English transliteration when one (or both) is written
+    in the German or French one (`names.latin_readings`: Boris Jelzin = Yeltsin, Julija = Yuliya,
+    Selenskyj = Zelenskyy; Poutine = Putin, Iouri = Yuri); 0 when neither has such a reading. At most
+    `synonym_score`: another transliteration of the name."""
+    ra = latin_readings(a.text)
+    rb = latin_readings(b.text)
+    if not ra and not rb:
+        return 0.0
+    best = 0.0
+    for x in (a.text, *ra):
+        for y in (b.text, *rb):
+            if x is a.text and y is b.text:
+                continue
+            s = 1.0 if x == y else _token_sim(make_token(x), make_token(y), cfg)
+            if s > best:
+                best = s
+    return min(best, cfg["synonym_score"])
+
+
 _SYLLABIC = ("hangul", "han")
+# A person's name of this many parts or more is a chain (given name, father's, grandfather's, tribe or
+# clan: UN TAi.067 SHER MOHAMMAD ABBAS STANEKZAI PADSHAH KHAN): its trailing parts are dropped as often as
+# its middle ones, so a missing last part costs as a middle one does (no `edge_part_factor`). On the
+# lists, 310 of 777 shorter names of a person whose name has five parts or more lack its last part.
+LONG_NAME_CHAIN = 5
 _AR_FOREIGN = str.maketrans("pv", "bf")
 _VOWEL_S = ("os", "us", "as", "is")
 
@@ -310,7 +337,7 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
     # names disagree) or the part is the last one of a person's name: a given name in family-first
     # writing or a second family name, not a middle name (Song Kim / KIM SONG CHOL).
     f = 1.0 if (q_left and c_left) else cfg["unmatched_candidate_factor"]
-    edge_left = not org and not q_left and len(c) >= 3 and (len(c) - 1) in c_left
+    edge_left = not org and not q_left and 3 <= len(c) < LONG_NAME_CHAIN and (len(c) - 1) in c_left
     if edge_left and _repeats(c, len(c) - 1, cfg):
         # A part repeating another of the same name is no separate family name (the lists write
         # 138 names so: MATUQ MOHAMMED MATUQ, Ramadan Mahmoud RAMADAN).
@@ -533,6 +560,32 @@ def _joins(joined: Token, t: Token, loose: bool = False) -> bool:
     return loose and len(t.text) >= 8 and OSA.normalized_similarity(joined.text, t.text) >= 0.9
 
 
+def _has_digit(text: str) -> bool:
+    for ch in text:
+        if ch.isdigit():
+            return True
+    return False
+
+
+def _wade_giles_join(x: Token, y: Token, b: tuple[Token, ...]) -> Token | None:
+    """Two syllables of a Chinese given name written apart in one romanisation and joined in the
+    other (Mao Tse-tung / Mao Zedong; Mao Ze Dong / Mao Tse-tung): one part, when the pair read in
+    Wade-Giles (or the other name's Wade-Giles part read in pinyin) is a part of `b` of the joined
+    length, or within 20 % of a part of five letters or more (`bounds.compound_possible`)."""
+    cat = x.text + y.text
+    readings = wade_giles_readings(cat) if x.role == "wg" and y.role == "wg" else frozenset()
+    n = len(cat)
+    for t in b:
+        m = len(t.text)
+        if t.weak or not (m == n or (m >= 5 and 5 * abs(n - m) <= (n if n > m else m))):
+            continue
+        if t.text in readings:
+            return make_token(cat, role="wg")
+        if t.role == "wg" and t.syn is not None and cat in t.syn:
+            return make_token(cat)
+    return None
+
+
 def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool = True) -> tuple[Token, ...] | None:
     """Join adjacent parts of `a` whose concatenation equals a part of `b` (Nasr Allah / Nasrallah,
     van den Berg / Vandenberg). `fast=False` skips the length shortcut (tests compare the two)."""
@@ -547,6 +600,13 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool
     # can only join by equal text (edit similarity >= 0.8 needs it), so it is not made.
     b_long = [t for t in b if not t.weak and len(t.text) >= 5]
     b_lens = None if any(t.vkey is None for t in b_long) else [len(t.text) for t in b_long]
+    wade_giles = False  # (syllables of a Chinese given name: `_wade_giles_join`)
+    for t in a:
+        if t.role == "wg":
+            wade_giles = True
+    for t in b:
+        if t.role == "wg":
+            wade_giles = True
     out: list[Token] = []
     changed = False
     i = 0
@@ -564,6 +624,19 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool
                 i += 1
                 continue
             cat = a[i].text + a[i + 1].text
+            if cat not in b_texts and (_has_digit(a[i].text) or _has_digit(a[i + 1].text)):
+                # A number joins a word only by equal text: Victory 3 is not a slip of Victory
+                # (another ship of a numbered series; joined, its digit would read as a letter).
+                out.append(a[i])
+                i += 1
+                continue
+            if wade_giles:
+                wg = _wade_giles_join(a[i], a[i + 1], b)
+                if wg is not None:
+                    out.append(wg)
+                    changed = True
+                    i += 2
+                    continue
             if fast and b_lens is not None and cat.isascii() and cat.isalpha() and cat not in b_texts:
                 # (such a word is its own text: `make` changes nothing in it)
                 n = len(cat)

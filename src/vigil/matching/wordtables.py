@@ -2,6 +2,7 @@
 
 * `titles.tsv`: titles and honorifics in any script (Seyed, سید, Ayatollah, آیت‌الله, Sardar ...):
   never name parts.
+* `wadegiles.tsv`: pinyin syllables and their Wade-Giles spellings (generated: `build_wadegiles`).
 * `org_words.tsv`: words of Persian, Arabic and Chinese organisation names with their Latin
   transliterations and English translations (وزارت = VEZARAT = MINISTRY).
 
@@ -15,6 +16,7 @@ from pathlib import Path
 _HERE = Path(__file__).parent
 TITLES_FILE = _HERE / "titles.tsv"
 ORG_WORDS_FILE = _HERE / "org_words.tsv"
+WADE_GILES_FILE = _HERE / "wadegiles.tsv"
 ORG_CLASSES = ("head", "generic", "word", "form")
 TITLE_CLASSES = ("religious", "honorific", "rank", "academic", "civil")
 
@@ -55,3 +57,9 @@ def org_words() -> tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...]:
             raise ValueError(f"org_words.tsv: {cols[0]!r}: needs English words and a class in {ORG_CLASSES}")
         out.append((forms, english, cols[2]))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def wade_giles() -> tuple[tuple[str, str], ...]:
+    """(toneless pinyin syllable, its Wade-Giles spelling) for every row of wadegiles.tsv."""
+    return tuple((cols[0], cols[1]) for cols in _rows(WADE_GILES_FILE))
