@@ -97,6 +97,8 @@ def test_an_acronym_is_a_weak_alias_and_says_where_it_comes_from(un_matcher):
 def test_cyrillic_letters_spelt_two_ways():
     [jihad] = [t for t in name_tokens("Абу Джихад", "person") if t.text != "abu"]
     assert jihad.text == "dzhikhad" and "jihad" in jihad.syn
+    [latin] = [t for t in name_tokens("DZHIKHAD, Abu", "person") if t.text != "abu"]  # (OFAC: Russian romanisation)
+    assert "jihad" in latin.syn
     [husan] = name_tokens("Хусан", "person")
     assert husan.syn == {"husan"} and latin_skeleton("husan") in husan.skels
 

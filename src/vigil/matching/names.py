@@ -581,7 +581,7 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         skels = (latin_skeleton(text),)
         vkey = vowel_key(text)
         syn = _union(variants().get(text), org_synonyms(text))
-        if not word.isascii():
+        if not word.isascii() or "dzh" in word:
             alts = _cyrillic_alternatives(word, text)
             if alts is not None:
                 # Other Latin spellings of a Cyrillic word (Хусан Khusan / Husan): variants, and their
@@ -599,7 +599,11 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
 
 def _cyrillic_alternatives(word: str, text: str) -> frozenset[str] | None:
     """The other Latin spellings of a word with Cyrillic letters the lists spell two ways
-    (`translit.CYRILLIC_ALTERNATIVES`), or None."""
+    (`translit.CYRILLIC_ALTERNATIVES`), or None. A Latin word in the Russian romanisation, marked by its
+    dzh (Dzhamaat, Dzhikhad, Dzhakhangir: 7 of the lists' 117 such words have their entry's j spelling
+    beside them, Jamaat, Jihad, Jahangir), gets them as if written in Cyrillic."""
+    if word.isascii():
+        word = word.replace("dzh", "дж").replace("kh", "х")
     alts = frozenset(_latin_word(w) for w in translit.cyrillic_respellings(word)) - {text}
     return alts or None
 
