@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 
 from vigil.model import Entity
 
-from .names import HONORIFICS, NASAB_PARTICLES, PARTICLES, Token, kind_of, latin_skeleton, name_tokens, split_words
+from .names import HONORIFICS, LEGAL_CLASS, NASAB_PARTICLES, PARTICLES, Token, kind_of, latin_skeleton, name_tokens, split_words
 from .bounds import Shape
 from .scoring import norm_id
 
-KEY_FACTORS = {"t": 1.0, "k": 0.8, "a": 0.6, "p": 0.45, "s": 0.45}
+KEY_FACTORS = {"t": 1.0, "k": 0.8, "a": 0.6, "p": 0.45, "s": 0.45, "i": 0.8}
+ACRONYM_LENGTHS = (3, 6)  # acronyms looked up by their letters (`acronym_keys`): as `scoring.merge_acronym` reads them
 PER_ENTITY = 3
 MAX_POSTINGS = 2500  # keys more common than this rank nothing (used only when alone)
 FAMILY_CAP = 2.0  # one query part's spellings (or skeletons) add up to at most 2x the best of them
@@ -81,6 +82,41 @@ def name_keys(tokens: tuple[Token, ...]) -> set[str]:
         if not a.weak and not b.weak:
             keys.add("k" + latin_skeleton(a.text + b.text))
     return keys
+
+
+def acronym_keys(tokens: tuple[Token, ...]) -> set[str]:
+    """Keys ("i" + initials) under which an organisation's name is found by its acronym (DIO for
+    DEFENSE INDUSTRIES ORGANIZATION, LTK for LINER TRANSPORT KISH): the initials of each run of parts
+    between legal forms of a stated kind (`scoring._acronym_run`), also without a country word at
+    either end, when they are three to six letters. `scoring.merge_acronym` then aligns the acronym."""
+    from .scoring import QUALIFIER_WORDS, _acronym_run
+
+    keys: set[str] = set()
+    runs: list[list[Token]] = [[]]
+    for t in tokens:
+        if t.weak and t.text in LEGAL_CLASS:
+            runs.append([])
+        elif t.text:
+            runs[-1].append(t)
+    lo, hi = ACRONYM_LENGTHS
+    for run in runs:
+        while len(run) > 1 and run[-1].text in QUALIFIER_WORDS:
+            run = run[:-1]  # ... OF IRAN
+        for start in range(len(run)):
+            sub = run[start:]
+            if lo <= len(sub) <= hi and _acronym_run(tuple(sub), False):
+                keys.add("i" + "".join(t.text[0] for t in sub))
+            if run[start].text not in QUALIFIER_WORDS:
+                break  # (IRANIAN ... : also without the country word)
+    return keys
+
+
+def query_acronyms(tokens: tuple[Token, ...]) -> list[str]:
+    """The acronym keys a query name may find organisation names by: its strong parts of three to six
+    letters (see `acronym_keys`)."""
+    lo, hi = ACRONYM_LENGTHS
+    return ["i" + t.text for t in tokens if not t.weak and lo <= len(t.text) <= hi and t.text.isalpha()
+            and t.text.isascii()]
 
 
 @dataclass(slots=True)
@@ -150,7 +186,10 @@ class Index:
                     continue
                 nidx = len(idx.names)
                 idx.names.append(NameRecord(eidx, prop, value, tokens, words=lone_words(value, tokens, rec.kind)))
-                for key in name_keys(tokens):
+                keys = name_keys(tokens)
+                if rec.kind != "person":
+                    keys |= acronym_keys(tokens)
+                for key in keys:
                     postings[key].append(nidx)
             for form, tokens in _short_forms(ent, rec.kind):
                 # A ministry's short form, as a weak alias (names.short_forms).
@@ -193,7 +232,7 @@ class Index:
             return None
         return self.flat[self.offsets[k]:self.offsets[k + 1]]
 
-    def candidates(self, queries: list[tuple[Token, ...]], limit: int) -> list[int]:
+    def candidates(self, queries: list[tuple[Token, ...]], limit: int, acronyms: bool = False) -> list[int]:
         """The `limit` name records with the most (IDF-weighted) keys in common with any query name.
 
         The keys of one query part's spellings (the token and its learned variants: `t` keys) that a
@@ -206,6 +245,9 @@ class Index:
         `limit // 2` names written in Latin letters, when that many rank: its own-script keys are
         rare in the lists, so their IDF weights would otherwise fill the pool with the few list
         entries written in that script (عبد الله).
+
+        `acronyms`: a query part may be an organisation's acronym (`acronym_keys`; not for persons'
+        names, whose short parts would fill the pool with organisations a person cannot match).
         """
         key_ids = self.key_ids
         tok_ids = self._tok_ids
@@ -233,6 +275,12 @@ class Index:
             for a, b in zip(tokens, tokens[1:]):
                 if not a.weak and not b.weak:
                     i = key_ids.get("k" + latin_skeleton(a.text + b.text))
+                    if i is not None and i not in done:
+                        done.add(i)
+                        single.append(i)
+            if acronyms:
+                for key in query_acronyms(tokens):
+                    i = key_ids.get(key)
                     if i is not None and i not in done:
                         done.add(i)
                         single.append(i)
@@ -394,6 +442,7 @@ def query_keys(names: list[tuple[Token, ...]], ids) -> frozenset[str]:
     keys: set[str] = set()
     for tokens in names:
         keys |= name_keys(tokens)
+        keys.update(query_acronyms(tokens))
     keys.update("#" + k for k in ids)
     return frozenset(keys)
 

@@ -682,6 +682,20 @@ def merge_acronym(a: tuple[Token, ...], b: tuple[Token, ...], make, person: bool
             continue
         for i in range(len(b) - n + 1):
             run = b[i:i + n]
-            if not any(x.weak for x in run) and "".join(x.text[0] for x in run) == t.text:
+            if "".join(x.text[0] for x in run) == t.text and _acronym_run(run, person):
                 return b[:i] + (make(t.text),) + b[i + n:]
     return None
+
+
+def _acronym_run(run: tuple[Token, ...], person: bool) -> bool:
+    """Whether a run of name parts may be spelt by its initials: strong parts, and in organisation
+    names also generic words other than a legal form of a stated kind (DIO = Defense *Industries*
+    Organization, NITC = National Iranian Tanker *Company*; not *Ltd*, *LLC*, *JSC*); at least two
+    strong parts."""
+    strong = 0
+    for x in run:
+        if not x.weak:
+            strong += 1
+        elif person or x.text in LEGAL_CLASS:
+            return False
+    return strong >= 2

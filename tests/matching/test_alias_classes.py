@@ -1,0 +1,62 @@
+"""Issue 15, alias holdout: an entity found by a name of a class its other listed names imply
+(acronyms, spelling variants, partial names), with that name removed from the index. Real list
+entries (the bench's tuning half only)."""
+from __future__ import annotations
+
+import pytest
+
+from vigil.matching import Matcher, compare
+from vigil.matching.index import acronym_keys
+from vigil.matching.names import name_tokens
+from vigil.model import Entity
+
+
+def _without(entity: Entity, alias: str) -> Entity:
+    data = entity.to_dict()
+    data["properties"] = {k: [v for v in vs if v != alias] for k, vs in data["properties"].items()}
+    data["properties"] = {k: vs for k, vs in data["properties"].items() if vs}
+    return Entity.from_dict(data)
+
+
+@pytest.fixture(scope="module")
+def by_id(list_entities) -> dict[str, Entity]:
+    return {e.id: e for e in list_entities if e.id}
+
+
+@pytest.fixture(scope="module")
+def others(list_entities) -> list[Entity]:
+    """Every 8th entity of the lists: enough namesakes to compete for the candidate pool."""
+    return list_entities[::8]
+
+
+def _held_out_top(others, by_id, alias: str, target: str):
+    entity = by_id[target]
+    assert alias in entity.names
+    reduced = _without(entity, alias)
+    matcher = Matcher([e for e in others if e.id != target] + [reduced])
+    resp = matcher.match({"schema": entity.schema.name, "properties": {"name": [alias]}}, limit=3)
+    return resp.results
+
+
+@pytest.mark.parametrize("alias,target", [
+    ("DIO", "ofac-10153"),  # DEFENSE INDUSTRIES ORGANIZATION (Industries: a generic word)
+    ("LTK", "ofac-12480"),  # LINER TRANSPORT KISH
+])
+def test_an_acronym_of_the_entitys_own_name_finds_it(others, by_id, alias, target):
+    results = _held_out_top(others, by_id, alias, target)
+    assert results and results[0].entity.id == target and results[0].match, [(r.entity.id, r.score) for r in results]
+
+
+def test_acronym_keys_of_organisation_names():
+    assert "idio" in acronym_keys(name_tokens("DEFENSE INDUSTRIES ORGANIZATION", "org"))
+    # the run before a legal form, and without a country word at either end
+    assert "initc" in acronym_keys(name_tokens("NATIONAL IRANIAN TANKER COMPANY LTD", "org"))
+    assert "imis" in acronym_keys(name_tokens("IRANIAN MINISTRY OF INTELLIGENCE AND SECURITY", "org"))
+    assert not acronym_keys(name_tokens("ROSHAN LTD", "org"))
+
+
+def test_an_acronym_does_not_spell_a_legal_form_or_a_persons_name():
+    org = Entity("Company", properties={"name": ["Golden Star LLC"]})
+    assert compare({"schema": "Company", "properties": {"name": ["GSL"]}}, org).score < 0.7
+    person = Entity("Person", properties={"name": ["Ali Hassan Ahmad"]})
+    assert compare({"schema": "Person", "properties": {"name": ["AHA"]}}, person).score < 0.7
