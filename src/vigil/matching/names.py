@@ -314,17 +314,17 @@ PERSIAN_SUFFIXES = frozenset("ای اي ی ي ها های هاي هایی".split
 # abbreviation). Legal-form tokens weigh little; `LEGAL_CLASS` says which forms are different
 # kinds of legal entity (an AG is not a GmbH), see `scoring.legal_mismatch`.
 _FORMS = {
-    "llc": "llc l.l.c ooo tov mchj",
+    "llc": "llc l.l.c ooo tov mchj taa",
     "llp": "llp", "lp": "lp", "kg": "kg", "ohg": "ohg",
     "plc": "plc",
-    "ltd": "ltd limited pvt private pte pty bhd sdn",
+    "ltd": "ltd limited pvt private pte pty bhd sdn sti",
     "ltda": "ltda",
     "gmbh": "gmbh gesmbh",
     "ag": "ag aktiengesellschaft",
     "sa": "sa spa sae saog saoc",
     "srl": "srl sarl sprl",
-    "sas": "sas",
-    "jsc": "jsc ojsc pjsc cjsc oao zao pao ao pat prat",
+    "sas": "sas sasu",
+    "jsc": "jsc ojsc pjsc cjsc oao zao pao ao pat prat jsb jscb akb",
     "bv": "bv", "nv": "nv", "ab": "ab", "as": "as", "asa": "asa", "oy": "oy", "oyj": "oyj",
     "kft": "kft", "zrt": "zrt", "nyrt": "nyrt", "doo": "doo", "ad": "ad", "eood": "eood", "ood": "ood",
     "spzoo": "spzoo", "fze": "fze", "fzco": "fzco fzc", "fzllc": "fzllc", "fz": "fz",
@@ -366,6 +366,13 @@ LEGAL_PHRASES = tuple(
         ("avtonomn nekommercheskaya organizatsiya", "ano"), ("naamloze vennootschap", "nv"),
         ("besloten vennootschap", "bv"), ("aktiebolag", "ab"), ("aksjeselskap", "as"),
         ("kommanditgesellschaft", "kg"),
+        # Turkish, Serbian/Croatian/Bosnian and Belarusian forms as the lists write them (eu-oj Megasan
+        # Elektronik Ticaret Ve Sanayi Anonim Sirketi / ... A S; ofac-33880 DRUSTVO SA OGRANICENOM
+        # ODGOVORNOSCU NOVI PAZAR-PUT / NOVI PAZAR-PUT D.O.O.; ofac-32692 TAVARYSTVA Z ABMEZHAVANAY
+        # ADKAZNASTSYU BREMINA GRUP / BREMINO GROUP LLC)
+        ("anonim sirket", "sa"), ("limited sirket", "ltd"), ("ltd sti", "ltd"),
+        ("drustvo sa ogranicen odgovornos", "doo"), ("drustvo s ogranicen odgovornos", "doo"),
+        ("tavarystv z abmezhavan adkaznasts", "llc"),
     )
 )
 # Long legal-form words are often misspelt (Aktiengeselschaft): matched within 2 edits.
@@ -759,6 +766,7 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
     if not text.isascii() and any(han.is_han_word(w) for w in words):
         words = _han_words(words, kind)
     titles = title_positions(words) if kind != "org" else set()
+    org_titles = org_title_positions(words) if kind == "org" else ()
     out: list[Token] = []
     if kind != "person" and len(words) >= 2 and words[0] in VESSEL_PREFIXES:
         # "MV Hellenic Spirit" = "Hellenic Spirit": a ship-type prefix is not part of the name.
@@ -771,6 +779,9 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
             han_lang = translit.han_name_language(*parts)  # 山田太郎 Japanese, 金正恩 Korean
     for pos, word in enumerate(words):
         if pos in titles:
+            continue
+        if pos in org_titles:
+            out.append(make_token(_title_form(word), weak=True))
             continue
         if word.startswith("\x00"):
             out.append(make_token(word[1:], weak=True))
@@ -826,6 +837,18 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
         # Everything was a title or particle ("Al", "Sheikh"): keep the words themselves.
         out = [make_token(_latin_word(w) if not any(translit.is_arabic(c) for c in w) else w) for w in words]
     return tuple(out)
+
+
+def org_title_positions(words: list[str]) -> set[int]:
+    """Positions of religious titles in an organisation's name (a business named after its owner:
+    HAJI AHMAD SHAH HAWALA / MAULAWI AHMED SHAH HAWALA / MULLAH AHMED SHAH HAWALA, one entity on the
+    lists): weak parts there, as legal forms are. Other titles (General, Sir, Brother) are kept: they
+    are words of many company names."""
+    out = set()
+    for pos in title_positions(words):
+        if TITLE_CLASS.get(_title_form(words[pos])) == "religious":
+            out.add(pos)
+    return out
 
 
 def _join_suffixes(words: list[str]) -> list[str]:
