@@ -52,6 +52,7 @@ def test_acronym_keys_of_organisation_names():
     # the run before a legal form, and without a country word at either end
     assert "initc" in acronym_keys(name_tokens("NATIONAL IRANIAN TANKER COMPANY LTD", "org"))
     assert "imis" in acronym_keys(name_tokens("IRANIAN MINISTRY OF INTELLIGENCE AND SECURITY", "org"))
+    assert "iauc" in acronym_keys(name_tokens("AUTODEFENSAS UNIDAS DE COLOMBIA", "org"))
     assert not acronym_keys(name_tokens("ROSHAN LTD", "org"))
 
 

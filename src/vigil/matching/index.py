@@ -100,14 +100,16 @@ def acronym_keys(tokens: tuple[Token, ...]) -> set[str]:
             runs[-1].append(t)
     lo, hi = ACRONYM_LENGTHS
     for run in runs:
-        while len(run) > 1 and run[-1].text in QUALIFIER_WORDS:
-            run = run[:-1]  # ... OF IRAN
-        for start in range(len(run)):
-            sub = run[start:]
-            if lo <= len(sub) <= hi and _acronym_run(tuple(sub), False):
-                keys.add("i" + "".join(t.text[0] for t in sub))
-            if run[start].text not in QUALIFIER_WORDS:
-                break  # (IRANIAN ... : also without the country word)
+        ends = [len(run)]
+        while ends[-1] > 1 and run[ends[-1] - 1].text in QUALIFIER_WORDS:
+            ends.append(ends[-1] - 1)  # ... OF IRAN: with and without
+        for end in ends:
+            for start in range(end):
+                sub = run[start:end]
+                if lo <= len(sub) <= hi and _acronym_run(tuple(sub), False):
+                    keys.add("i" + "".join(t.text[0] for t in sub))
+                if run[start].text not in QUALIFIER_WORDS:
+                    break  # (IRANIAN ... : also without the country word)
     return keys
 
 
