@@ -61,3 +61,15 @@ def test_an_acronym_does_not_spell_a_legal_form_or_a_persons_name():
     assert compare({"schema": "Company", "properties": {"name": ["GSL"]}}, org).score < 0.7
     person = Entity("Person", properties={"name": ["Ali Hassan Ahmad"]})
     assert compare({"schema": "Person", "properties": {"name": ["AHA"]}}, person).score < 0.7
+
+
+def test_a_spelling_no_list_contains_finds_the_other_transliteration(others, by_id):
+    # Spanish b / v: TROVER, S.A. is listed as TROBER, S.A. (the query word is in no listed name).
+    results = _held_out_top(others, by_id, "TROVER, S.A.", "ofac-2109")
+    assert results and results[0].entity.id == "ofac-2109" and results[0].match
+    from vigil.matching.index import alternation_keys
+
+    [hamcho] = name_tokens("HAMCHO", "person")
+    assert "khmS" in alternation_keys(hamcho)  # French ch for sh (HAMSHO)
+    [oleh] = name_tokens("HOTSANIUK", "person")
+    assert "kgtsnk" in alternation_keys(oleh)  # Ukrainian h for Russian g (GOTSANYUK)

@@ -113,6 +113,32 @@ def acronym_keys(tokens: tuple[Token, ...]) -> set[str]:
     return keys
 
 
+# Consonants that one transliteration writes for another's (skeleton letters, see `latin_skeleton`):
+# French ch for the sh of Arabic ش and Russian ш (HAMCHO / HAMSHO, Chaker / Shaker), Spanish and Greek
+# b / v (TROVER / TROBER), Ukrainian and Belarusian h for the Russian g of Г (Hotsaniuk / Gotsanyuk,
+# Oleh / Oleg), Turkish h for kh (Halil / Khalil).
+SKELETON_ALTERNATIONS = (("C", "S"), ("S", "C"), ("b", "v"), ("v", "b"), ("h", "g"), ("g", "h"), ("X", "h"),
+                         ("h", "X"))
+
+
+def alternation_keys(tok: Token) -> list[str]:
+    """For a Latin query part of five letters or more that no listed name contains: skeleton keys
+    with one consonant written the way another transliteration writes it (SKELETON_ALTERNATIONS), so
+    that the listed spelling is a candidate; how alike the two spellings are is the scorer's business."""
+    if tok.weak or tok.vkey is None or len(tok.text) < 5 or not tok.skels:
+        return []
+    skel = tok.skels[0]
+    out = []
+    for a, b in SKELETON_ALTERNATIONS:
+        k = skel.find(a)
+        while k >= 0:
+            alt = skel[:k] + b + skel[k + 1:]
+            if len(alt) >= 3 and alt != skel:
+                out.append("k" + alt)
+            k = skel.find(a, k + 1)
+    return out[:8]
+
+
 def query_acronyms(tokens: tuple[Token, ...]) -> list[str]:
     """The acronym keys a query name may find organisation names by: its strong parts of three to six
     letters (see `acronym_keys`)."""
@@ -384,6 +410,11 @@ class Index:
                 i = key_ids.get(key)
                 if i is not None:
                     out[2].append(i)
+        if "t" + tok.text not in key_ids:
+            for key in alternation_keys(tok):
+                i = key_ids.get(key)
+                if i is not None and i not in out[1]:
+                    out[1].append(i)  # (one of the part's skeletons: capped with them)
         ids = (tuple(out[0]), tuple(out[1]), tuple(out[2]))
         if len(self._tok_ids) >= 200_000:
             self._tok_ids.clear()
@@ -445,6 +476,8 @@ def query_keys(names: list[tuple[Token, ...]], ids) -> frozenset[str]:
     for tokens in names:
         keys |= name_keys(tokens)
         keys.update(query_acronyms(tokens))
+        for tok in tokens:
+            keys.update(alternation_keys(tok))
     keys.update("#" + k for k in ids)
     return frozenset(keys)
 
