@@ -73,3 +73,27 @@ def test_a_spelling_no_list_contains_finds_the_other_transliteration(others, by_
     assert "khmS" in alternation_keys(hamcho)  # French ch for sh (HAMSHO)
     [oleh] = name_tokens("HOTSANIUK", "person")
     assert "kgtsnk" in alternation_keys(oleh)  # Ukrainian h for Russian g (GOTSANYUK)
+
+
+def _org_score(a: str, b: str, schema: str = "Company") -> float:
+    return compare({"schema": schema, "properties": {"name": [a]}}, Entity(schema, properties={"name": [b]})).score
+
+
+def test_a_longer_form_of_an_organisation_name_of_three_parts_or_more():
+    # ofac-43269: one extra part (PROJECT) in a name of three shared parts: the same entity.
+    assert _org_score("ZELENODOLSK DESIGN BUREAU JSC", "JOINT STOCK COMPANY ZELENODOLSKY PROJECT AND DESIGN BUREAU") >= 0.7
+    # ... but not another country's entity, nor a two-part name's longer form.
+    assert _org_score("Bank Melli Iran", "Bank Melli Iran Armenia") < 0.7
+    assert _org_score("Korean Peoples Army", "Korean Peoples Army Security Bureau", "Organization") < 0.7
+
+
+def test_legal_forms_and_generic_words_in_other_languages():
+    assert _org_score("SOBINBANK", "JSB SOBINBANK") >= 0.9  # joint-stock bank: a legal form
+    assert _org_score("DAL ENERJI A.S.", "DAL ENERJI ANONIM SIRKETI") >= 0.9  # Turkish
+    assert _org_score("NOVI PAZAR-PUT D.O.O.", "DRUSTVO SA OGRANICENOM ODGOVORNOSCU NOVI PAZAR-PUT") >= 0.9
+    assert _org_score("RGS KHOLDING", "OOO RGS HOLDING") >= 0.9
+    assert _org_score("TAA BREMINA GRUP", "BREMINA GROUP LLC") >= 0.9
+    assert _org_score("AL-KAWTHAR HAWALA", "AL-KAWTHAR EXCHANGE", "Organization") >= 0.9
+    # A religious title in a business's name is not its distinctive part (HAJI / MULLAH AHMED SHAH HAWALA).
+    assert _org_score("MULLAH AHMED SHAH HAWALA", "HAJI AHMAD SHAH HAWALA", "Organization") >= 0.85
+    assert _org_score("AHMED SHAH HAWALA", "ROSHAN HAWALA", "Organization") < 0.7
