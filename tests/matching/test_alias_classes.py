@@ -97,3 +97,14 @@ def test_legal_forms_and_generic_words_in_other_languages():
     # A religious title in a business's name is not its distinctive part (HAJI / MULLAH AHMED SHAH HAWALA).
     assert _org_score("MULLAH AHMED SHAH HAWALA", "HAJI AHMAD SHAH HAWALA", "Organization") >= 0.85
     assert _org_score("AHMED SHAH HAWALA", "ROSHAN HAWALA", "Organization") < 0.7
+
+
+def test_the_short_form_of_a_name_with_two_family_names():
+    # ofac-26388 BASTARDO MENDOZA, Rafael Enrique: first given name + first family name.
+    person = Entity("Person", properties={"name": ["BASTARDO MENDOZA, Rafael Enrique"]})
+    assert compare({"schema": "Person", "properties": {"name": ["BASTARDO, Rafael"]}}, person).match
+    [*_, last] = name_tokens("BASTARDO MENDOZA, Rafael Enrique", "person")
+    assert last.role == "family2"
+    # Without the first given name it is still another person's name.
+    other = Entity("Person", properties={"name": ["LOPEZ GARCIA, Ana Maria"]})
+    assert not compare({"schema": "Person", "properties": {"name": ["Maria Lopez"]}}, other).match

@@ -314,6 +314,8 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
     # writing or a second family name, not a middle name (Song Kim / KIM SONG CHOL).
     f = 1.0 if (q_left and c_left) else cfg["unmatched_candidate_factor"]
     edge_left = not org and not q_left and len(c) >= 3 and (len(c) - 1) in c_left
+    if edge_left and _first_family_name_kept(q, c, pairs):
+        edge_left = False
     if edge_left and _repeats(c, len(c) - 1, cfg):
         # A part repeating another of the same name is no separate family name (the lists write
         # 138 names so: MATUQ MOHAMMED MATUQ, Ramadan Mahmoud RAMADAN).
@@ -438,6 +440,24 @@ def _country_qualifiers(toks: tuple[Token, ...], left: list[int], other: tuple[T
         else:
             return set()
     return {i for i in left if toks[i].text in QUALIFIER_WORDS}
+
+
+def _first_family_name_kept(q: tuple[Token, ...], c: tuple[Token, ...], pairs: list[tuple[int, int, float]]) -> bool:
+    """The candidate's missing last part is its second family name (`Token.role` "family2": BASTARDO
+    MENDOZA, Rafael Enrique) and the query has both its first given name and its first family name,
+    as its first and last parts: the usual short form of a Spanish or Portuguese name (BASTARDO, Rafael),
+    so the second family name costs as a middle name does. (Maria Lopez / Ana Maria LOPEZ GARCIA lacks
+    the first given name: not so.)"""
+    n = len(c)
+    if n < 3 or c[n - 1].role != "family2" or len(q) >= n:
+        return False
+    given = family = False
+    for i, j, _ in pairs:
+        if i == 0 and j == 0:
+            given = True
+        elif i == len(q) - 1 and j == n - 2:
+            family = True
+    return given and family
 
 
 def _longer_form_share(q: tuple[Token, ...], c: tuple[Token, ...], q_left: list[int], c_left: list[int],
