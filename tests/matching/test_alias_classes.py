@@ -108,3 +108,9 @@ def test_the_short_form_of_a_name_with_two_family_names():
     # Without the first given name it is still another person's name.
     other = Entity("Person", properties={"name": ["LOPEZ GARCIA, Ana Maria"]})
     assert not compare({"schema": "Person", "properties": {"name": ["Maria Lopez"]}}, other).match
+
+
+def test_somali_abdi_is_abdul(others, by_id):
+    assert [t.text for t in name_tokens("NUREY, Abdirahman", "person")] == ["abdul", "rahman", "nurey"]
+    results = _held_out_top(others, by_id, "NUREY, Abdelrahman", "ofac-39300")  # listed NUREY, Abdirahman
+    assert results and results[0].entity.id == "ofac-39300" and results[0].match

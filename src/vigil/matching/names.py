@@ -612,6 +612,10 @@ def _expand_word(word: str, alone: bool = False) -> list[str]:
         # Abdulrahman / Abdel Rahman / Abd al-Rahman -> abdul rahman; but Abdullah stays whole.
         if w.startswith(pre) and len(w) >= len(pre) + 4:
             return ["abdul", w[len(pre):]]
+    if w.startswith("abdi") and len(w) >= 8 and w[4] not in "lu":
+        # Somali spelling: Abdirahman, Abdikadir, Abdiaziz = Abdul Rahman, Abdul Qadir, Abdul Aziz (the
+        # lists write 60 such names; not Abdillahi, Abdullahi).
+        return ["abdul", w[4:]]
     return [w]
 
 
