@@ -114,3 +114,8 @@ def test_somali_abdi_is_abdul(others, by_id):
     assert [t.text for t in name_tokens("NUREY, Abdirahman", "person")] == ["abdul", "rahman", "nurey"]
     results = _held_out_top(others, by_id, "NUREY, Abdelrahman", "ofac-39300")  # listed NUREY, Abdirahman
     assert results and results[0].entity.id == "ofac-39300" and results[0].match
+
+
+def test_dubai_free_zone_designations_are_legal_forms():
+    assert _org_score("RAHMANI GROUP INTERNATIONAL", "RAHMANI GROUP INTERNATIONAL JLT", "Organization") >= 0.9
+    assert _org_score("GOLDEN STAR TRADING", "GOLDEN STAR TRADING DMCC") >= 0.9

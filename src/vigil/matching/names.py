@@ -327,7 +327,8 @@ _FORMS = {
     "jsc": "jsc ojsc pjsc cjsc oao zao pao ao pat prat jsb jscb akb",
     "bv": "bv", "nv": "nv", "ab": "ab", "as": "as", "asa": "asa", "oy": "oy", "oyj": "oyj",
     "kft": "kft", "zrt": "zrt", "nyrt": "nyrt", "doo": "doo", "ad": "ad", "eood": "eood", "ood": "ood",
-    "spzoo": "spzoo", "fze": "fze", "fzco": "fzco fzc", "fzllc": "fzllc", "fz": "fz",
+    # (DMCC, JLT: Dubai free-zone designations written after a name like a legal form; 49 list names end in DMCC)
+    "spzoo": "spzoo", "fze": "fze", "fzco": "fzco fzc", "fzllc": "fzllc", "fz": "fz dmcc jlt",
     "ano": "ano", "npo": "npo",
     "co": "co company companies compania compagnie cie sherkat sherkate shirkat shirkate sharikat sharika "
           "shrkt kompaniya firma",
