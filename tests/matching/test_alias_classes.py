@@ -119,3 +119,11 @@ def test_somali_abdi_is_abdul(others, by_id):
 def test_dubai_free_zone_designations_are_legal_forms():
     assert _org_score("RAHMANI GROUP INTERNATIONAL", "RAHMANI GROUP INTERNATIONAL JLT", "Organization") >= 0.9
     assert _org_score("GOLDEN STAR TRADING", "GOLDEN STAR TRADING DMCC") >= 0.9
+
+
+def test_russian_and_belarusian_organisation_words_in_transliteration():
+    assert _org_score("DONETSKAYA NARODNAYA RESPUBLIKA", "DONETSK PEOPLE'S REPUBLIC", "Organization") >= 0.9
+    assert _org_score("DZYARZHAUNAYE PRADPRYEMSTVA TSENTRKURORT", "STATE ENTERPRISE TSENTRKURORT", "Organization") >= 0.9
+    assert _org_score("URALSKIY ZAVOD", "URALSKIY PLANT") >= 0.9
+    # a distinctive word still differs
+    assert _org_score("GOSUDARSTVENNOYE PREDPRIYATIYE TSENTRKURORT", "STATE ENTERPRISE BELAVIA", "Organization") < 0.7
