@@ -127,3 +127,13 @@ def test_russian_and_belarusian_organisation_words_in_transliteration():
     assert _org_score("URALSKIY ZAVOD", "URALSKIY PLANT") >= 0.9
     # a distinctive word still differs
     assert _org_score("GOSUDARSTVENNOYE PREDPRIYATIYE TSENTRKURORT", "STATE ENTERPRISE BELAVIA", "Organization") < 0.7
+
+
+def test_the_arabic_article_written_joined():
+    from vigil.matching.scoring import _joined_article
+
+    assert _joined_article("alhakim", "hakim") and _joined_article("anhar", "alanhar")
+    assert _joined_article("alrrafidayn", "rafidayn")  # the sun letter doubled
+    assert not _joined_article("alfred", "fred") and not _joined_article("albert", "bert")
+    person = Entity("Person", properties={"name": ["AL-HAKIM, Abdallah"]})
+    assert compare({"schema": "Person", "properties": {"name": ["ALHAKIM, Abdallah"]}}, person).score >= 0.9

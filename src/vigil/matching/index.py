@@ -123,12 +123,18 @@ SKELETON_ALTERNATIONS = (("C", "S"), ("S", "C"), ("b", "v"), ("v", "b"), ("h", "
 
 def alternation_keys(tok: Token) -> list[str]:
     """For a Latin query part of five letters or more that no listed name contains: skeleton keys
-    with one consonant written the way another transliteration writes it (SKELETON_ALTERNATIONS), so
-    that the listed spelling is a candidate; how alike the two spellings are is the scorer's business."""
+    with one consonant written the way another transliteration writes it (SKELETON_ALTERNATIONS), and
+    the word without a joined Arabic article (ALANHAR: anhar), so that the listed spelling is a
+    candidate; how alike the two spellings are is the scorer's business."""
     if tok.weak or tok.vkey is None or len(tok.text) < 5 or not tok.skels:
         return []
     skel = tok.skels[0]
     out = []
+    text = tok.text
+    if text[:2] in ("al", "el") and len(text) >= 7:
+        # the Arabic article written joined (ALHAKIM): the name without it (`scoring._joined_article`)
+        rest = text[3:] if text[2] == text[3] else text[2:]
+        out.append("t" + rest)
     for a, b in SKELETON_ALTERNATIONS:
         k = skel.find(a)
         while k >= 0:
@@ -136,7 +142,7 @@ def alternation_keys(tok: Token) -> list[str]:
             if len(alt) >= 3 and alt != skel:
                 out.append("k" + alt)
             k = skel.find(a, k + 1)
-    return out[:8]
+    return out[:9]
 
 
 def query_acronyms(tokens: tuple[Token, ...]) -> list[str]:

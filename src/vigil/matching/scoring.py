@@ -112,6 +112,8 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
         return 1.0 if a.key == b.key else 0.0
     if a.text == b.text:
         return 1.0
+    if (a.text[1:2] == "l" or b.text[1:2] == "l") and _joined_article(a.text, b.text):
+        return cfg["synonym_score"]  # ALHAKIM / AL-HAKIM, ALRRAFIDAYN / AL-RAFIDAYN
     ca = COUNTRY_WORDS.get(a.text)
     if ca is not None and ca == COUNTRY_WORDS.get(b.text):
         return cfg["synonym_score"]  # one country's name, demonym or possessive: Iran / Iranian / Iran's
@@ -208,6 +210,18 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
                     if min(len(sa), len(sb)) >= 4 and Levenshtein.distance(sa, sb) == 1:
                         best = max(best, 0.78)
     return best
+
+
+def _joined_article(ta: str, tb: str) -> bool:
+    """One spelling is the other with the Arabic article al-/el- written joined to it (ALHAKIM / AL-HAKIM,
+    ALANHAR / AL ANHAR, ALRRAFIDAYN / AL-RAFIDAYN with the sun letter doubled): the article, written
+    apart, is a dropped particle. The rest must be five letters or more (Alfred is not Fred)."""
+    if len(ta) < len(tb):
+        ta, tb = tb, ta
+    if len(tb) < 5 or ta[:2] not in ("al", "el") or len(ta) - len(tb) not in (2, 3):
+        return False
+    rest = ta[2:]
+    return rest == tb or (rest[0] == rest[1] and rest[1:] == tb)
 
 
 _SYLLABIC = ("hangul", "han")
