@@ -137,3 +137,8 @@ def test_the_arabic_article_written_joined():
     assert not _joined_article("alfred", "fred") and not _joined_article("albert", "bert")
     person = Entity("Person", properties={"name": ["AL-HAKIM, Abdallah"]})
     assert compare({"schema": "Person", "properties": {"name": ["ALHAKIM, Abdallah"]}}, person).score >= 0.9
+
+
+def test_russian_legal_forms_with_shch_written_sh_or_letters_swapped():
+    assert [t.text for t in name_tokens("AKTCIONERNOE OBSHESTVO TETIS PRO", "org")] == ["jsc", "tetis", "pro"]
+    assert name_tokens("OBSHCHESTVO S ORGANICHENNOI OTVETSTVENNOSTYU ARKTIK", "org")[0].text == "llc"

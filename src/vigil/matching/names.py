@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from . import han, translit, wordtables
 from .tables import variants
@@ -647,9 +647,15 @@ def _phrase_at(folded: list[str], i: int, phrase: tuple[str, ...]) -> bool:
         return False
     for w, stem in zip(folded[i:], phrase):
         if not (w == stem or (len(stem) >= 4 and w.startswith(stem))):
-            # One typing slip in a long word of the form (Joynt Stock Company, Limted Liability).
-            if len(stem) < 5 or len(w) < len(stem) - 1 or Levenshtein.distance(
-                    w[:len(stem)], stem, score_cutoff=1) > 1 and Levenshtein.distance(
+            if "shch" in stem:
+                # Russian щ written sh (OBSHESTVO for OBSHCHESTVO: the lists write both)
+                w, stem = w.replace("shch", "sh"), stem.replace("shch", "sh")
+                if w.startswith(stem):
+                    continue
+            # One typing slip in a long word of the form (Joynt Stock Company, Limted Liability; two
+            # letters swapped count as one: ORGANICHENNOI).
+            if len(stem) < 5 or len(w) < len(stem) - 1 or OSA.distance(
+                    w[:len(stem)], stem, score_cutoff=1) > 1 and OSA.distance(
                     w[:len(stem) - 1], stem, score_cutoff=1) > 1:
                 return False
     return True
