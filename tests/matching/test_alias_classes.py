@@ -142,3 +142,22 @@ def test_the_arabic_article_written_joined():
 def test_russian_legal_forms_with_shch_written_sh_or_letters_swapped():
     assert [t.text for t in name_tokens("AKTCIONERNOE OBSHESTVO TETIS PRO", "org")] == ["jsc", "tetis", "pro"]
     assert name_tokens("OBSHCHESTVO S ORGANICHENNOI OTVETSTVENNOSTYU ARKTIK", "org")[0].text == "llc"
+
+
+@pytest.mark.parametrize("alias,listed", [
+    ("CHON, Il Ho", "JON, Il Ho"),  # ofac-39496: McCune-Reischauer / North Korean official spelling
+    ("PAEK, Chong-sam", "PAEK, Jong Sam"),  # ofac-23484
+    ("CHO, Yongwon", "JO, Yong-Won"),  # ofac-21303
+])
+def test_korean_names_in_either_romanisation(alias, listed):
+    person = Entity("Person", properties={"name": [listed]})
+    assert compare({"schema": "Person", "properties": {"name": [alias]}}, person).score >= 0.9
+
+
+def test_korean_consonant_variants_only_in_korean_looking_names():
+    assert all(t.role == "kr" for t in name_tokens("JON, Il Ho", "person"))
+    assert not any(t.role == "kr" for t in name_tokens("CHANG, Shi-Fu", "person"))  # pinyin, no Korean syllables
+    assert not any(t.role == "kr" for t in name_tokens("Dan Tan", "person"))  # no Korean family name
+    # a consonant pair only: Jong and Song stay different syllables
+    [jong] = [t for t in name_tokens("KIM, Jong Chol", "person") if t.text == "jong"]
+    assert "song" not in (jong.syn or ())

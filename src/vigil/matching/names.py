@@ -516,6 +516,8 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         if tok is None:
             base = make_token(word, weak)
             syn, skels = base.syn, base.skels
+            if role == "kr":
+                syn = _union(syn, korean_syllable_spellings(base.text))
             if role in ("ja", "ko"):
                 # A Han-character name read as Japanese or Korean: its readings (山田 Yamada, 金 Kim),
                 # whose skeletons also key the candidate index.
@@ -852,6 +854,8 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
     if not any(not t.weak for t in out):
         # Everything was a title or particle ("Al", "Sheikh"): keep the words themselves.
         out = [make_token(_latin_word(w) if not any(translit.is_arabic(c) for c in w) else w) for w in words]
+    if kind != "org" and 2 <= len(out) <= 4 and text.isascii():
+        out = korean_latin_name(out)
     return tuple(out)
 
 
@@ -863,6 +867,54 @@ def _two_family_names(family: str) -> bool:
     words = split_words(family)
     return (len(words) == 2 and all(w.isascii() and w.isalpha() and len(w) >= 3 and w not in PARTICLES
                                     and w not in KUNYA_WORDS for w in words))
+
+
+# Korean names in Latin letters: one syllable per part (or a given name of two joined), spelt in
+# McCune-Reischauer (CHON, Il Ho; PAEK, Chong-sam), the North Korean official forms (JON, Il Ho; PAEK,
+# Jong Sam) or Revised Romanisation; the consonants k/g, t/d, p/b, ch/j, s/sh, r/l are one letter each.
+_KO_INITIAL = "kk|tt|pp|ss|ch|sh|[gkndtrlmbpsjh]"
+_KO_VOWEL = "yeo|yae|wae|yoo|you|eo|ae|ya|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|oo|ou|ee|ai|oi|ei|a|e|o|u|i"
+_KO_FINAL = "ng|[kntlmpgbdr]"
+_KO_SYLLABLE = f"(?:{_KO_INITIAL})?(?:{_KO_VOWEL})(?:{_KO_FINAL})?"
+_KO_SYLLABLE_RE = re.compile(_KO_SYLLABLE)
+_KO_PART_RE = re.compile(f"{_KO_SYLLABLE}(?:{_KO_SYLLABLE})?")
+_KO_INITIAL_RE = re.compile(f"^({_KO_INITIAL})?")
+_KO_PAIRS = {"k": "g", "g": "k", "t": "d", "d": "t", "p": "b", "b": "p", "ch": "j", "j": "ch", "s": "sh", "sh": "s",
+             "r": "l", "l": "r"}
+
+
+def korean_latin_name(tokens: list[Token]) -> list[Token]:
+    """A person's name of two to four parts in Latin letters, every part a Korean syllable (or two
+    joined: Yongwon) and its first or last part a Korean family name: each part a token of role "kr",
+    whose variants are its syllable's other initial consonant (CHON / JON, Chong / Jong, PAEK / BAEK:
+    `korean_syllable_spellings`). Other names are returned as they are."""
+    first, last = tokens[0], tokens[-1]
+    if first.text not in KOREAN_FAMILY_SPELLINGS and last.text not in KOREAN_FAMILY_SPELLINGS:
+        return tokens
+    for t in tokens:
+        if t.weak or t.role or t.script or not _KO_PART_RE.fullmatch(t.text):
+            return tokens
+    return [make_token(t.key, role="kr") for t in tokens]
+
+
+@lru_cache(maxsize=4_096)
+def korean_syllable_spellings(text: str) -> frozenset[str] | None:
+    """The other spellings of one Korean syllable by its initial consonant (chon: jon; paek: baek;
+    jong: chong), or None (not one syllable, or no such consonant)."""
+    if not _KO_SYLLABLE_RE.fullmatch(text):
+        return None
+    m = _KO_INITIAL_RE.match(text)
+    initial = m.group(1) if m else None
+    other = _KO_PAIRS.get(initial or "")
+    if other is None:
+        return None
+    alt = other + text[len(initial):]
+    return frozenset([alt]) if _KO_SYLLABLE_RE.fullmatch(alt) else None
+
+
+KOREAN_FAMILY_SPELLINGS = frozenset(
+    x for spellings in translit.HANGUL_SURNAMES.values() for sp in spellings
+    for x in (sp, *(korean_syllable_spellings(sp) or ())))
 
 
 def org_title_positions(words: list[str]) -> set[int]:
