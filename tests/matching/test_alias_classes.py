@@ -161,3 +161,11 @@ def test_korean_consonant_variants_only_in_korean_looking_names():
     # a consonant pair only: Jong and Song stay different syllables
     [jong] = [t for t in name_tokens("KIM, Jong Chol", "person") if t.text == "jong"]
     assert "song" not in (jong.syn or ())
+
+
+def test_descriptive_words_the_lists_drop_from_an_organisations_name():
+    assert _org_score("HASM MOVEMENT", "HASM", "Organization") >= 0.9  # ofac-23628
+    assert _org_score("SHAM AL-ISLAM MOVEMENT", "HARAKAT SHAM AL-ISLAM", "Organization") >= 0.9  # harakat = movement
+    assert _org_score("MEHR PETROCHEMICAL COMPLEX", "MEHR PETROCHEMICAL COMPANY") >= 0.9
+    assert _org_score("AL-KAWTHAR HAWALA", "AL-KAWTHAR MONEY EXCHANGE", "Organization") >= 0.9
+    assert _org_score("HASM MOVEMENT", "HAMAS MOVEMENT", "Organization") < 0.7  # the distinctive part decides
