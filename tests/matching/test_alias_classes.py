@@ -169,3 +169,19 @@ def test_descriptive_words_the_lists_drop_from_an_organisations_name():
     assert _org_score("MEHR PETROCHEMICAL COMPLEX", "MEHR PETROCHEMICAL COMPANY") >= 0.9
     assert _org_score("AL-KAWTHAR HAWALA", "AL-KAWTHAR MONEY EXCHANGE", "Organization") >= 0.9
     assert _org_score("HASM MOVEMENT", "HAMAS MOVEMENT", "Organization") < 0.7  # the distinctive part decides
+
+
+def test_later_family_names_after_a_particle_or_compound():
+    for listed, short in (("FLORES DE MADURO, Cilia Adela", "FLORES, Cilia"),  # ofac-25079
+                          ("ROSTAMI CHESHMEH GACHI, Mohammad", "ROSTAMI, Mohammad")):  # ofac-39260
+        person = Entity("Person", properties={"name": [listed]})
+        assert compare({"schema": "Person", "properties": {"name": [short]}}, person).match, listed
+    assert not any(t.role == "family2" for t in name_tokens("DE LA CRUZ, Juan", "person"))
+
+
+def test_more_legal_forms_written_out_or_abbreviated():
+    assert _org_score("GTLK MIDDLE EAST FZCO", "GTLK MIDDLE EAST FREE ZONE COMPANY") >= 0.9
+    assert _org_score("ODO BELNEFTEGAZ", "ADDITIONAL LIABILITY COMPANY BELNEFTEGAZ", "Organization") >= 0.9
+    assert _org_score("ZAT ABSOLUTBANK", "CLOSED JOINT STOCK COMPANY ABSOLUTBANK") >= 0.9
+    assert _org_score("FGBU SANATORI NIZHNYAYA OREANDA", "SANATORI NIZHNYAYA OREANDA", "Organization") >= 0.9
+    assert _org_score("JUNIOR INTERNACIONAL S.A.", "JUNIOR INTERNATIONAL S.A.") >= 0.9

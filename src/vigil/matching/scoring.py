@@ -457,21 +457,24 @@ def _country_qualifiers(toks: tuple[Token, ...], left: list[int], other: tuple[T
 
 
 def _first_family_name_kept(q: tuple[Token, ...], c: tuple[Token, ...], pairs: list[tuple[int, int, float]]) -> bool:
-    """The candidate's missing last part is its second family name (`Token.role` "family2": BASTARDO
-    MENDOZA, Rafael Enrique) and the query has both its first given name and its first family name,
-    as its first and last parts: the usual short form of a Spanish or Portuguese name (BASTARDO, Rafael),
-    so the second family name costs as a middle name does. (Maria Lopez / Ana Maria LOPEZ GARCIA lacks
+    """The candidate's missing last part is a later family name (`Token.role` "family2": BASTARDO
+    MENDOZA, Rafael Enrique; ROSTAMI CHESHMEH GACHI, Mohammad) and the query has both its first given
+    name and its first family name, as its first and last parts: the usual short form of a Spanish,
+    Portuguese or Persian name (BASTARDO, Rafael), so the later family names cost as middle names do. (Maria Lopez / Ana Maria LOPEZ GARCIA lacks
     the first given name: not so.)"""
     n = len(c)
     if n < 3 or c[n - 1].role != "family2" or len(q) >= n:
         return False
+    k = n - 1
+    while k > 0 and c[k - 1].role == "family2":
+        k -= 1  # c[k - 1]: the first family name
     given = family = False
     for i, j, _ in pairs:
         if i == 0 and j == 0:
             given = True
-        elif i == len(q) - 1 and j == n - 2:
+        elif i == len(q) - 1 and j == k - 1:
             family = True
-    return given and family
+    return given and family and k >= 2
 
 
 def _longer_form_share(q: tuple[Token, ...], c: tuple[Token, ...], q_left: list[int], c_left: list[int],
