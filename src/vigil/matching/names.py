@@ -324,12 +324,15 @@ _FORMS = {
     "sa": "sa spa sae saog saoc",
     "srl": "srl sarl sprl",
     "sas": "sas sasu",
-    "jsc": "jsc ojsc pjsc cjsc oao zao pao ao pat prat jsb jscb akb",
+    "jsc": "jsc ojsc pjsc cjsc oao zao pao ao pat prat jsb jscb akb zat",
+    "alc": "alc odo",
+    # Russian state institutions' forms (FGBU, FGUP, GUP, MUP ...; IFP RAN FGBU): kind-neutral
+    "gu": "gu fgbu fgup gup mup fgau fgbou fku fgku gbu",
     "bv": "bv", "nv": "nv", "ab": "ab", "as": "as", "asa": "asa", "oy": "oy", "oyj": "oyj",
     "kft": "kft", "zrt": "zrt", "nyrt": "nyrt", "doo": "doo", "ad": "ad", "eood": "eood", "ood": "ood",
     # (DMCC, JLT: Dubai free-zone designations written after a name like a legal form; 49 list names end in DMCC)
     "spzoo": "spzoo", "fze": "fze", "fzco": "fzco fzc", "fzllc": "fzllc", "fz": "fz dmcc jlt",
-    "ano": "ano", "npo": "npo",
+    "ano": "ano", "npo": "npo nko",
     "co": "co company companies compania compagnie cie sherkat sherkate shirkat shirkate sharikat sharika "
           "shrkt kompaniya firma",
     "corp": "corp corporation incorporated inc kk kabushiki kaisha",
@@ -342,7 +345,7 @@ GENERIC_ORG_WORDS = frozenset(
     "est establishment group holding holdings trading industries international intl enterprises".split())
 LEGAL_CLASS = {
     **{k: "stock" for k in ("ag", "sa", "jsc", "plc", "nv", "ab", "as", "asa", "oyj", "zrt", "nyrt", "ad")},
-    **{k: "limited" for k in ("llc", "ltd", "ltda", "gmbh", "srl", "bv", "oy", "kft", "doo", "eood", "ood",
+    **{k: "limited" for k in ("llc", "ltd", "ltda", "gmbh", "srl", "bv", "oy", "kft", "doo", "eood", "ood", "alc",
                                "spzoo", "fzllc", "fzco", "fze", "sas")},
     **{k: "partnership" for k in ("llp", "lp", "kg", "ohg")},
     **{k: "nonprofit" for k in ("ano", "npo")},
@@ -374,6 +377,11 @@ LEGAL_PHRASES = tuple(
         ("anonim sirket", "sa"), ("limited sirket", "ltd"), ("ltd sti", "ltd"),
         ("drustvo sa ogranicen odgovornos", "doo"), ("drustvo s ogranicen odgovornos", "doo"),
         ("tavarystv z abmezhavan adkaznasts", "llc"),
+        # written out: FZCO = free zone company, FZE = free zone establishment (ofac GTLK MIDDLE EAST FZCO /
+        # ... FREE ZONE COMPANY); additional liability company = ODO (ofac ADDITIONAL LIABILITY COMPANY
+        # BELNEFTEGAZ / ODO BELNEFTEGAZ)
+        ("free zone compan", "fzco"), ("free zone establishment", "fze"),
+        ("additional liability compan", "alc"), ("obshchestv s dopolnitelnoi otvetstvenn", "alc"),
     )
 )
 # Long legal-form words are often misspelt (Aktiengeselschaft): matched within 2 edits.
@@ -753,13 +761,13 @@ def _join_abd(words: list[str]) -> list[str]:
 @lru_cache(maxsize=100_000)
 def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
     """Tokens of one name. `kind`: "person", "org" or "any" (decides honorifics vs legal forms)."""
-    second_family = False  # the last word is a second family name ("BASTARDO MENDOZA, Rafael")
+    later_family = 0  # the last words are later family names ("BASTARDO MENDOZA, Rafael": 1)
     if kind == "person" and text.count(",") == 1:
         # "FAMILY, Given Middle" -> "Given Middle FAMILY": name parts keep their positions.
         family, given = text.split(",")
         if family.strip() and given.strip():
             text = f"{given} {family}"
-            second_family = _two_family_names(family)
+            later_family = _later_family_words(family)
     if kind != "person" and ("&" in text or " and " in text.casefold()):
         # An ampersand or "and" between initials is part of an abbreviation: AT&T = AT and T = ATT.
         text = _INITIALS_AND_RE.sub(lambda m: m.group(1) + m.group(2), text)
@@ -847,7 +855,7 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                 if lw in PARTICLES and not (kind == "org" and lw in ORG_KEPT_PARTICLES):
                     continue
             role = "nasab" if nasab else ("qualifier" if lw in qualifiers else "")
-            if second_family and pos == len(words) - 1 and not role:
+            if later_family and pos >= len(words) - later_family and not role:
                 role = "family2"
             out.append(make_token(lw, role=role))
             nasab = False
@@ -859,14 +867,21 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
     return tuple(out)
 
 
-def _two_family_names(family: str) -> bool:
-    """A person's family part written before the comma as two plain words (BASTARDO MENDOZA, Rafael
-    Enrique; CARRILLO FUENTES, Vicente): Spanish and Portuguese names carry two family names, and the
-    short form keeps the first (BASTARDO, Rafael; the OFAC list gives such a short form as an alias of
-    116 of the 1,512 entries written so). Its last word then has the role "family2" (`scoring.align`)."""
+def _later_family_words(family: str) -> int:
+    """How many words of a person's family part written before the comma follow its first family
+    name, when it has two or three plain words (particles aside): BASTARDO MENDOZA, Rafael Enrique;
+    FLORES DE MADURO, Cilia Adela; ROSTAMI CHESHMEH GACHI, Mohammad. Spanish and Portuguese names carry
+    two family names (a married woman's "de" + her husband's), Persian ones compound family names, and
+    the short form keeps the first (BASTARDO, Rafael; the OFAC list gives such a short form as an alias
+    of 116 of its 1,512 persons written with two family words). Those later words get the role
+    "family2" (`scoring._first_family_name_kept`); 0 for other names."""
     words = split_words(family)
-    return (len(words) == 2 and all(w.isascii() and w.isalpha() and len(w) >= 3 and w not in PARTICLES
-                                    and w not in KUNYA_WORDS for w in words))
+    content = [w for w in words if w not in PARTICLES]
+    if not 2 <= len(content) <= 3 or words[0] != content[0]:
+        return 0
+    if not all(w.isascii() and w.isalpha() and len(w) >= 3 and w not in KUNYA_WORDS for w in content):
+        return 0
+    return len(words) - 1
 
 
 # Korean names in Latin letters: one syllable per part (or a given name of two joined), spelt in
