@@ -185,3 +185,13 @@ def test_more_legal_forms_written_out_or_abbreviated():
     assert _org_score("ZAT ABSOLUTBANK", "CLOSED JOINT STOCK COMPANY ABSOLUTBANK") >= 0.9
     assert _org_score("FGBU SANATORI NIZHNYAYA OREANDA", "SANATORI NIZHNYAYA OREANDA", "Organization") >= 0.9
     assert _org_score("JUNIOR INTERNACIONAL S.A.", "JUNIOR INTERNATIONAL S.A.") >= 0.9
+
+
+def test_ukrainian_and_belarusian_h_for_russian_g():
+    person = Entity("Person", properties={"name": ["KARPENKA, Ihar Vasilyevich"]})  # ofac-34945
+    assert compare({"schema": "Person", "properties": {"name": ["KARPENKO, Igor Vasilievich"]}}, person).match
+    person = Entity("Person", properties={"name": ["SEMENCHEV, Ihor Ihorovych"]})  # ofac-39213
+    assert compare({"schema": "Person", "properties": {"name": ["SEMENCHEV, Igor Igorevich"]}}, person).match
+    # other letters still differ
+    person = Entity("Person", properties={"name": ["KARPENKA, Ivan Vasilyevich"]})
+    assert not compare({"schema": "Person", "properties": {"name": ["KARPENKO, Igor Vasilievich"]}}, person).match

@@ -136,6 +136,11 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
     if a.vkey is not None and b.vkey is not None:
         if a.text in NICKNAME_GROUPS and nickname_of(a.text, b.text):
             return cfg["nickname_score"]  # a pet form: Ted / Theodore, Bill / William
+        if a.vkey != b.vkey and _h_for_g(a.vkey, b.vkey):
+            # Ukrainian and Belarusian h for the Russian g of Г (Ihar / Igor, Ihorovych / Igorevich,
+            # Hleb / Gleb: 253 such pairs of spellings within one entity's names on the lists).
+            consonants = len(a.vkey) - a.vkey.count("V")
+            return cfg["skeleton_score"] if consonants >= 3 else cfg["fuzzy_floor"]
         if fast and a.vkey != b.vkey:
             # Shortcut, the same value as the full path below (most new pairs of a query are
             # different names): two spellings with vowel-shape keys that differ, neither a prefix of
@@ -210,6 +215,16 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
                     if min(len(sa), len(sb)) >= 4 and Levenshtein.distance(sa, sb) == 1:
                         best = max(best, 0.78)
     return best
+
+
+def _h_for_g(va: str, vb: str) -> bool:
+    """Two vowel-shape keys that differ only in h for g (see `_token_sim`)."""
+    if len(va) != len(vb) or ("h" not in va and "h" not in vb):
+        return False
+    for x, y in zip(va, vb):
+        if x != y and not ((x == "h" and y == "g") or (x == "g" and y == "h")):
+            return False
+    return True
 
 
 def _joined_article(ta: str, tb: str) -> bool:
