@@ -39,8 +39,8 @@ def _held_out_top(others, by_id, alias: str, target: str):
 
 
 @pytest.mark.parametrize("alias,target", [
-    ("DIO", "ofac-10153"),  # DEFENSE INDUSTRIES ORGANIZATION (Industries: a generic word)
-    ("LTK", "ofac-12480"),  # LINER TRANSPORT KISH
+    ("SBIG", "ofac-9350"),  # SHAHID BAKERI INDUSTRIAL GROUP (Group: a generic word)
+    ("MFTI", "ofac-38316"),  # MOSKOVSKIY FIZIKO-TEKHNICHESKIY INSTITUT
 ])
 def test_an_acronym_of_the_entitys_own_name_finds_it(others, by_id, alias, target):
     results = _held_out_top(others, by_id, alias, target)
@@ -48,12 +48,16 @@ def test_an_acronym_of_the_entitys_own_name_finds_it(others, by_id, alias, targe
 
 
 def test_acronym_keys_of_organisation_names():
-    assert "idio" in acronym_keys(name_tokens("DEFENSE INDUSTRIES ORGANIZATION", "org"))
-    # the run before a legal form, and without a country word at either end
+    assert "isbig" in acronym_keys(name_tokens("SHAHID BAKERI INDUSTRIAL GROUP", "org"))
+    # the run before a legal form, with and without a generic word or a country word at its ends
     assert "initc" in acronym_keys(name_tokens("NATIONAL IRANIAN TANKER COMPANY LTD", "org"))
-    assert "imis" in acronym_keys(name_tokens("IRANIAN MINISTRY OF INTELLIGENCE AND SECURITY", "org"))
-    assert "iauc" in acronym_keys(name_tokens("AUTODEFENSAS UNIDAS DE COLOMBIA", "org"))
+    assert "inioec" in acronym_keys(name_tokens("NATIONAL IRANIAN OIL ENGINEERING AND CONSTRUCTION COMPANY", "org"))
+    assert "iimis" in acronym_keys(name_tokens("IRANIAN MINISTRY OF INTELLIGENCE AND SECURITY", "org"))
     assert not acronym_keys(name_tokens("ROSHAN LTD", "org"))
+    # Three letters are too many organisations' initials to look up: a random three-letter query found
+    # an organisation at >= 0.7 22 % of the time with them (9 % without), a random three-word company
+    # name 0.67 % (0.17 %) (see ACRONYM_LENGTHS).
+    assert not acronym_keys(name_tokens("DEFENSE INDUSTRIES ORGANIZATION", "org"))
 
 
 def test_an_acronym_does_not_spell_a_legal_form_or_a_persons_name():
