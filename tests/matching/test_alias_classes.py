@@ -199,3 +199,8 @@ def test_ukrainian_and_belarusian_h_for_russian_g():
     # other letters still differ
     person = Entity("Person", properties={"name": ["KARPENKA, Ivan Vasilyevich"]})
     assert not compare({"schema": "Person", "properties": {"name": ["KARPENKO, Igor Vasilievich"]}}, person).match
+
+
+def test_a_bare_acronym_against_a_name_written_with_it():
+    # gb-hmt-13141 AAB / unsc-QDe.144 ABDALLAH AZZAM BRIGADES (AAB): the acronym, not a part left over twice
+    assert _org_score("AAB", "ABDALLAH AZZAM BRIGADES (AAB)", "Organization") >= 0.7

@@ -760,6 +760,9 @@ def merge_acronym(a: tuple[Token, ...], b: tuple[Token, ...], make, person: bool
         for i in range(len(b) - n + 1):
             run = b[i:i + n]
             if "".join(x.text[0] for x in run) == t.text and _acronym_run(run, person):
+                rest = b[:i] + b[i + n:]
+                if any(x.text == t.text for x in rest):
+                    return rest  # the name writes its acronym beside it: ABDALLAH AZZAM BRIGADES (AAB)
                 return b[:i] + (make(t.text),) + b[i + n:]
     return None
 
