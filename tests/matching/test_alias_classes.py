@@ -204,3 +204,9 @@ def test_ukrainian_and_belarusian_h_for_russian_g():
 def test_a_bare_acronym_against_a_name_written_with_it():
     # gb-hmt-13141 AAB / unsc-QDe.144 ABDALLAH AZZAM BRIGADES (AAB): the acronym, not a part left over twice
     assert _org_score("AAB", "ABDALLAH AZZAM BRIGADES (AAB)", "Organization") >= 0.7
+
+
+def test_korean_family_names_settled_spellings():
+    person = Entity("Person", properties={"name": ["YU, Jin"]})  # ofac-39497
+    assert compare({"schema": "Person", "properties": {"name": ["YOO, Jin"]}}, person).match
+    assert all(t.role == "kr" for t in name_tokens("PARK, Song Il", "person"))

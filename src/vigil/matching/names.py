@@ -526,6 +526,7 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
             syn, skels = base.syn, base.skels
             if role == "kr":
                 syn = _union(syn, korean_syllable_spellings(base.text))
+                syn = _union(syn, KOREAN_FAMILY_VARIANTS.get(base.text))
             if role in ("ja", "ko"):
                 # A Han-character name read as Japanese or Korean: its readings (山田 Yamada, 金 Kim),
                 # whose skeletons also key the candidate index.
@@ -907,7 +908,8 @@ def korean_latin_name(tokens: list[Token]) -> list[Token]:
     if first.text not in KOREAN_FAMILY_SPELLINGS and last.text not in KOREAN_FAMILY_SPELLINGS:
         return tokens
     for t in tokens:
-        if t.weak or t.role or t.script or not _KO_PART_RE.fullmatch(t.text):
+        if t.weak or t.role or t.script or not (
+                _KO_PART_RE.fullmatch(t.text) or t.text in KOREAN_FAMILY_SPELLINGS):  # (Park, Rhee)
             return tokens
     return [make_token(t.key, role="kr") for t in tokens]
 
@@ -930,6 +932,19 @@ def korean_syllable_spellings(text: str) -> frozenset[str] | None:
 KOREAN_FAMILY_SPELLINGS = frozenset(
     x for spellings in translit.HANGUL_SURNAMES.values() for sp in spellings
     for x in (sp, *(korean_syllable_spellings(sp) or ())))
+
+
+def _korean_family_variants() -> dict[str, frozenset[str]]:
+    """A Korean family name's other settled spellings (translit.HANGUL_SURNAMES: 유 Yoo / Yu, 류 Ryu / Yu
+    / Lyu, 박 Park / Pak): variants of a "kr" token that spells one (YOO, Jin / YU, Jin)."""
+    out: dict[str, set[str]] = {}
+    for spellings in translit.HANGUL_SURNAMES.values():
+        for sp in spellings:
+            out.setdefault(sp, set()).update(x for x in spellings if x != sp)
+    return {k: frozenset(v) for k, v in out.items() if v}
+
+
+KOREAN_FAMILY_VARIANTS = _korean_family_variants()
 
 
 def org_title_positions(words: list[str]) -> set[int]:
