@@ -210,3 +210,13 @@ def test_korean_family_names_settled_spellings():
     person = Entity("Person", properties={"name": ["YU, Jin"]})  # ofac-39497
     assert compare({"schema": "Person", "properties": {"name": ["YOO, Jin"]}}, person).match
     assert all(t.role == "kr" for t in name_tokens("PARK, Song Il", "person"))
+
+
+def test_more_generic_words_and_forms():
+    assert _org_score("OXFOCENTO PTY LTD", "OXFOCENTO PROPRIETARY LTD") >= 0.9
+    assert _org_score("AL-HISN FIRM", "AL-HISN", "Organization") >= 0.9
+    assert _org_score("INZHENERNAYA FIRMA AB UNIVERSAL", "ENGINEERING FIRM AB UNIVERSAL LLC") >= 0.9
+    assert [t.weak for t in name_tokens("LOS CUINIS DRUG TRAFFICKING ORGANIZATION", "org")] == [
+        False, False, True, True, False]
+    assert _org_score("RUANO YANDUN DTO", "RUANO YANDUN DRUG TRAFFICKING ORGANIZATION", "Organization") >= 0.7
+    assert _org_score("ZELENODOLSK PLANT", "ZELENODOLSKY PLANT") >= 0.85  # a place in -sk and its adjective

@@ -317,7 +317,7 @@ _FORMS = {
     "llc": "llc l.l.c ooo tov mchj taa",
     "llp": "llp", "lp": "lp", "kg": "kg", "ohg": "ohg",
     "plc": "plc",
-    "ltd": "ltd limited pvt private pte pty bhd sdn sti",
+    "ltd": "ltd limited pvt private pte pty proprietary bhd sdn sti",
     "ltda": "ltda",
     "gmbh": "gmbh gesmbh",
     "ag": "ag aktiengesellschaft",
@@ -334,7 +334,7 @@ _FORMS = {
     "spzoo": "spzoo", "fze": "fze", "fzco": "fzco fzc", "fzllc": "fzllc", "fz": "fz dmcc jlt",
     "ano": "ano", "npo": "npo nko",
     "co": "co company companies compania compagnie cie sherkat sherkate shirkat shirkate sharikat sharika "
-          "shrkt kompaniya firma",
+          "shrkt kompaniya firma firm",
     "corp": "corp corporation incorporated inc kk kabushiki kaisha",
 }
 LEGAL_FORMS = {w: canon for canon, words in _FORMS.items() for w in words.split()}

@@ -199,6 +199,8 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
     if min(la, lb) >= 4 and (ta.startswith(tb) or tb.startswith(ta)):
         # Iran / Iranian, Mohammad / Mohammadi: a suffix, not a typo.
         best = max(best, 0.85 if abs(la - lb) <= 3 else 0.75)
+        if min(la, lb) >= 6 and _russian_adjective(ta, tb):
+            best = max(best, 0.9)  # Zelenodolsk / Zelenodolsky, Novosibirsk / Novosibirskii
     if la == lb and la >= 3 and sorted(ta) == sorted(tb) and OSA.distance(ta, tb) == 1:
         return max(best, 0.85)  # two letters swapped: a typing slip (Sko / Sok, Afiz / Faiz)
     if max(la, lb) <= 3:
@@ -215,6 +217,18 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
                     if min(len(sa), len(sb)) >= 4 and Levenshtein.distance(sa, sb) == 1:
                         best = max(best, 0.78)
     return best
+
+
+_RU_ADJ_ENDINGS = frozenset("ii iy y i ij yi aya aja oe oye ogo oi oy".split())
+
+
+def _russian_adjective(ta: str, tb: str) -> bool:
+    """One word is a place name in -sk, the other its Russian adjective (ZELENODOLSK / ZELENODOLSKY
+    PROJECT AND DESIGN BUREAU, NOVOSIBIRSK / NOVOSIBIRSKII ... ZAVOD), as the lists write one company's
+    English and transliterated names."""
+    if len(ta) < len(tb):
+        ta, tb = tb, ta
+    return tb.endswith("sk") and ta[len(tb):] in _RU_ADJ_ENDINGS
 
 
 def _h_for_g(va: str, vb: str) -> bool:
@@ -771,11 +785,11 @@ def _acronym_run(run: tuple[Token, ...], person: bool) -> bool:
     """Whether a run of name parts may be spelt by its initials: strong parts, and in organisation
     names also generic words other than a legal form of a stated kind (DIO = Defense *Industries*
     Organization, NITC = National Iranian Tanker *Company*; not *Ltd*, *LLC*, *JSC*); at least two
-    strong parts."""
+    strong parts, or one in a run of three or more."""
     strong = 0
     for x in run:
         if not x.weak:
             strong += 1
         elif person or x.text in LEGAL_CLASS:
             return False
-    return strong >= 2
+    return strong >= 2 or (strong == 1 and len(run) >= 3)  # (DTO = Drug Trafficking Organization)
