@@ -137,10 +137,13 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
         if a.text in NICKNAME_GROUPS and nickname_of(a.text, b.text):
             return cfg["nickname_score"]  # a pet form: Ted / Theodore, Bill / William
         if a.vkey != b.vkey and _h_for_g(a.vkey, b.vkey):
-            # Ukrainian and Belarusian h for the Russian g of Г (Ihar / Igor, Ihorovych / Igorevich,
-            # Hleb / Gleb: 253 such pairs of spellings within one entity's names on the lists).
+            # Ukrainian and Belarusian h for the Russian g of Г (Ihorovych / Igorevich, Hotsaniuk /
+            # Gotsanyuk: 253 such pairs of spellings within one entity's names on the lists).
             consonants = len(a.vkey) - a.vkey.count("V")
-            return cfg["skeleton_score"] if consonants >= 3 else cfg["fuzzy_floor"]
+            if consonants >= 3:
+                return cfg["skeleton_score"]
+            # (two consonants: as the same vowel-shape key would, below the floor: Hill / Gill differ)
+            return 0.78 if OSA.normalized_similarity(a.text, b.text) >= 0.6 else 0.65
         if fast and a.vkey != b.vkey:
             # Shortcut, the same value as the full path below (most new pairs of a query are
             # different names): two spellings with vowel-shape keys that differ, neither a prefix of
