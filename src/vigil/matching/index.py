@@ -17,11 +17,16 @@ from dataclasses import dataclass, field
 
 from vigil.model import Entity
 
-from .names import HONORIFICS, NASAB_PARTICLES, PARTICLES, Token, kind_of, latin_skeleton, name_tokens, split_words
+from .names import HONORIFICS, LEGAL_CLASS, NASAB_PARTICLES, PARTICLES, Token, kind_of, latin_skeleton, name_tokens, split_words
 from .bounds import Shape
 from .scoring import norm_id
 
-KEY_FACTORS = {"t": 1.0, "k": 0.8, "a": 0.6, "p": 0.45, "s": 0.45}
+KEY_FACTORS = {"t": 1.0, "k": 0.8, "a": 0.6, "p": 0.45, "s": 0.45, "i": 0.8}
+# Acronyms looked up by their letters (`acronym_keys`), as `scoring.merge_acronym` reads them, from four
+# letters: so many organisations' names have any three initials that looking those up made 22 % of random
+# three-letter company queries and 0.67 % of random three-word company names (Cedar Stone Trading: a
+# listed CST) alarms, against 9 % and 0.17 % without (issue 15, measured on all lists).
+ACRONYM_LENGTHS = (4, 6)
 PER_ENTITY = 3
 MAX_POSTINGS = 2500  # keys more common than this rank nothing (used only when alone)
 FAMILY_CAP = 2.0  # one query part's spellings (or skeletons) add up to at most 2x the best of them
@@ -108,6 +113,81 @@ def name_keys(tokens: tuple[Token, ...]) -> set[str]:
     return keys
 
 
+def acronym_keys(tokens: tuple[Token, ...]) -> set[str]:
+    """Keys ("i" + initials) under which an organisation's name is found by its acronym (SBIG for
+    SHAHID BAKERI INDUSTRIAL GROUP, NIOEC for ...): the initials of each run of parts
+    between legal forms of a stated kind (`scoring._acronym_run`), also without a country word at
+    either end or a generic word at its end (NIOEC = National Iranian Oil Engineering and Construction
+    Company), when they are four to six letters (ACRONYM_LENGTHS). `scoring.merge_acronym` then aligns it.
+    A query name's own such initials also look up names that are an acronym ("t" + initials:
+    EJERCITO DE LIBERACION NACIONAL finds ELN; see `Index.candidates`)."""
+    from .scoring import QUALIFIER_WORDS, _acronym_run
+
+    keys: set[str] = set()
+    runs: list[list[Token]] = [[]]
+    for t in tokens:
+        if t.weak and t.text in LEGAL_CLASS:
+            runs.append([])
+        elif t.text:
+            runs[-1].append(t)
+    lo, hi = ACRONYM_LENGTHS
+    for run in runs:
+        ends = [len(run)]
+        while ends[-1] > 1 and (run[ends[-1] - 1].text in QUALIFIER_WORDS or run[ends[-1] - 1].weak):
+            ends.append(ends[-1] - 1)  # ... OF IRAN, ... HOLDING COMPANY: with and without
+        for end in ends:
+            for start in range(end):
+                sub = run[start:end]
+                if lo <= len(sub) <= hi and _acronym_run(tuple(sub), False):
+                    keys.add("i" + "".join(t.text[0] for t in sub))
+                if run[start].text not in QUALIFIER_WORDS:
+                    break  # (IRANIAN ... : also without the country word)
+    return keys
+
+
+# Consonants that one transliteration writes for another's (skeleton letters, see `latin_skeleton`), the
+# commonest single-consonant differences between spellings of one word in one entity's names on the
+# loaded lists: Ukrainian and Belarusian h for the Russian g of Г (253 pairs: Sergei / Siarhei, Gleb /
+# Hleb, Hotsaniuk / Gotsanyuk), s / z (178), kh / h (117: Khalil / Halil), French ch for the sh of ش and
+# ш (114: Achraf / Ashraf, HAMCHO / HAMSHO), kh / ch (82: Mikhail / Michail), Spanish and Greek b / v
+# (TROVER / TROBER), kh / k (101: KHAZAI / KAZA'I), g / j (75: KATRANGI / KATRANJI).
+SKELETON_ALTERNATIONS = (("h", "g"), ("g", "h"), ("C", "S"), ("S", "C"), ("X", "h"), ("h", "X"), ("X", "C"),
+                         ("C", "X"), ("b", "v"), ("v", "b"), ("s", "z"), ("z", "s"), ("k", "X"), ("X", "k"),
+                         ("g", "j"), ("j", "g"))
+
+
+def alternation_keys(tok: Token) -> list[str]:
+    """For a Latin query part of five letters or more that no listed name contains: skeleton keys
+    with one consonant written the way another transliteration writes it (SKELETON_ALTERNATIONS), and
+    the word without a joined Arabic article (ALANHAR: anhar), so that the listed spelling is a
+    candidate; how alike the two spellings are is the scorer's business."""
+    if tok.weak or tok.vkey is None or len(tok.text) < 5 or not tok.skels:
+        return []
+    skel = tok.skels[0]
+    out = []
+    text = tok.text
+    if text[:2] in ("al", "el") and len(text) >= 7:
+        # the Arabic article written joined (ALHAKIM): the name without it (`scoring._joined_article`)
+        rest = text[3:] if text[2] == text[3] else text[2:]
+        out.append("t" + rest)
+    for a, b in SKELETON_ALTERNATIONS:
+        k = skel.find(a)
+        while k >= 0:
+            alt = skel[:k] + b + skel[k + 1:]
+            if len(alt) >= 3 and alt != skel:
+                out.append("k" + alt)
+            k = skel.find(a, k + 1)
+    return out[:16]
+
+
+def query_acronyms(tokens: tuple[Token, ...]) -> list[str]:
+    """The acronym keys a query name may find organisation names by: its strong parts of four to six
+    letters (see `acronym_keys`)."""
+    lo, hi = ACRONYM_LENGTHS
+    return ["i" + t.text for t in tokens if not t.weak and lo <= len(t.text) <= hi and t.text.isalpha()
+            and t.text.isascii()]
+
+
 @dataclass(slots=True)
 class NameRecord:
     entity: int  # index into Index.entities
@@ -175,13 +255,19 @@ class Index:
                     continue
                 nidx = len(idx.names)
                 idx.names.append(NameRecord(eidx, prop, value, tokens, words=lone_words(value, tokens, rec.kind)))
-                for key in name_keys(tokens):
+                keys = name_keys(tokens)
+                if rec.kind != "person":
+                    keys |= acronym_keys(tokens)
+                for key in keys:
                     postings[key].append(nidx)
             for prop, form, shown, tokens in packed_names(ent, rec.kind):
                 # Names packed into one field of the list (names.packed_forms).
                 nidx = len(idx.names)
                 idx.names.append(NameRecord(eidx, prop, shown, tokens, words=lone_words(form, tokens, rec.kind)))
-                for key in name_keys(tokens):
+                keys = name_keys(tokens)
+                if rec.kind != "person":
+                    keys |= acronym_keys(tokens)  # (as the entity's own names)
+                for key in keys:
                     postings[key].append(nidx)
             for form, tokens in _short_forms(ent, rec.kind):
                 # A ministry's short form, as a weak alias (names.short_forms).
@@ -224,7 +310,7 @@ class Index:
             return None
         return self.flat[self.offsets[k]:self.offsets[k + 1]]
 
-    def candidates(self, queries: list[tuple[Token, ...]], limit: int) -> list[int]:
+    def candidates(self, queries: list[tuple[Token, ...]], limit: int, acronyms: bool = False) -> list[int]:
         """The `limit` name records with the most (IDF-weighted) keys in common with any query name.
 
         The keys of one query part's spellings (the token and its learned variants: `t` keys) that a
@@ -237,6 +323,9 @@ class Index:
         `limit // 2` names written in Latin letters, when that many rank: its own-script keys are
         rare in the lists, so their IDF weights would otherwise fill the pool with the few list
         entries written in that script (عبد الله).
+
+        `acronyms`: a query part may be an organisation's acronym (`acronym_keys`; not for persons'
+        names, whose short parts would fill the pool with organisations a person cannot match).
         """
         key_ids = self.key_ids
         tok_ids = self._tok_ids
@@ -267,6 +356,18 @@ class Index:
                     if i is not None and i not in done:
                         done.add(i)
                         single.append(i)
+            if acronyms:
+                for key in query_acronyms(tokens):
+                    i = key_ids.get(key)
+                    if i is not None and i not in done:
+                        done.add(i)
+                        single.append(i)
+                if len(tokens) >= 3:
+                    for key in acronym_keys(tokens):  # the name written as its acronym
+                        i = key_ids.get("t" + key[1:])
+                        if i is not None and i not in done:
+                            done.add(i)
+                            single.append(i)
         # Key ids in a fixed order, so the sums below add up the same way in every process: the
         # families of several keys first (each sorted), then the other keys sorted.
         order: list[int] = []
@@ -365,6 +466,11 @@ class Index:
                 i = key_ids.get(key)
                 if i is not None:
                     out[2].append(i)
+        if "t" + tok.text not in key_ids:
+            for key in alternation_keys(tok):
+                i = key_ids.get(key)
+                if i is not None and i not in out[1]:
+                    out[1].append(i)  # (one of the part's skeletons: capped with them)
         ids = (tuple(out[0]), tuple(out[1]), tuple(out[2]))
         if len(self._tok_ids) >= 200_000:
             self._tok_ids.clear()
@@ -425,6 +531,10 @@ def query_keys(names: list[tuple[Token, ...]], ids) -> frozenset[str]:
     keys: set[str] = set()
     for tokens in names:
         keys |= name_keys(tokens)
+        keys.update(query_acronyms(tokens))
+        keys.update("t" + k[1:] for k in acronym_keys(tokens))
+        for tok in tokens:
+            keys.update(alternation_keys(tok))
     keys.update("#" + k for k in ids)
     return frozenset(keys)
 

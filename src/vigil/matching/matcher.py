@@ -352,7 +352,7 @@ class Matcher:
     def _candidates(self, q: Query, limit: int) -> dict[int, list[NameRecord]]:
         out: dict[int, list[NameRecord]] = defaultdict(list)
         names = self.index.names
-        for nidx in self.index.candidates([t for _, t in q.names], limit) if q.names else ():
+        for nidx in self.index.candidates([t for _, t in q.names], limit, q.kind != "person") if q.names else ():
             rec = names[nidx]
             out[rec.entity].append(rec)
         for key in q.ids:

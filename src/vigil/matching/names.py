@@ -22,7 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from . import han, translit, wordtables
 from .tables import variants
@@ -334,23 +334,27 @@ PERSIAN_SUFFIXES = frozenset("ای اي ی ي ها های هاي هایی".split
 # abbreviation). Legal-form tokens weigh little; `LEGAL_CLASS` says which forms are different
 # kinds of legal entity (an AG is not a GmbH), see `scoring.legal_mismatch`.
 _FORMS = {
-    "llc": "llc l.l.c ooo tov mchj",
+    "llc": "llc l.l.c ooo tov mchj taa",
     "llp": "llp", "lp": "lp", "kg": "kg", "ohg": "ohg",
     "plc": "plc",
-    "ltd": "ltd limited pvt private pte pty bhd sdn",
+    "ltd": "ltd limited pvt private pte pty proprietary bhd sdn sti",
     "ltda": "ltda",
     "gmbh": "gmbh gesmbh",
     "ag": "ag aktiengesellschaft",
     "sa": "sa spa sae saog saoc",
     "srl": "srl sarl sprl",
-    "sas": "sas",
-    "jsc": "jsc ojsc pjsc cjsc oao zao pao ao pat prat",
+    "sas": "sas sasu",
+    "jsc": "jsc ojsc pjsc cjsc oao zao pao ao pat prat jsb jscb akb zat",
+    "alc": "alc odo",
+    # Russian state institutions' forms (FGBU, FGUP, GUP, MUP ...; IFP RAN FGBU): kind-neutral
+    "gu": "gu fgbu fgup gup mup fgau fgbou fku fgku gbu",
     "bv": "bv", "nv": "nv", "ab": "ab", "as": "as", "asa": "asa", "oy": "oy", "oyj": "oyj",
     "kft": "kft", "zrt": "zrt", "nyrt": "nyrt", "doo": "doo", "ad": "ad", "eood": "eood", "ood": "ood",
-    "spzoo": "spzoo", "fze": "fze", "fzco": "fzco fzc", "fzllc": "fzllc", "fz": "fz",
-    "ano": "ano", "npo": "npo",
+    # (DMCC, JLT: Dubai free-zone designations written after a name like a legal form; 49 list names end in DMCC)
+    "spzoo": "spzoo", "fze": "fze", "fzco": "fzco fzc", "fzllc": "fzllc", "fz": "fz dmcc jlt",
+    "ano": "ano", "npo": "npo nko",
     "co": "co company companies compania compagnie cie sherkat sherkate shirkat shirkate sharikat sharika "
-          "shrkt kompaniya firma",
+          "shrkt kompaniya firma firm",
     "corp": "corp corporation incorporated inc kk kabushiki kaisha",
 }
 LEGAL_FORMS = {w: canon for canon, words in _FORMS.items() for w in words.split()}
@@ -361,7 +365,7 @@ GENERIC_ORG_WORDS = frozenset(
     "est establishment group holding holdings trading industries international intl enterprises".split())
 LEGAL_CLASS = {
     **{k: "stock" for k in ("ag", "sa", "jsc", "plc", "nv", "ab", "as", "asa", "oyj", "zrt", "nyrt", "ad")},
-    **{k: "limited" for k in ("llc", "ltd", "ltda", "gmbh", "srl", "bv", "oy", "kft", "doo", "eood", "ood",
+    **{k: "limited" for k in ("llc", "ltd", "ltda", "gmbh", "srl", "bv", "oy", "kft", "doo", "eood", "ood", "alc",
                                "spzoo", "fzllc", "fzco", "fze", "sas")},
     **{k: "partnership" for k in ("llp", "lp", "kg", "ohg")},
     **{k: "nonprofit" for k in ("ano", "npo")},
@@ -386,6 +390,18 @@ LEGAL_PHRASES = tuple(
         ("avtonomn nekommercheskaya organizatsiya", "ano"), ("naamloze vennootschap", "nv"),
         ("besloten vennootschap", "bv"), ("aktiebolag", "ab"), ("aksjeselskap", "as"),
         ("kommanditgesellschaft", "kg"),
+        # Turkish, Serbian/Croatian/Bosnian and Belarusian forms as the lists write them (eu-oj Megasan
+        # Elektronik Ticaret Ve Sanayi Anonim Sirketi / ... A S; ofac-33880 DRUSTVO SA OGRANICENOM
+        # ODGOVORNOSCU NOVI PAZAR-PUT / NOVI PAZAR-PUT D.O.O.; ofac-32692 TAVARYSTVA Z ABMEZHAVANAY
+        # ADKAZNASTSYU BREMINA GRUP / BREMINO GROUP LLC)
+        ("anonim sirket", "sa"), ("limited sirket", "ltd"), ("ltd sti", "ltd"),
+        ("drustvo sa ogranicen odgovornos", "doo"), ("drustvo s ogranicen odgovornos", "doo"),
+        ("tavarystv z abmezhavan adkaznasts", "llc"),
+        # written out: FZCO = free zone company, FZE = free zone establishment (ofac GTLK MIDDLE EAST FZCO /
+        # ... FREE ZONE COMPANY); additional liability company = ODO (ofac ADDITIONAL LIABILITY COMPANY
+        # BELNEFTEGAZ / ODO BELNEFTEGAZ)
+        ("free zone compan", "fzco"), ("free zone establishment", "fze"),
+        ("additional liability compan", "alc"), ("obshchestv s dopolnitelnoi otvetstvenn", "alc"),
     )
 )
 # Long legal-form words are often misspelt (Aktiengeselschaft): matched within 2 edits.
@@ -532,6 +548,9 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
                 # A syllable (or joined syllables) of a Chinese name in Wade-Giles: its pinyin
                 # readings (Tse-tung Zedong, Hsi Xi, Teng Deng), also index keys.
                 syn = _union(syn, wade_giles_readings(word) or None)
+            elif role == "kr":
+                syn = _union(syn, korean_syllable_spellings(base.text))
+                syn = _union(syn, KOREAN_FAMILY_VARIANTS.get(base.text))
             elif role in ("ja", "ko"):
                 # A Han-character name read as Japanese or Korean: its readings (山田 Yamada, 金 Kim),
                 # whose skeletons also key the candidate index.
@@ -647,6 +666,10 @@ def _expand_word(word: str, alone: bool = False) -> list[str]:
         # Abdulrahman / Abdel Rahman / Abd al-Rahman -> abdul rahman; but Abdullah stays whole.
         if w.startswith(pre) and len(w) >= len(pre) + 4:
             return ["abdul", w[len(pre):]]
+    if w.startswith("abdi") and len(w) >= 8 and w[4] not in "lu":
+        # Somali spelling: Abdirahman, Abdikadir, Abdiaziz = Abdul Rahman, Abdul Qadir, Abdul Aziz (the
+        # lists write 60 such names; not Abdillahi, Abdullahi).
+        return ["abdul", w[4:]]
     return [w]
 
 
@@ -677,9 +700,15 @@ def _phrase_at(folded: list[str], i: int, phrase: tuple[str, ...]) -> bool:
         return False
     for w, stem in zip(folded[i:], phrase):
         if not (w == stem or (len(stem) >= 4 and w.startswith(stem))):
-            # One typing slip in a long word of the form (Joynt Stock Company, Limted Liability).
-            if len(stem) < 5 or len(w) < len(stem) - 1 or Levenshtein.distance(
-                    w[:len(stem)], stem, score_cutoff=1) > 1 and Levenshtein.distance(
+            if "shch" in stem:
+                # Russian щ written sh (OBSHESTVO for OBSHCHESTVO: the lists write both)
+                w, stem = w.replace("shch", "sh"), stem.replace("shch", "sh")
+                if w.startswith(stem):
+                    continue
+            # One typing slip in a long word of the form (Joynt Stock Company, Limted Liability; two
+            # letters swapped count as one: ORGANICHENNOI).
+            if len(stem) < 5 or len(w) < len(stem) - 1 or OSA.distance(
+                    w[:len(stem)], stem, score_cutoff=1) > 1 and OSA.distance(
                     w[:len(stem) - 1], stem, score_cutoff=1) > 1:
                 return False
     return True
@@ -790,11 +819,13 @@ def _join_abd(words: list[str]) -> list[str]:
 @lru_cache(maxsize=100_000)
 def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
     """Tokens of one name. `kind`: "person", "org" or "any" (decides honorifics vs legal forms)."""
+    later_family = 0  # the last words are later family names ("BASTARDO MENDOZA, Rafael": 1)
     if kind == "person" and text.count(",") == 1:
         # "FAMILY, Given Middle" -> "Given Middle FAMILY": name parts keep their positions.
         family, given = text.split(",")
         if family.strip() and given.strip():
             text = f"{given} {family}"
+            later_family = _later_family_words(family)
     if kind != "person" and ("&" in text or " and " in text.casefold()):
         # An ampersand or "and" between initials is part of an abbreviation: AT&T = AT and T = ATT.
         text = _INITIALS_AND_RE.sub(lambda m: m.group(1) + m.group(2), text)
@@ -816,6 +847,7 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
     if not text.isascii() and any(han.is_han_word(w) for w in words):
         words = _han_words(words, kind)
     titles = name_titles(words) if kind != "org" else set()
+    org_titles = org_title_positions(words) if kind == "org" else ()
     out: list[Token] = []
     if kind != "person" and len(words) >= 2 and words[0] in VESSEL_PREFIXES:
         # "MV Hellenic Spirit" = "Hellenic Spirit": a ship-type prefix is not part of the name.
@@ -828,6 +860,9 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
             han_lang = translit.han_name_language(*parts)  # 山田太郎 Japanese, 金正恩 Korean
     for pos, word in enumerate(words):
         if pos in titles:
+            continue
+        if pos in org_titles:
+            out.append(make_token(_title_form(word), weak=True))
             continue
         if word.startswith("\x00"):
             out.append(make_token(word[1:], weak=True))
@@ -877,16 +912,21 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
                     continue
                 if lw in PARTICLES and not (kind == "org" and lw in ORG_KEPT_PARTICLES):
                     continue
+            role = "nasab" if nasab else ("qualifier" if lw in qualifiers else "")
+            if later_family and pos >= len(words) - later_family and not role:
+                role = "family2"
             src = lw
             if not word.isascii() and translit.cyrillic_respellings(word) and _latin_word(word) == lw:
                 src = word  # (a Cyrillic word the lists spell two ways: Хусан Khusan, Husan)
-            out.append(make_token(src, role="nasab" if nasab else ("qualifier" if lw in qualifiers else "")))
+            out.append(make_token(src, role=role))
             nasab = False
     if kind != "org" and len(out) >= 2 and wade_giles_name(out):
         out = [make_token(t.key, role="wg") for t in out]
     if not any(not t.weak for t in out):
         # Everything was a title or particle ("Al", "Sheikh"): keep the words themselves.
         out = [make_token(_latin_word(w) if not any(translit.is_arabic(c) for c in w) else w) for w in words]
+    if kind != "org" and 2 <= len(out) <= 4 and text.isascii():
+        out = korean_latin_name(out)
     return tuple(out)
 
 
@@ -1040,6 +1080,97 @@ def _wade_giles_word(word: str) -> int:
     if not _segmentations(word, wg, 2):
         return 0
     return 2 if len(word) >= 3 and word in wg and word not in pinyin else 1
+
+
+def _later_family_words(family: str) -> int:
+    """How many words of a person's family part written before the comma follow its first family
+    name, when it has two or three plain words (particles aside): BASTARDO MENDOZA, Rafael Enrique;
+    FLORES DE MADURO, Cilia Adela; ROSTAMI CHESHMEH GACHI, Mohammad. Spanish and Portuguese names carry
+    two family names (a married woman's "de" + her husband's), Persian ones compound family names, and
+    the short form keeps the first (BASTARDO, Rafael; the OFAC list gives such a short form as an alias
+    of 116 of its 1,512 persons written with two family words). Those later words get the role
+    "family2" (`scoring._first_family_name_kept`); 0 for other names."""
+    words = split_words(family)
+    content = [w for w in words if w not in PARTICLES]
+    if not 2 <= len(content) <= 3 or words[0] != content[0]:
+        return 0
+    if not all(w.isascii() and w.isalpha() and len(w) >= 3 and w not in KUNYA_WORDS for w in content):
+        return 0
+    return len(words) - 1
+
+
+# Korean names in Latin letters: one syllable per part (or a given name of two joined), spelt in
+# McCune-Reischauer (CHON, Il Ho; PAEK, Chong-sam), the North Korean official forms (JON, Il Ho; PAEK,
+# Jong Sam) or Revised Romanisation; the consonants k/g, t/d, p/b, ch/j, s/sh, r/l are one letter each.
+_KO_INITIAL = "kk|tt|pp|ss|ch|sh|[gkndtrlmbpsjh]"
+_KO_VOWEL = "yeo|yae|wae|yoo|you|eo|ae|ya|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|oo|ou|ee|ai|oi|ei|a|e|o|u|i"
+_KO_FINAL = "ng|[kntlmpgbdr]"
+_KO_SYLLABLE = f"(?:{_KO_INITIAL})?(?:{_KO_VOWEL})(?:{_KO_FINAL})?"
+_KO_SYLLABLE_RE = re.compile(_KO_SYLLABLE)
+_KO_PART_RE = re.compile(f"{_KO_SYLLABLE}(?:{_KO_SYLLABLE})?")
+_KO_INITIAL_RE = re.compile(f"^({_KO_INITIAL})?")
+_KO_PAIRS = {"k": "g", "g": "k", "t": "d", "d": "t", "p": "b", "b": "p", "ch": "j", "j": "ch", "s": "sh", "sh": "s",
+             "r": "l", "l": "r"}
+
+
+def korean_latin_name(tokens: list[Token]) -> list[Token]:
+    """A person's name of two to four parts in Latin letters, every part a Korean syllable (or two
+    joined: Yongwon) and its first or last part a Korean family name: each part a token of role "kr",
+    whose variants are its syllable's other initial consonant (CHON / JON, Chong / Jong, PAEK / BAEK:
+    `korean_syllable_spellings`). Other names are returned as they are."""
+    first, last = tokens[0], tokens[-1]
+    if first.text not in KOREAN_FAMILY_SPELLINGS and last.text not in KOREAN_FAMILY_SPELLINGS:
+        return tokens
+    for t in tokens:
+        if t.weak or t.role or t.script or not (
+                _KO_PART_RE.fullmatch(t.text) or t.text in KOREAN_FAMILY_SPELLINGS):  # (Park, Rhee)
+            return tokens
+    return [make_token(t.key, role="kr") for t in tokens]
+
+
+@lru_cache(maxsize=4_096)
+def korean_syllable_spellings(text: str) -> frozenset[str] | None:
+    """The other spellings of one Korean syllable by its initial consonant (chon: jon; paek: baek;
+    jong: chong), or None (not one syllable, or no such consonant)."""
+    if not _KO_SYLLABLE_RE.fullmatch(text):
+        return None
+    m = _KO_INITIAL_RE.match(text)
+    initial = m.group(1) if m else None
+    other = _KO_PAIRS.get(initial or "")
+    if other is None:
+        return None
+    alt = other + text[len(initial):]
+    return frozenset([alt]) if _KO_SYLLABLE_RE.fullmatch(alt) else None
+
+
+KOREAN_FAMILY_SPELLINGS = frozenset(
+    x for spellings in translit.HANGUL_SURNAMES.values() for sp in spellings
+    for x in (sp, *(korean_syllable_spellings(sp) or ())))
+
+
+def _korean_family_variants() -> dict[str, frozenset[str]]:
+    """A Korean family name's other settled spellings (translit.HANGUL_SURNAMES: 유 Yoo / Yu, 류 Ryu / Yu
+    / Lyu, 박 Park / Pak): variants of a "kr" token that spells one (YOO, Jin / YU, Jin)."""
+    out: dict[str, set[str]] = {}
+    for spellings in translit.HANGUL_SURNAMES.values():
+        for sp in spellings:
+            out.setdefault(sp, set()).update(x for x in spellings if x != sp)
+    return {k: frozenset(v) for k, v in out.items() if v}
+
+
+KOREAN_FAMILY_VARIANTS = _korean_family_variants()
+
+
+def org_title_positions(words: list[str]) -> set[int]:
+    """Positions of religious titles in an organisation's name (a business named after its owner:
+    HAJI AHMAD SHAH HAWALA / MAULAWI AHMED SHAH HAWALA / MULLAH AHMED SHAH HAWALA, one entity on the
+    lists): weak parts there, as legal forms are. Other titles (General, Sir, Brother) are kept: they
+    are words of many company names."""
+    out = set()
+    for pos in title_positions(words):
+        if TITLE_CLASS.get(_title_form(words[pos])) == "religious":
+            out.add(pos)
+    return out
 
 
 def _join_suffixes(words: list[str]) -> list[str]:
