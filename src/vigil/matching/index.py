@@ -441,9 +441,31 @@ def entity_record(ent: Entity) -> EntityRecord:
     countries = {c.lower() for p in COUNTRY_PROPS for c in ent.get(p)}
     first = frozenset(t.key for p in PART_PROPS["first"] for v in ent.get(p) for t in name_tokens(v, kind))
     last = frozenset(t.key for p in PART_PROPS["last"] for v in ent.get(p) for t in name_tokens(v, kind))
+    if kind == "person" and not first and not last:
+        first, last = parts_from_case(ent.get("name"))
     gender = (ent.first("gender") or "").lower() or None
     return EntityRecord(
         entity=ent, kind=kind, dobs=ent.get("birthDate"), countries=countries, ids=ids,
         gender=gender, first_keys=first, last_keys=last, topics=frozenset(ent.get("topics")),
         changed=ent.last_change,
     )
+
+
+def parts_from_case(names: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(given, family) name-part keys of a person's names written "Given FAMILY" or "FAMILY Given"
+    (the EU journal writes 3,743 of its 4,498 person names so, without name-part fields): the words
+    in capitals are the family name. Names all in one case say nothing; single letters (initials)
+    are neither."""
+    first: set[str] = set()
+    last: set[str] = set()
+    for value in names:
+        upper, other = [], []
+        for word in value.split():
+            letters = [ch for ch in word if ch.isalpha()]
+            if len(letters) < 2:
+                continue
+            (upper if all(ch.isupper() for ch in letters) else other).append(word)
+        if upper and other:
+            last.update(t.key for t in name_tokens(" ".join(upper), "person"))
+            first.update(t.key for t in name_tokens(" ".join(other), "person"))
+    return frozenset(first), frozenset(last)
