@@ -19,6 +19,7 @@ from vigil.model import Entity
 
 from .names import HONORIFICS, NASAB_PARTICLES, PARTICLES, Token, kind_of, latin_skeleton, name_tokens, split_words
 from .bounds import Shape
+from .frequency import NameStats, build as build_stats
 from .scoring import norm_id
 
 KEY_FACTORS = {"t": 1.0, "k": 0.8, "a": 0.6, "p": 0.45, "s": 0.45}
@@ -129,6 +130,7 @@ class Index:
     name_entity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     name_native: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # a part in a native script
     datasets: frozenset[str] = frozenset()  # every dataset any entity belongs to
+    stats: NameStats = field(default_factory=NameStats)  # how common persons' names are (`frequency`)
     _tok_ids: dict = field(default_factory=dict, repr=False, compare=False)  # see `_token_ids`
 
     @classmethod
@@ -176,6 +178,11 @@ class Index:
             nrec.weights = idx.part_weights(nrec.tokens)
         # "" stands for entities without a dataset, which no dataset filter lets through.
         idx.datasets = frozenset(d for rec in idx.entities for d in (rec.entity.datasets or [""]))
+        by_entity: list[list[tuple[Token, ...]]] = [[] for _ in idx.entities]
+        for nrec in idx.names:
+            if nrec.prop != "weakAlias":
+                by_entity[nrec.entity].append(nrec.tokens)
+        idx.stats = build_stats(zip(idx.entities, by_entity))
         return idx
 
     def weigh(self, tok: Token) -> float:
@@ -459,7 +466,8 @@ def parts_from_case(names: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     first: set[str] = set()
     last: set[str] = set()
     for value in names:
-        upper, other = [], []
+        upper: list[str] = []
+        other: list[str] = []
         for word in value.split():
             letters = [ch for ch in word if ch.isalpha()]
             if len(letters) < 2:
