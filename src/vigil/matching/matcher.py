@@ -539,9 +539,10 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
                 # were read as particles or titles (Al Green: Al, a given name here): a word of
                 # the query is unaccounted for.
                 s *= cfg["dropped_word_factor"]
-            elif person and nrec.words > 0 and _given_name_left(qtoks, al.pairs, stats):
-                # ... or a given name of the query, unmatched (Ali Green / GREEN): one-part names
-                # are family names, nicknames or kunyas, and a common given name weighs little.
+            elif person and nrec.words > 0 and _given_name_left(qtoks, al.pairs, stats, rec.first_keys):
+                # ... or a given name of the query, unmatched and none of the candidate's (Ali Green /
+                # GREEN, an alias of Alexander MOZHAEV): one-part names are family names, nicknames or
+                # kunyas, and a common given name weighs little.
                 s *= cfg["dropped_word_factor"]
             before = s
             if check_family and _pet_form_of_family_name(qtoks, nrec.tokens, al.pairs, rec.first_keys, rec.last_keys):
@@ -573,30 +574,32 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
 def _given_name_as_family(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], pairs: list[tuple[int, int, float]],
                           rec: EntityRecord, stats: NameStats | None) -> bool:
     """The query's first part, a given name in the lists (`GIVEN_NAME_SHARE` of its uses in name-part
-    fields), aligned with a part that is only the candidate's family name: Faysal Ibrahim is not
+    fields), aligned with a later part that is only the candidate's family name: Faysal Ibrahim is not
     AL-FAISAL, Abdullah Ibrahim, nor Joseph Wilson JOSEPH, Wilson (a query written family first
     starts with a family name: Kim, Ibrahim, Ali are family names often enough)."""
     if len(qtoks) < 2 or stats is None:
         return False
     for i, j, _ in pairs:
-        if i == 0 and j < len(ctoks):
+        if i == 0 and 0 < j < len(ctoks):  # (at j == 0 both are written family name first)
             b = ctoks[j]
             return (b.key in rec.last_keys and b.key not in rec.first_keys
                     and stats.is_given_name(qtoks[0], GIVEN_NAME_SHARE))
     return False
 
 
-GIVEN_NAME_SHARE = 0.9
+GIVEN_NAME_SHARE = 0.8  # (5 of the lists' 32,878 person names would lose a match to another name of their own entity)
 
 
-def _given_name_left(qtoks: tuple[Token, ...], pairs: list[tuple[int, int, float]], stats: NameStats | None) -> bool:
+def _given_name_left(qtoks: tuple[Token, ...], pairs: list[tuple[int, int, float]], stats: NameStats | None,
+                     given: frozenset[str]) -> bool:
     """A strong part of the query that no part of the candidate's name matched is a given name in
-    the lists (more often a given than a family name in their name-part fields)."""
+    the lists (more often a given than a family name in their name-part fields) and not one of the
+    candidate's given names (`given`: keys, when its list says; Khalil ZGHRAYBIH is ZGHRAYBIH)."""
     if stats is None:
         return False
     matched = {i for i, _, _ in pairs}
     for i, t in enumerate(qtoks):
-        if i not in matched and not t.weak and stats.is_given_name(t, 0.5):
+        if i not in matched and not t.weak and t.key not in given and stats.is_given_name(t, 0.5):
             return True
     return False
 
