@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 
 from vigil.model import Entity
 
-from .names import HONORIFICS, NASAB_PARTICLES, PARTICLES, Token, kind_of, latin_skeleton, name_tokens, split_words
+from .names import (ARABIC_PARTICLES, HONORIFICS, NASAB_PARTICLES, PARTICLES, Token, kind_of, latin_skeleton,
+                    name_tokens, split_words, title_positions)
+from .translit import fold_arabic
 from .bounds import Shape
 from .frequency import NameStats, build as build_stats
 from .scoring import norm_id
@@ -391,7 +393,11 @@ def lone_words(value: str, tokens: tuple[Token, ...], kind: str) -> int:
             strong += 1
     if strong != 1:
         return 0
-    return 1 + sum(1 for w in split_words(value) if w in PARTICLES or w in HONORIFICS or w in NASAB_PARTICLES)
+    words = split_words(value)
+    titles = title_positions(words)  # (in any script: سید, Sheikh, Haji ...)
+    return 1 + sum(1 for i, w in enumerate(words)
+                   if i in titles or w in PARTICLES or w in HONORIFICS or w in NASAB_PARTICLES
+                   or (not w.isascii() and fold_arabic(w) in ARABIC_PARTICLES))
 
 
 def query_keys(names: list[tuple[Token, ...]], ids) -> frozenset[str]:
