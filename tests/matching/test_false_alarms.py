@@ -20,10 +20,14 @@ def test_a_very_common_name_alone_does_not_alert(matcher):
     # of the lists; the name alone is no alert (before: 0.95, and 0.87 written in Persian) ...
     for name in ("Hossein Mousavi", "حسین موسوی"):
         [top, *_] = _results(matcher, name=[name])
-        assert top.entity.id == "ofac-12112" and not top.match and top.score <= 0.66, (name, top.score)
+        assert top.entity.id == "ofac-12112" and not top.match and top.score <= 0.67, (name, top.score)
         assert "a common name" in top.explanations["name"].detail
-    # ... with his birth date it is.
+    # ... with his birth date or his nationality it is.
     assert _score(matcher, "ofac-12112", name=["Hossein Mousavi"], birthDate=["1960-10-23"]) >= DEFAULT_THRESHOLD
+    assert _score(matcher, "ofac-12112", name=["Hossein Mousavi"], nationality=["ir"]) >= DEFAULT_THRESHOLD
+    # Korean names: KIM, Song Hun (ofac-27212) written in Hangul, given name first (before: 0.97).
+    [top, *_] = _results(matcher, name=["성훈 김"])
+    assert top.entity.id == "ofac-27212" and not top.match, top.score
 
 
 def test_rarer_names_and_longer_names_still_alert(matcher):
@@ -50,6 +54,10 @@ def test_a_one_part_name_and_another_given_name(matcher):
     for r in _results(matcher, name=["Ali Green"]) + _results(matcher, name=["Mohammad Green"]):
         assert not r.match, (r.entity.id, r.score)
     assert any(r.match for r in _results(matcher, name=["Green"]))
+    # A title in Arabic script counts as a word as a Latin one does: سيد (Sayyid) Hadi is not HADI
+    # (weak alias of BENDEBKA, ofac-8202: 0.87 before).
+    for r in _results(matcher, name=["هادى سيد"]):
+        assert not r.match, (r.entity.id, r.score)
 
 
 def test_name_statistics_count_a_person_once():

@@ -25,7 +25,7 @@ from .nicknames import NICKNAME_GROUPS
 
 MIN_COUNTRY_PERSONS = 100  # countries with fewer listed persons give no reliable shares
 MIN_OTHERS = 5  # a part fewer other persons of the country carry is no common name there (a family of listed relatives)
-PRIOR_PERSONS = 200  # weight (in persons) of the part's share of all listed persons in a country's share
+PRIOR_PERSONS = 20  # weight (in persons) of the part's share of all listed persons in a country's share
 MIN_ROLE_USES = 5  # name parts used fewer times in name-part fields have no given-name share
 GIVEN_PROPS = ("firstName", "middleName")
 FAMILY_PROPS = ("lastName",)
@@ -94,11 +94,12 @@ class NameStats:
 
     def row(self, tok: Token) -> dict[str, int] | None:
         """The part's persons per country: of its spelling class, or for a part in another script
-        (Arabic, Hangul ...) of its commonest Latin reading in the learned tables (محمد: Mohammad)."""
+        (Arabic, Hangul ...) of its commonest Latin reading (its romanisation or one the learned
+        tables give: محمد Mohammad, 남 Nam)."""
         if not tok.script:
             return self.counts.get(part_key(tok))
         best: dict[str, int] | None = None
-        for v in sorted(tok.syn or ()):
+        for v in sorted({tok.text, *(tok.syn or ())}):
             row = self.counts.get(v)
             if row is not None and (best is None or row.get("", 0) > best.get("", 0)):
                 best = row
