@@ -122,6 +122,7 @@ def build(records) -> NameStats:
     counts: dict[str, dict[str, int]] = {}
     persons: dict[str, int] = {}
     done: set[tuple[str, tuple[str, ...]]] = set()
+    keys_of: dict[Token, tuple[str, ...]] = {}
     for rec, names in records:
         if rec.kind != "person":
             continue
@@ -138,7 +139,14 @@ def build(records) -> NameStats:
             continue
         # One person on several lists (or twice on one) is counted once: by its first name's parts.
         sig = tuple(sorted(part_key(t) for t in names[0] if not t.weak))
-        keys = {k for tokens in names for t in tokens if not t.weak and not t.script for k in part_keys(t)}
+        keys: set[str] = set()
+        for tokens in names:
+            for t in tokens:
+                if not t.weak and not t.script:
+                    tk = keys_of.get(t)
+                    if tk is None:
+                        tk = keys_of[t] = tuple(part_keys(t))
+                    keys.update(tk)
         for c in ("", *rec.countries):
             if (c, sig) in done:
                 continue

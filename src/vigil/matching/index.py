@@ -464,6 +464,9 @@ def entity_record(ent: Entity) -> EntityRecord:
     )
 
 
+_PUNCT = ".,;:'’()-"
+
+
 def parts_from_case(names: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     """(given, family) name-part keys of a person's names written "Given FAMILY" or "FAMILY Given"
     (the EU journal writes 3,743 of its 4,498 person names so, without name-part fields): the words
@@ -472,13 +475,14 @@ def parts_from_case(names: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     first: set[str] = set()
     last: set[str] = set()
     for value in names:
+        if value.isupper() or value.islower():
+            continue  # (all in one case: the common quick exit)
         upper: list[str] = []
         other: list[str] = []
         for word in value.split():
-            letters = [ch for ch in word if ch.isalpha()]
-            if len(letters) < 2:
+            if len(word.strip(_PUNCT)) < 2:
                 continue
-            (upper if all(ch.isupper() for ch in letters) else other).append(word)
+            (upper if word.isupper() else other).append(word)
         if upper and other:
             last.update(t.key for t in name_tokens(" ".join(upper), "person"))
             first.update(t.key for t in name_tokens(" ".join(other), "person"))
