@@ -8,12 +8,12 @@ Two statistics, both read only for the few name pairs that would otherwise flag 
 * **name share** of a run of name parts: the share of the lists' persons of one country that carry
   each part, multiplied, in the country where that is highest (a naive frequency model of names
   per country). Each count leaves out one person (the candidate itself): a name is common when
-  *other* persons of the lists share its parts. Hossein (150 of 1,130 Iranian persons) and
-  Mousavi (11) make Hossein Mousavi about 1 in 900 Iranian persons' names; Kim Song Hun about 1 in
-  500 North Korean ones; Qasem Soleimani about 1 in 4,300, Sergei Lavrov 1 in 14,000.
+  *other* persons of the lists share its parts (more than MIN_OTHERS of them). Hossein Mousavi is
+  about 1 in 1,150 Iranian persons' names of the lists, Kim Song Hun 1 in 1,650 North Korean ones;
+  Soleimani, Alavi, Deif are family names of too few other listed persons to say.
 
 A name that common identifies nobody on its own: `matcher.best_name` caps its score below the
-threshold (`common_name_cap`), so that an alert needs some other evidence (a birth date, a country).
+threshold (`common_name_cap`), so that an alert needs some other evidence (a birth year, a nationality).
 """
 from __future__ import annotations
 
