@@ -560,7 +560,7 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
                 )
                 if swapped:
                     s *= cfg["swapped_parts_factor"]
-            if person and s > cap:
+            if person and s > cap and not _corroborated(q, rec, memo):
                 common = _name_rarity(qtoks, nrec.tokens, al.pairs, stats, cfg, memo)
                 if common:
                     s = cap
@@ -625,10 +625,19 @@ def _name_rarity(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], pairs: list
     if share >= cfg["common_name_share"]:
         words = " ".join(t.key if t.script else t.text.capitalize() for t in parts)
         note = (f"a common name ({words}: about 1 in {round(1 / share):,} of the lists' persons of {country.upper()}); "
-                f"a name alone scores at most {cap_text(cfg['common_name_cap'])}")
+                f"without a birth date or identifier in common it scores at most {cap_text(cfg['common_name_cap'])}")
     if memo is not None:
         memo[key] = note
     return note
+
+
+def _corroborated(q: Query, rec: EntityRecord, memo: dict | None) -> bool:
+    """A birth date (or year) or an identifier of the query agrees with the candidate's: the stronger
+    evidence a common name needs (its name score then counts in full)."""
+    if q.ids and rec.ids and not q.ids.keys().isdisjoint(rec.ids):
+        return True
+    o = check_birth_dates(q, rec, memo, False)
+    return o is not None and o.feature == "dob_match"
 
 
 def cap_text(cap: float) -> str:
