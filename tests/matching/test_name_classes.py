@@ -203,3 +203,17 @@ def test_french_readings_need_a_french_spelling():
 
     assert french_readings("chen") == ()  # Chen is no French spelling of Shen
     assert not compare(_q("Chen Wei"), _person("Shen Wei")).match
+
+
+def test_family_name_read_from_capitals():
+    # The EU journal writes persons "Given FAMILY" without name-part fields (eu-oj-32022R2309-I.PERSONS-4
+    # Wilson JOSEPH): the capitals are the family name, and a pet form of Joseph is no family name.
+    from vigil.matching.index import parts_from_case
+
+    assert parts_from_case(["Wilson JOSEPH"]) == (frozenset({"wilson"}), frozenset({"joseph"}))
+    assert parts_from_case(["KAAMFAR Behdad", "John F. KENNEDY"]) == (
+        frozenset({"behdad", "john"}), frozenset({"kaamfar", "kennedy"}))
+    assert parts_from_case(["MUHSIN FADHIL AYED", "Houshang Nobari"]) == (frozenset(), frozenset())
+    eu = Entity("Person", id="t-eu", properties={"name": ["Wilson JOSEPH"]})
+    assert not compare({"schema": "Person", "properties": {"name": ["Joe Wilson"]}}, eu).match
+    assert compare({"schema": "Person", "properties": {"name": ["Wilson Joseph"]}}, eu).match

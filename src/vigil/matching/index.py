@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 
 from vigil.model import Entity
 
-from .names import HONORIFICS, LEGAL_CLASS, NASAB_PARTICLES, PARTICLES, Token, kind_of, latin_skeleton, name_tokens, split_words
+from .names import (ARABIC_PARTICLES, HONORIFICS, LEGAL_CLASS, NASAB_PARTICLES, PARTICLES, Token, kind_of,
+                    latin_skeleton, name_tokens, split_words, title_positions)
+from .translit import fold_arabic
 from .bounds import Shape
+from .frequency import NameStats, build as build_stats
 from .scoring import norm_id
 
 KEY_FACTORS = {"t": 1.0, "k": 0.8, "a": 0.6, "p": 0.45, "s": 0.45, "i": 0.8}
@@ -234,6 +237,7 @@ class Index:
     name_entity: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     name_native: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # a part in a native script
     datasets: frozenset[str] = frozenset()  # every dataset any entity belongs to
+    stats: NameStats = field(default_factory=NameStats)  # how common persons' names are (`frequency`)
     _tok_ids: dict = field(default_factory=dict, repr=False, compare=False)  # see `_token_ids`
 
     @classmethod
@@ -293,6 +297,11 @@ class Index:
             nrec.weights = idx.part_weights(nrec.tokens)
         # "" stands for entities without a dataset, which no dataset filter lets through.
         idx.datasets = frozenset(d for rec in idx.entities for d in (rec.entity.datasets or [""]))
+        by_entity: list[list[tuple[Token, ...]]] = [[] for _ in idx.entities]
+        for nrec in idx.names:
+            if nrec.prop != "weakAlias":
+                by_entity[nrec.entity].append(nrec.tokens)
+        idx.stats = build_stats(zip(idx.entities, by_entity))
         return idx
 
     def weigh(self, tok: Token) -> float:
@@ -521,7 +530,11 @@ def lone_words(value: str, tokens: tuple[Token, ...], kind: str) -> int:
             strong += 1
     if strong != 1:
         return 0
-    return 1 + sum(1 for w in split_words(value) if w in PARTICLES or w in HONORIFICS or w in NASAB_PARTICLES)
+    words = split_words(value)
+    titles = title_positions(words)  # (in any script: سید, Sheikh, Haji ...)
+    return 1 + sum(1 for i, w in enumerate(words)
+                   if i in titles or w in PARTICLES or w in HONORIFICS or w in NASAB_PARTICLES
+                   or (not w.isascii() and fold_arabic(w) in ARABIC_PARTICLES))
 
 
 def query_keys(names: list[tuple[Token, ...]], ids) -> frozenset[str]:
@@ -582,9 +595,36 @@ def entity_record(ent: Entity) -> EntityRecord:
     countries = {c.lower() for p in COUNTRY_PROPS for c in ent.get(p)}
     first = frozenset(t.key for p in PART_PROPS["first"] for v in ent.get(p) for t in name_tokens(v, kind))
     last = frozenset(t.key for p in PART_PROPS["last"] for v in ent.get(p) for t in name_tokens(v, kind))
+    if kind == "person" and not first and not last:
+        first, last = parts_from_case(ent.get("name"))
     gender = (ent.first("gender") or "").lower() or None
     return EntityRecord(
         entity=ent, kind=kind, dobs=ent.get("birthDate"), countries=countries, ids=ids,
         gender=gender, first_keys=first, last_keys=last, topics=frozenset(ent.get("topics")),
         changed=ent.last_change,
     )
+
+
+_PUNCT = ".,;:'’()-"
+
+
+def parts_from_case(names: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(given, family) name-part keys of a person's names written "Given FAMILY" or "FAMILY Given"
+    (the EU journal writes 3,743 of its 4,498 person names so, without name-part fields): the words
+    in capitals are the family name. Names all in one case say nothing; single letters (initials)
+    are neither."""
+    first: set[str] = set()
+    last: set[str] = set()
+    for value in names:
+        if value.isupper() or value.islower():
+            continue  # (all in one case: the common quick exit)
+        upper: list[str] = []
+        other: list[str] = []
+        for word in value.split():
+            if len(word.strip(_PUNCT)) < 2:
+                continue
+            (upper if word.isupper() else other).append(word)
+        if upper and other:
+            last.update(t.key for t in name_tokens(" ".join(upper), "person"))
+            first.update(t.key for t in name_tokens(" ".join(other), "person"))
+    return frozenset(first), frozenset(last)

@@ -15,6 +15,7 @@ from . import bounds, ofac
 from .display import format_score
 from .index import COUNTRY_PROPS, PART_PROPS, EntityRecord, Index, NameRecord, lone_words, query_keys
 from .names import Token, kind_of, name_tokens, packed_forms
+from .frequency import NameStats
 from .nicknames import nickname_of
 from .scoring import DEFAULT_CONFIG, Alignment, Explanation, align, compare_dates, norm_id
 
@@ -267,6 +268,7 @@ class Matcher:
             return MatchResponse(results[:limit], len(results), n_ofac)
 
         weigh = self.index.weigh
+        stats = getattr(self.index, "stats", None)
         prune = getattr(self, "prune", None)
         if prune is None:
             prune = PRUNE_DEFAULT
@@ -288,7 +290,7 @@ class Matcher:
                 lam = (-qsum - bounds.MARGIN) / wn if wn > 0 else (1.0 if qsum <= -bounds.MARGIN else -1.0)
                 if lam >= 1.0 or (lam >= 0.0 and self._names_at_most(q, rec, names, lam, cfg, memo)):
                     continue
-            best = best_name(q, rec, names, cfg, weigh, memo)
+            best = best_name(q, rec, names, cfg, weigh, memo, stats)
             n_scored += 1
             if best.record is None and not q.ids:
                 values = ()  # no name scored: qualifiers do not count (see `qualifiers`)
@@ -508,23 +510,29 @@ class BestName(NamedTuple):
     query: str | None  # the query name as given
     record: NameRecord | None  # None: no name scored
     alignment: Alignment | None
+    note: str = ""  # a cap or factor the explanation must state (see `_name_rarity`)
 
 
 NO_NAME = BestName(0.0, None, None, None)
 
 
 def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, weigh,
-              memo: dict | None = None) -> BestName:
+              memo: dict | None = None, stats: NameStats | None = None) -> BestName:
     """The best name pair (`BestName`: score, query name, candidate name record, alignment).
 
     `memo` (one dict per query) shares name alignments between candidates: the same person on
-    several lists often carries the very same names (interned token tuples).
+    several lists often carries the very same names (interned token tuples). `stats` (the index's
+    `frequency.NameStats`; None without an index) lets the lists' name frequencies count: a given
+    name found in the family-name position, and very common names (`_name_rarity`).
     """
     best = NO_NAME
     org = "org" in (q.kind, rec.kind) and "person" not in (q.kind, rec.kind)  # see scoring.align
     check_swap = bool(q.first_keys and q.last_keys and rec.first_keys and rec.last_keys)
     # (a candidate whose family name may be a given name's pet form: Joe Wilson / Wilson JOSEPH)
     check_family = bool(rec.last_keys or rec.first_keys) and not q.last_keys
+    person = stats is not None and rec.kind == "person" and q.kind != "org"
+    check_given = person and bool(rec.last_keys) and not q.last_keys
+    cap = cfg["common_name_cap"]
     for k, (qname, qtoks) in enumerate(q.names):
         qwords = q.words[k]
         for nrec in names:
@@ -545,8 +553,19 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
                 # were read as particles or titles (Al Green: Al, a given name here): a word of
                 # the query is unaccounted for.
                 s *= cfg["dropped_word_factor"]
+            elif person and nrec.words > 0 and _given_name_left(qtoks, al.pairs, stats, rec.first_keys):
+                # ... or a given name of the query, unmatched and none of the candidate's (Ali Green /
+                # GREEN, an alias of Alexander MOZHAEV): one-part names are family names, nicknames or
+                # kunyas, and a common given name weighs little.
+                s *= cfg["dropped_word_factor"]
+            before = s
             if check_family and _pet_form_of_family_name(qtoks, nrec.tokens, al.pairs, rec.first_keys, rec.last_keys):
                 s *= cfg["pet_form_family_factor"]
+            note = ""
+            if check_given and not (check_family and s < before) and _given_name_as_family(
+                    qtoks, nrec.tokens, al.pairs, rec, stats):
+                s *= cfg["given_as_family_factor"]
+                note = f"the query's given name {qtoks[0].text.capitalize()} is only a family name here"
             if check_swap:
                 swapped = any(
                     (qtoks[i].key in q.first_keys and nrec.tokens[j].key in rec.last_keys
@@ -555,10 +574,88 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
                 )
                 if swapped:
                     s *= cfg["swapped_parts_factor"]
+            if person and s > cap and not _corroborated(q, rec, memo):
+                common = _name_rarity(qtoks, nrec.tokens, al.pairs, stats, cfg, memo)
+                if common:
+                    s = cap
+                    note = f"{note}; {common}" if note else common
             if s > best.score or (s == best.score and nrec.prop == "name" and best.record is not None
                                   and best.record.prop != "name"):
-                best = BestName(s, qname, nrec, al)  # on a tie, explain with the primary name
+                best = BestName(s, qname, nrec, al, note)  # on a tie, explain with the primary name
     return best
+
+
+def _given_name_as_family(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], pairs: list[tuple[int, int, float]],
+                          rec: EntityRecord, stats: NameStats | None) -> bool:
+    """The query's first part, a given name in the lists (`GIVEN_NAME_SHARE` of its uses in name-part
+    fields), aligned with a later part that is only the candidate's family name: Faysal Ibrahim is not
+    AL-FAISAL, Abdullah Ibrahim, nor Joseph Wilson JOSEPH, Wilson (a query written family first
+    starts with a family name: Kim, Ibrahim, Ali are family names often enough)."""
+    if len(qtoks) < 2 or stats is None:
+        return False
+    for i, j, _ in pairs:
+        if i == 0 and 0 < j < len(ctoks):  # (at j == 0 both are written family name first)
+            b = ctoks[j]
+            return (b.key in rec.last_keys and b.key not in rec.first_keys
+                    and stats.is_given_name(qtoks[0], GIVEN_NAME_SHARE))
+    return False
+
+
+GIVEN_NAME_SHARE = 0.8  # (5 of the lists' 32,878 person names would lose a match to another name of their own entity)
+
+
+def _given_name_left(qtoks: tuple[Token, ...], pairs: list[tuple[int, int, float]], stats: NameStats | None,
+                     given: frozenset[str]) -> bool:
+    """A strong part of the query that no part of the candidate's name matched is a given name in
+    the lists (more often a given than a family name in their name-part fields) and not one of the
+    candidate's given names (`given`: keys, when its list says; Khalil ZGHRAYBIH is ZGHRAYBIH)."""
+    if stats is None:
+        return False
+    matched = {i for i, _, _ in pairs}
+    for i, t in enumerate(qtoks):
+        if i not in matched and not t.weak and t.key not in given and stats.is_given_name(t, 0.5):
+            return True
+    return False
+
+
+def _name_rarity(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], pairs: list[tuple[int, int, float]],
+                 stats: NameStats | None, cfg: dict, memo: dict | None) -> str:
+    """"" or, when the candidate's parts the query matched are a very common name in the lists
+    (`frequency.NameStats.name_share` at least `common_name_share`), the explanation of the cap."""
+    key = ("r", qtoks, ctoks, tuple(pairs))
+    if memo is not None:
+        hit = memo.get(key)
+        if hit is not None:
+            return hit
+    parts: list[Token] = []
+    for i, j, _ in sorted(pairs, key=lambda p: p[1]):
+        if i >= len(qtoks) or j >= len(ctoks) or ctoks[j].weak:
+            continue
+        # (the lists' frequencies are of Latin spellings: a part in another script is read on the
+        # other side when that is Latin, محمد احمدی as Mohammad Ahmadi; see `NameStats.row`)
+        parts.append(ctoks[j] if not ctoks[j].script or qtoks[i].script else qtoks[i])
+    share, country = stats.name_share(parts) if parts and stats is not None else (0.0, "")
+    note = ""
+    if share >= cfg["common_name_share"]:
+        words = " ".join(t.key if t.script else t.text.capitalize() for t in parts)
+        note = (f"a common name ({words}: about 1 in {round(1 / share):,} of the lists' persons of {country.upper()}); "
+                f"without a birth date or identifier in common it scores at most {cap_text(cfg['common_name_cap'])}")
+    if memo is not None:
+        memo[key] = note
+    return note
+
+
+def _corroborated(q: Query, rec: EntityRecord, memo: dict | None) -> bool:
+    """A birth date (or year) or an identifier of the query agrees with the candidate's: the stronger
+    evidence a common name needs (its name score then counts in full)."""
+    if q.ids and rec.ids and not q.ids.keys().isdisjoint(rec.ids):
+        return True
+    o = check_birth_dates(q, rec, memo, False)
+    return o is not None and o.feature == "dob_match"
+
+
+def cap_text(cap: float) -> str:
+    return f"{cap:.2f}"
 
 
 def _pet_form_of_family_name(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], pairs: list[tuple[int, int, float]],
@@ -741,6 +838,8 @@ def explain(best: BestName, quals: list[Qualifier], w: dict) -> dict[str, Explan
             detail += f" ({'weak alias' if nrec.prop == 'weakAlias' else nrec.prop})"
         if best.alignment.q_unmatched:
             detail += f"; {best.alignment.q_unmatched} query name part(s) unmatched"
+        if best.note:
+            detail += f"; {best.note}"
         expl["name"] = Explanation(best.score, w["name"], detail, best.query, nrec.value)
     for qual in quals:
         expl[qual.feature] = Explanation(qual.strength, qual.weight, qual.detail, qual.query, qual.candidate)

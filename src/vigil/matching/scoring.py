@@ -25,6 +25,9 @@ DEFAULT_CONFIG: dict[str, float] = {
     "single_token_factor": 0.75,  # only one part matched while the candidate has several
     "swapped_parts_factor": 0.9,  # given name matched the candidate's family name and vice versa
     "pet_form_family_factor": 0.7,  # a pet form matched a family name (Joe / Wilson JOSEPH): no pet form of it
+    "given_as_family_factor": 0.75,  # the query's first part, a given name, matched only the candidate's family name (Faysal Ibrahim / AL-FAISAL, Abdullah Ibrahim)
+    "common_name_share": 0.0005,  # a name this common in the lists (`frequency`: 1 in 2,000 persons of a country) ...
+    "common_name_cap": 0.67,  # ... scores at most this on its own: an alert needs more (a birth year, a nationality)
     "dropped_word_factor": 0.65,  # a one-part name matched by a query with other words read as particles (Al Green / GREEN)
     "skeleton_score": 0.92,  # same phonetic skeleton (Soleimani/Sulaymani)
     "synonym_score": 0.95,  # same learned variant class (Mohammad/Muhammad)
