@@ -59,6 +59,9 @@ def test_a_one_word_alias_does_not_make_a_two_word_name(matcher):
     # "Al" read as the article al-: without the rule GREEN (a UK alias) scored 1.00.
     for r in _top(matcher, "Al Green"):
         assert not r.match, (r.entity.id, r.score)
+    # ... also when the query's schema leaves open whether it is a person (LegalEntity: `vigil screen`'s default)
+    for r in _top(matcher, "Al Green", "LegalEntity"):
+        assert not (r.match and r.entity.schema.name == "Person"), (r.entity.id, r.score)
     # ... while the listed one-word names themselves still match, and al- on both sides is no extra word.
     assert any(r.match for r in _top(matcher, "Green"))
 

@@ -203,7 +203,9 @@ class Matcher:
         last = frozenset(t.key for p in PART_PROPS["last"] for v in ent.get(p) for t in name_tokens(v, kind))
         countries = _country_codes(v for p in COUNTRY_PROPS for v in ent.get(p))
         gender = (ent.first("gender") or "").lower() or None
-        words = [lone_words(value, tokens, kind) for value, tokens in names]
+        # A query of unknown kind (LegalEntity, the CLI's default) may be a person's name: "Al Green" is two
+        # words against a one-part person's name GREEN whatever schema the query was given.
+        words = [lone_words(value, tokens, "person" if kind == "any" else kind) for value, tokens in names]
         return Query(ent, kind, names, words, first, last, ent.get("birthDate"), countries, ids, gender)
 
     # -- matching -------------------------------------------------------------------------
