@@ -601,12 +601,12 @@ def make_token(word: str, weak: bool = False, role: str = "") -> Token:
         vkey = vowel_key(text)
         syn = _union(variants().get(text), org_synonyms(text))
         if not word.isascii() or "dzh" in word:
-            alts = _cyrillic_alternatives(word, text)
-            if alts is not None:
+            respelt = _cyrillic_alternatives(word, text)
+            if respelt is not None:
                 # Other Latin spellings of a Cyrillic word (Хусан Khusan / Husan): variants, and their
                 # skeletons key the candidate index too.
-                syn = _union(syn, alts)
-                skels = tuple(dict.fromkeys(skels + tuple(latin_skeleton(a) for a in sorted(alts))))
+                syn = _union(syn, respelt)
+                skels = tuple(dict.fromkeys(skels + tuple(latin_skeleton(a) for a in sorted(respelt))))
     tok = Token(word, text, skels, vkey, syn, weak, script)
     if len(_TOKENS) >= _MAX_TOKENS:
         # Bounded: a long-running server meets new query words forever. Tokens compare by text,
@@ -1137,7 +1137,7 @@ def korean_syllable_spellings(text: str) -> frozenset[str] | None:
     m = _KO_INITIAL_RE.match(text)
     initial = m.group(1) if m else None
     other = _KO_PAIRS.get(initial or "")
-    if other is None:
+    if other is None or initial is None:
         return None
     alt = other + text[len(initial):]
     return frozenset([alt]) if _KO_SYLLABLE_RE.fullmatch(alt) else None
