@@ -1345,22 +1345,30 @@ def acronym_of(acronym: str, words: list[str], whole: bool = False) -> bool:
     if len(ws) < 2 or a in ws:
         return False
 
-    @lru_cache(maxsize=None)
-    def step(i: int, j: int) -> bool:
-        if i == len(a):
-            # (two words at least: one word's first letters are no acronym)
-            return j >= 2 and (not whole or all(w in _ACRONYM_SKIP for w in ws[j:]))
-        if j == len(ws):
-            return False
-        w = ws[j]
-        if w in _ACRONYM_SKIP and step(i, j + 1):
-            return True
-        for k in range(1, min(3, len(w)) + 1):
-            if a[i:i + k] == w[:k] and step(i + k, j + 1):
-                return True
-        return False
+    return _acronym_step(a, ws, whole, 0, 0, {})
 
-    return step(0, 0)
+
+def _acronym_step(a: str, ws: list[str], whole: bool, i: int, j: int, memo: dict[tuple[int, int], bool]) -> bool:
+    """Can `a[i:]` spell the initials of `ws[j:]` (see `acronym_of`)? Memoised per (i, j); a plain function,
+    not a cached closure, so that mypyc compiles it."""
+    hit = memo.get((i, j))
+    if hit is not None:
+        return hit
+    if i == len(a):
+        # (two words at least: one word's first letters are no acronym)
+        found = j >= 2 and (not whole or all(w in _ACRONYM_SKIP for w in ws[j:]))
+    elif j == len(ws):
+        found = False
+    else:
+        w = ws[j]
+        found = w in _ACRONYM_SKIP and _acronym_step(a, ws, whole, i, j + 1, memo)
+        if not found:
+            for k in range(1, min(3, len(w)) + 1):
+                if a[i:i + k] == w[:k] and _acronym_step(a, ws, whole, i + k, j + 1, memo):
+                    found = True
+                    break
+    memo[(i, j)] = found
+    return found
 
 
 def packed_forms(text: str, kind: str) -> list[tuple[str, bool]]:
