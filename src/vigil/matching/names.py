@@ -978,10 +978,19 @@ def french_readings(word: str) -> tuple[str, ...]:
     return (r,) if r != word else ()
 
 
+_LATIN_READINGS: dict[str, tuple[str, ...]] = {}
+
+
 def latin_readings(word: str) -> tuple[str, ...]:
     """The word's readings in English transliteration from the German and French ones (`german_readings`,
-    `french_readings`)."""
-    return german_readings(word) + french_readings(word)
+    `french_readings`). Asked for both words of most scored pairs (`scoring._reading_sim`), so kept in a
+    plain dict: one lookup, almost always of an empty tuple."""
+    found = _LATIN_READINGS.get(word)
+    if found is None:
+        found = german_readings(word) + french_readings(word)
+        if len(_LATIN_READINGS) < 200_000:  # bounded: a server meets new words forever
+            _LATIN_READINGS[word] = found
+    return found
 
 
 # -- Wade-Giles (Chinese names romanised before pinyin: Mao Tse-tung, Teng Hsiao-ping) ----------------
