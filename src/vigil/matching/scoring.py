@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .names import LEGAL_CLASS, Token, latin_readings, make_token, wade_giles_readings
+from .names import LEGAL_CLASS, Token, latin_readings, latin_readings_known, make_token, wade_giles_readings
 from .nicknames import NICKNAME_GROUPS, nickname_of
 
 # Qualifier features and their default weights: `matcher.CHECKS` (DEFAULT_WEIGHTS).
@@ -97,7 +97,15 @@ def sim_miss(a: Token, b: Token, cfg: dict[str, float], row: dict[Token, float])
     global _SIM_ENTRIES
     val = _token_sim(a, b, cfg)
     if val < cfg["fuzzy_floor"] and a.vkey is not None and b.vkey is not None and not (a.weak or b.weak):
-        val = max(val, _reading_sim(a, b, cfg))
+        # (most pairs: neither word has a German/French reading; one dict lookup each says so)
+        ra = latin_readings_known.get(a.text)
+        if ra is None:
+            ra = latin_readings(a.text)
+        rb = latin_readings_known.get(b.text)
+        if rb is None:
+            rb = latin_readings(b.text)
+        if ra or rb:
+            val = max(val, _reading_sim(a, b, cfg))
     if cfg is DEFAULT_CONFIG:
         if _SIM_ENTRIES >= _SIM_MAX_ENTRIES:
             # Bounded: a long-running server meets new query words forever. (`row` is then a
