@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import threading
 from typing import Any
-
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -128,7 +127,8 @@ def entity_page(request: Request, entity_id: str = Path(..., max_length=200),
 
 def _party_redirect(request: Request, matcher: Any, party_id: str) -> RedirectResponse:
     """303 to the page of the party's representative current record (official lists first, as screening
-    results choose it), whose "same party" section lists the others; 404 for an unknown or retired party."""
+    results choose it), whose "same party" section lists the others. A retired party id follows its successor
+(`PartyMap.members`); an unknown one gives 404."""
     parties = request.app.state.index.parties()
     members = [matcher.get(r) for r in (parties.members(party_id) if parties is not None else ())]
     members = [m for m in members if m is not None]
