@@ -978,18 +978,18 @@ def french_readings(word: str) -> tuple[str, ...]:
     return (r,) if r != word else ()
 
 
-latin_readings_known: dict[str, tuple[str, ...]] = {}  # word -> latin_readings(word), filled by it
+_LATIN_READINGS: dict[str, tuple[str, ...]] = {}  # word -> latin_readings(word)
 
 
 def latin_readings(word: str) -> tuple[str, ...]:
     """The word's readings in English transliteration from the German and French ones (`german_readings`,
     `french_readings`). Asked for both words of most scored pairs (`scoring._reading_sim`), so kept in a
     plain dict: one lookup, almost always of an empty tuple."""
-    found = latin_readings_known.get(word)
+    found = _LATIN_READINGS.get(word)
     if found is None:
         found = german_readings(word) + french_readings(word)
-        if len(latin_readings_known) < 200_000:  # bounded: a server meets new words forever
-            latin_readings_known[word] = found
+        if len(_LATIN_READINGS) < 200_000:  # bounded: a server meets new words forever
+            _LATIN_READINGS[word] = found
     return found
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from .names import LEGAL_CLASS, Token, latin_readings, latin_readings_known, make_token, wade_giles_readings
+from .names import LEGAL_CLASS, Token, latin_readings, make_token, wade_giles_readings
 from .nicknames import NICKNAME_GROUPS, nickname_of
 
 # Qualifier features and their default weights: `matcher.CHECKS` (DEFAULT_WEIGHTS).
@@ -97,15 +97,9 @@ def sim_miss(a: Token, b: Token, cfg: dict[str, float], row: dict[Token, float])
     global _SIM_ENTRIES
     val = _token_sim(a, b, cfg)
     if val < cfg["fuzzy_floor"] and a.vkey is not None and b.vkey is not None and not (a.weak or b.weak):
-        # (most pairs: neither word has a German/French reading; one dict lookup each says so)
-        ra = latin_readings_known.get(a.text)
-        if ra is None:
-            ra = latin_readings(a.text)
-        rb = latin_readings_known.get(b.text)
-        if rb is None:
-            rb = latin_readings(b.text)
-        if ra or rb:
-            val = max(val, _reading_sim(a, b, cfg))
+        ra, rb = latin_readings(a.text), latin_readings(b.text)
+        if ra or rb:  # (most pairs: neither word has a German/French reading)
+            val = max(val, _reading_sim(a, b, cfg, ra, rb))
     if cfg is DEFAULT_CONFIG:
         if _SIM_ENTRIES >= _SIM_MAX_ENTRIES:
             # Bounded: a long-running server meets new query words forever. (`row` is then a
@@ -235,15 +229,11 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
     return best
 
 
-def _reading_sim(a: Token, b: Token, cfg: dict[str, float]) -> float:
+def _reading_sim(a: Token, b: Token, cfg: dict[str, float], ra: tuple[str, ...], rb: tuple[str, ...]) -> float:
     """Similarity of two Latin spellings read in English transliteration when one (or both) is written
     in the German or French one (`names.latin_readings`: Boris Jelzin = Yeltsin, Julija = Yuliya,
     Selenskyj = Zelenskyy; Poutine = Putin, Iouri = Yuri); 0 when neither has such a reading. At most
-    `synonym_score`: another transliteration of the name."""
-    ra = latin_readings(a.text)
-    rb = latin_readings(b.text)
-    if not ra and not rb:
-        return 0.0
+    `synonym_score`: another transliteration of the name. `ra`, `rb`: `latin_readings` of a and b."""
     best = 0.0
     for x in (a.text, *ra):
         for y in (b.text, *rb):
