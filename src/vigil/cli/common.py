@@ -116,13 +116,10 @@ def after_command() -> None:
 
 
 def index_matcher(opened):
-    """A function returning the screening Matcher from the on-disk index cache (built and cached when
-    stale): the parties resolver calls it only when it has records to screen."""
-    def load():
-        from vigil.service.index_cache import load_matcher
+    """`service.index_cache.matcher_loader` with the CLI's settings."""
+    from vigil.service.index_cache import matcher_loader
 
-        return load_matcher(opened, settings=settings())[0]
-    return load
+    return matcher_loader(opened, settings())
 
 
 def open_store():

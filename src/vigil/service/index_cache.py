@@ -16,7 +16,7 @@ import pickle
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from vigil import __version__
 from vigil.settings import Settings
@@ -63,6 +63,14 @@ def build_matcher(store: Any) -> Any:
     from vigil.matching import Matcher
 
     return Matcher(store.entities())
+
+
+def matcher_loader(store: Any, settings: Settings | None = None) -> Callable[[], Any]:
+    """A function returning the screening Matcher from the on-disk index cache (built and cached when
+    stale): what the parties resolver takes, calling it only when it has records to screen."""
+    def load() -> Any:
+        return load_matcher(store, settings=settings)[0]
+    return load
 
 
 def load_matcher(store: Any, use_cache: bool = True, settings: Settings | None = None) -> tuple[Any, str]:

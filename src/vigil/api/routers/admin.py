@@ -34,15 +34,6 @@ def updatez(
     })
 
 
-def _matcher_of(store, cfg):
-    """The parties resolver's matcher, built from the store only if it has records to screen."""
-    def load():
-        from vigil.service.index_cache import load_matcher
-
-        return load_matcher(store, settings=cfg)[0]
-    return load
-
-
 MAX_UPLOAD = 200 * 1024 * 1024
 
 
@@ -65,6 +56,7 @@ def ingest(
     more than the shrink limit is refused with 409 (audited; nothing changes, monitoring does nothing)."""
     from vigil.monitor.hooks import acting_as, attach
     from vigil.parties.hooks import attach as attach_parties
+    from vigil.service.index_cache import matcher_loader
     from vigil.sources import SOURCES, IngestError
     from vigil.store import ShrinkRefused, StoreError
 
@@ -97,7 +89,7 @@ def ingest(
         store.attach_relations()  # the relations of the new snapshot (as the CLI's store does)
         cfg = state.settings or current_settings()
         if cfg.parties_auto:  # as the CLI does: re-resolve cross-list parties first, then the monitor rescreens
-            attach_parties(store, matcher=_matcher_of(store, cfg))  # actor "system", as the CLI's
+            attach_parties(store, matcher=matcher_loader(store, cfg))  # actor "system", as the CLI's
         attach(store)  # the CLI's hook (cli.common.open_store): audit the ingest, rescreen books on a change
         try:
             with acting_as(caller.name or "anonymous"):
