@@ -227,3 +227,33 @@ def test_more_generic_words_and_forms():
         False, False, True, True, False]
     assert _org_score("RUANO YANDUN DTO", "RUANO YANDUN DRUG TRAFFICKING ORGANIZATION", "Organization") >= 0.7
     assert _org_score("ZELENODOLSK PLANT", "ZELENODOLSKY PLANT") >= 0.85  # a place in -sk and its adjective
+
+
+@pytest.mark.parametrize("short,full", [
+    # names of one entry of the lists, one with a word cut short
+    ("SADID CARAN SABA ENG. CO.", "SADID CARAN SABA ENGINEERING COMPANY"),
+    ("SEPANIR OIL & GAS ENERGY ENG. CO.", "SEPANIR OIL AND GAS ENERGY ENGINEERING COMPANY"),
+    ("ZHEJIANG QINGJI IND. CO., LTD", "ZHEJIANG QINGJI INDUSTRIAL CO., LTD."),  # (tuning half)
+    ("GTLK EUROPE CAP", "GTLK EUROPE CAPITAL DAC"),  # (tuning half)
+])
+def test_an_abbreviated_word_of_an_organisation_name(short, full):
+    org = Entity("Company", properties={"name": [full]})
+    assert compare({"schema": "Company", "properties": {"name": [short]}}, org).score >= 0.7
+
+
+def test_no_abbreviation_in_persons_names_nor_acronyms():
+    person = Entity("Person", properties={"name": ["Alisher KHAN"]})
+    assert compare({"schema": "Person", "properties": {"name": ["Ali Khan"]}}, person).score < 0.7
+    org = Entity("Company", properties={"name": ["SFTUE BELSPETSVNESHTECHNIKA"]})
+    # an acronym (no vowel) is not a word cut short
+    assert compare({"schema": "Company", "properties": {"name": ["SFT BELSPETSVNESHTECHNIKA"]}}, org).score < 0.7
+
+
+def test_an_inflected_word_or_a_lone_distinctive_word_is_no_abbreviation():
+    # another name's word, not one cut short (name_bench tuning pairs labelled different)
+    org = Entity("Company", properties={"name": ['ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ "БАЙКАЛ"']})
+    assert compare({"schema": "Company", "properties": {"name": ['ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ "БАЙ"']}},
+                   org).score < 0.7
+    bank = Entity("Company", properties={"name": ["Sumitomo Mitsui Banking Corporation"]})
+    assert compare({"schema": "Company", "properties": {"name": ["Sumitomo Mitsui Trust Bank Limited"]}},
+                   bank).score < 0.7

@@ -494,7 +494,7 @@ def name_alignment(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], cfg: dict
     every name this may try, for the bounds."""
     al = align(qtoks, ctoks, cfg, weigh, org)
     s = al.score
-    if s < 0.99 and (len(qtoks) != len(ctoks) or al.q_unmatched):
+    if s < 0.99 and (len(qtoks) != len(ctoks) or al.q_unmatched or (org and _weak_pair(al, cfg))):
         acr = cfg["acronym_factor"]
         for qt, ct, is_acronym in bounds.alternatives(qtoks, ctoks, org):
             if is_acronym and s >= acr:
@@ -504,6 +504,16 @@ def name_alignment(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], cfg: dict
             if score > s:
                 al, s = alt, score
     return al, s
+
+
+def _weak_pair(al: Alignment, cfg: dict) -> bool:
+    """A pair of parts aligned below the fuzzy floor (SERV / SERVICES: an abbreviation, tried by
+    `bounds.alternatives`)."""
+    floor = cfg["fuzzy_floor"]
+    for _, _, s in al.pairs:
+        if s < floor:
+            return True
+    return False
 
 
 class BestName(NamedTuple):
