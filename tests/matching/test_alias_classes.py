@@ -257,3 +257,20 @@ def test_an_inflected_word_or_a_lone_distinctive_word_is_no_abbreviation():
     bank = Entity("Company", properties={"name": ["Sumitomo Mitsui Banking Corporation"]})
     assert compare({"schema": "Company", "properties": {"name": ["Sumitomo Mitsui Trust Bank Limited"]}},
                    bank).score < 0.7
+
+
+@pytest.mark.parametrize("query,listed", [
+    # names of one entry of the lists: Ю and Я written iu and ia at the start of a word
+    ("Iurii Vladimirovich IVAKIN", "Yuri Vladimirovich IVAKIN"),  # gb-hmt-13016
+    ("BULYGIN, Iaroslav", "BULYGIN, Yaroslav Viktorovich"),  # ofac-48774
+    ("RAPOPORT, Boris Iakovlevich", "RAPOPORT, Boris Yakovlevich"),  # ofac-39265
+    ("HOTSANIUK, Iurii Mykhailovych", "GOTSANYUK, Yuri Mikhailovich"),  # (tuning half)
+])
+def test_initial_iu_ia_is_yu_ya(query, listed):
+    person = Entity("Person", properties={"name": [listed]})
+    assert compare({"schema": "Person", "properties": {"name": [query]}}, person).score >= 0.7
+
+
+def test_ian_is_not_yan():
+    person = Entity("Person", properties={"name": ["Yan SMITH"]})
+    assert compare({"schema": "Person", "properties": {"name": ["Ian Smith"]}}, person).score < 0.7

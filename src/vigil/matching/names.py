@@ -196,6 +196,8 @@ def _spelled(word: str) -> str:
     """The spelling `latin_skeleton` and `vowel_key` both start from (digraphs as one letter); shared:
     a new word gets both."""
     s = word[1:] if word.startswith("ye") else word  # Yevgeny / Evgeny, Yelena / Elena
+    if len(s) >= 5 and s[0] == "i" and (s[1] == "u" or s[1] == "a") and s[2] not in VOWELS:
+        s = "y" + s[1:]  # Ю, Я written iu, ia (Ukrainian, Romanian): Iurii / Yurii, Iaroslav / Yaroslav
     if "j" in s:
         s = _VOWEL_J_RE.sub("y", s)
     for a, b in _DIGRAPHS:
