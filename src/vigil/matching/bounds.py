@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .names import Token, make_token
-from .scoring import QUALIFIER_WORDS, merge_acronym, merge_compounds, sim_miss, sim_row
+from .scoring import LINK_EXTRA, QUALIFIER_WORDS, merge_acronym, merge_compounds, sim_miss, sim_row
 
 # Config keys `align` / the matcher use as multipliers: the bound assumes each is in [0, 1].
 _FACTORS = ("weak_alias_factor", "unmatched_candidate_factor", "single_token_factor", "swapped_parts_factor",
@@ -234,8 +234,8 @@ def _compound_possible(sa: Shape, sb: Shape) -> bool:
         if n in b_lens:
             return True
         for m in b_long:
-            if abs(n - m) <= 0.2 * (n if n > m else m):
-                return True
+            if abs(n - m) <= 0.2 * (n if n > m else m) or 0 < m - n <= LINK_EXTRA:
+                return True  # (or joined with a linking vowel: `scoring._linked_join`)
     for n in sa.triple_lens:
         if n in b_lens:
             return True

@@ -681,6 +681,31 @@ def _wade_giles_join(x: Token, y: Token, b: tuple[Token, ...]) -> Token | None:
     return None
 
 
+LINK_EXTRA = 3  # letters a compound joined with a linking vowel has more than its parts (Nur Din / Nureddine)
+_LINK_VOWELS = "aeiou"
+
+
+def _linked_join(x: str, y: str, b_long: list[Token], make) -> Token | None:
+    """Two parts written as one word with a linking vowel, the Arabic article assimilated (Taj al-Din /
+    TAJIDEEN, Nur ad-Din / Nureddin, Badr al-Din / Badreddin, Bashir ud-Din / Bashiruddin, Inayat
+    ur-Rahman / Inayaturrahman: 41 such pairs of spellings within one entry of the lists' persons): `x`
+    + the vowel after it in the part of `b` that starts with `x` + `y`, when that part has the same
+    vowel-shape key (a doubled consonant, a long vowel: Salahuddin, Tajideen)."""
+    if x[-1] in _LINK_VOWELS or y[0] in _LINK_VOWELS or len(x) < 3 or len(y) < 3:
+        return None
+    n = len(x) + len(y)
+    for t in b_long:
+        tt = t.text
+        if t.vkey is None or not 0 < len(tt) - n <= LINK_EXTRA or not tt.startswith(x):
+            continue
+        v = tt[len(x)]
+        if v in _LINK_VOWELS:
+            joined = make(x + v + y)
+            if joined.vkey == t.vkey:
+                return joined
+    return None
+
+
 def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool = True) -> tuple[Token, ...] | None:
     """Join adjacent parts of `a` whose concatenation equals a part of `b` (Nasr Allah / Nasrallah,
     van den Berg / Vandenberg). `fast=False` skips the length shortcut (tests compare the two)."""
@@ -736,7 +761,7 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool
                 # (such a word is its own text: `make` changes nothing in it)
                 n = len(cat)
                 for m in b_lens:
-                    if 5 * abs(n - m) <= (n if n > m else m):
+                    if 5 * abs(n - m) <= (n if n > m else m) or 0 < m - n <= LINK_EXTRA:
                         break
                 else:
                     out.append(a[i])
@@ -750,6 +775,13 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool
                 changed = True
                 i += 2
                 continue
+            if loose:
+                linked = _linked_join(a[i].text, a[i + 1].text, b_long, make)
+                if linked is not None:
+                    out.append(linked)
+                    changed = True
+                    i += 2
+                    continue
         out.append(a[i])
         i += 1
     return tuple(out) if changed else None
