@@ -290,3 +290,23 @@ def test_a_compound_joined_with_a_linking_vowel(query, listed):
 def test_a_linking_vowel_joins_only_the_same_vowel_shape():
     person = Entity("Person", properties={"name": ["TAJIKISTAN, Husayn"]})
     assert compare({"schema": "Person", "properties": {"name": ["TAJ AL DIN, Husayn"]}}, person).score < 0.7
+
+
+@pytest.mark.parametrize("query,listed", [
+    # names of one entry of the lists: an English word and its Russian-style transliteration
+    ("INSTAR LODZHISTIKS, OOO", "INSTAR LOGISTICS"),  # ofac-23543
+    ("OOO DIDZHITAL INVEST", "DIGITAL INVEST LIMITED LIABILITY COMPANY"),  # ofac-42032
+    ("LLC GRUPPA AKVARIUS", "AQUARIUS GROUP LLC"),  # ofac-39141 (AQUARIUS)
+    ("AK MIKROTEKH", "LIMITED LIABILITY COMPANY AK MICROTECH"),  # ofac-44215 (tuning half)
+])
+def test_an_english_word_and_its_russian_transliteration(query, listed):
+    org = Entity("Company", properties={"name": [listed]})
+    assert compare({"schema": "Company", "properties": {"name": [query]}}, org).score >= 0.7
+
+
+def test_loanword_spellings_only_in_organisation_names():
+    # persons' names keep their own transliteration rules (the same words as organisation names match)
+    person = Entity("Person", properties={"name": ["ENERGY, Ivan"]})
+    assert compare({"schema": "Person", "properties": {"name": ["ENERDZHI, Ivan"]}}, person).score < 0.7
+    org = Entity("Company", properties={"name": ["ENERGY IVAN"]})
+    assert compare({"schema": "Company", "properties": {"name": ["ENERDZHI IVAN"]}}, org).score >= 0.7

@@ -28,7 +28,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .names import Token, make_token
-from .scoring import LINK_EXTRA, QUALIFIER_WORDS, merge_acronym, merge_compounds, sim_miss, sim_row
+from .scoring import (LINK_EXTRA, LOANWORD_SCORE, QUALIFIER_WORDS, loanword_key, merge_acronym, merge_compounds,
+                      sim_miss, sim_row)
 
 # Config keys `align` / the matcher use as multipliers: the bound assumes each is in [0, 1].
 _FACTORS = ("weak_alias_factor", "unmatched_candidate_factor", "single_token_factor", "swapped_parts_factor",
@@ -74,6 +75,8 @@ def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...
             s = row.get(b)
             if s is None:
                 s = sim_miss(a, b, cfg, row)
+            if s < LOANWORD_SCORE and len(a.text) >= 6 and len(b.text) >= 6 and loanword_key(a.text) == loanword_key(b.text):
+                s = LOANWORD_SCORE  # (as `align` reads organisation names: either kind here)
             if s < min_tok:
                 continue
             if s < floor and not short_a and len(b.text) > 1:
