@@ -51,9 +51,11 @@ def usable(cfg: dict, weights: dict) -> bool:
     return cfg["fuzzy_floor"] > 0.5 and cfg["min_token_score"] > 0.5
 
 
-def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...], wc: tuple[float, ...], cfg: dict) -> float:
-    """Upper bound of `scoring.align(q, c, cfg, weigh, org).score` for either `org`; `wq`/`wc`:
-    the parts' weights as `align` computes them (0.25 for weak parts, else `weigh`)."""
+def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...], wc: tuple[float, ...], cfg: dict,
+                org: bool = True) -> float:
+    """Upper bound of `scoring.align(q, c, cfg, weigh, org).score` (`org` False: for persons' names
+    only; True, the default: for either); `wq`/`wc`: the parts' weights as `align` computes them
+    (0.25 for weak parts, else `weigh`)."""
     nq, nc = len(q), len(c)
     if not nq or not nc:
         return 0.0
@@ -75,8 +77,8 @@ def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...
             s = row.get(b)
             if s is None:
                 s = sim_miss(a, b, cfg, row)
-            if s < LOANWORD_SCORE and len(a.text) >= 6 and len(b.text) >= 6 and loanword_key(a.text) == loanword_key(b.text):
-                s = LOANWORD_SCORE  # (as `align` reads organisation names: either kind here)
+            if org and s < LOANWORD_SCORE and len(a.text) >= 6 and len(b.text) >= 6 and loanword_key(a.text) == loanword_key(b.text):
+                s = LOANWORD_SCORE  # (as `align` reads organisation names)
             if s < min_tok:
                 continue
             if s < floor and not short_a and len(b.text) > 1:

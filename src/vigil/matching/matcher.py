@@ -327,10 +327,10 @@ class Matcher:
                         continue
                     most = lam / waf
                 ctoks = nrec.tokens
-                key = ("b", qtoks, ctoks)
+                key = ("b", qtoks, ctoks, org)
                 ub = memo.get(key)
                 if ub is None:
-                    ub = memo[key] = bounds.align_bound(qtoks, ctoks, wq, nrec.weights, cfg)
+                    ub = memo[key] = bounds.align_bound(qtoks, ctoks, wq, nrec.weights, cfg, org)
                 if ub > most:
                     return False
                 later.append((qtoks, nrec, most))
@@ -348,7 +348,7 @@ class Matcher:
                     sc = nrec.shape = bounds.shape(ctoks)
                 alts = memo[akey] = bounds.alternatives(qtoks, ctoks, org, sq, sc)
             for qt, ct, is_acronym in alts:
-                ub = bounds.align_bound(qt, ct, part_weights(qt), part_weights(ct), cfg)
+                ub = bounds.align_bound(qt, ct, part_weights(qt), part_weights(ct), cfg, org)
                 if (ub * acr if is_acronym else ub) > most:
                     return False
         return True
