@@ -241,12 +241,3 @@ def test_a_short_chain_still_pays_its_edge_parts():
     assert _pair("Song Kim", "KIM SONG CHOL") < DEFAULT_THRESHOLD
     assert _pair("Maria Lopez", "Ana Maria LOPEZ GARCIA") < DEFAULT_THRESHOLD
 
-
-@pytest.mark.parametrize("query, listed", [
-    ("VF Tanker-3", "VF Tanker-4"),  # eu-oj-32014R0833-XLII-167 / -168
-    ("SANAR-9", "SANAR-14"),  # two EU-listed tankers
-    ("SOUTH HILL 2", "SOUTH HILL 5"),  # ofac-19582 / ofac-19584
-])
-def test_vessels_whose_numbers_differ_are_sister_ships(query, listed):
-    assert _pair(query, listed, "Vessel") < DEFAULT_THRESHOLD
-    assert _pair(query, query, "Vessel") >= DEFAULT_THRESHOLD

@@ -34,8 +34,7 @@ from .scoring import LONG_CHAIN_ENDS, QUALIFIER_WORDS, merge_acronym, merge_comp
 _FACTORS = ("weak_alias_factor", "unmatched_candidate_factor", "single_token_factor", "swapped_parts_factor",
             "conflict_factor", "substitution_factor", "reorder_factor", "nasab_swap_factor", "edge_part_factor",
             "legal_mismatch_factor", "org_extra_token_factor", "acronym_factor", "number_mismatch_factor",
-            "pet_form_family_factor", "dropped_word_factor", "given_as_family_factor", "chain_middle_factor",
-            "vessel_number_factor")
+            "pet_form_family_factor", "dropped_word_factor", "given_as_family_factor", "chain_middle_factor")
 MARGIN = 1e-9  # float slack: a bound computed another way may round differently from the score
 
 

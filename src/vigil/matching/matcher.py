@@ -535,9 +535,6 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
     person = stats is not None and rec.kind == "person" and q.kind != "org"
     check_given = person and bool(rec.last_keys) and not q.last_keys
     cap = cfg["common_name_cap"]
-    # Two vessels whose names differ only in their number are sister ships (VF Tanker-3 / -4, SANAR-9 /
-    # SANAR-14, SOUTH HILL 2 / 5: 47 such name pairs of different vessels on the lists, none within one).
-    vessels = q.entity.schema.name == "Vessel" and rec.entity.schema.name == "Vessel"
     for k, (qname, qtoks) in enumerate(q.names):
         qwords = q.words[k]
         for nrec in names:
@@ -553,8 +550,6 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
                 continue
             if nrec.prop == "weakAlias":
                 s *= cfg["weak_alias_factor"]
-            if vessels and _other_number(qtoks, nrec.tokens, al.pairs):
-                s *= cfg["vessel_number_factor"]
             if qwords > nrec.words > 0:
                 # A one-part person's name (GREEN) found by a query of more words whose others
                 # were read as particles or titles (Al Green: Al, a given name here): a word of
@@ -590,16 +585,6 @@ def best_name(q: Query, rec: EntityRecord, names: list[NameRecord], cfg: dict, w
                                   and best.record.prop != "name"):
                 best = BestName(s, qname, nrec, al, note)  # on a tie, explain with the primary name
     return best
-
-
-def _other_number(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], pairs: list[tuple[int, int, float]]) -> bool:
-    """An aligned pair of numbers that differ (Zu Zag Bong 6 / 5)."""
-    for i, j, _ in pairs:
-        if i < len(qtoks) and j < len(ctoks):
-            a, b = qtoks[i].text, ctoks[j].text
-            if a != b and a.isdigit() and b.isdigit():
-                return True
-    return False
 
 
 def _given_name_as_family(qtoks: tuple[Token, ...], ctoks: tuple[Token, ...], pairs: list[tuple[int, int, float]],

@@ -44,7 +44,6 @@ DEFAULT_CONFIG: dict[str, float] = {
     "org_extra_token_factor": 0.75,  # an organisation name part the other name lacks (a subsidiary: Chile)
     "generic_part_cost": 0.4,  # ... counted by its weight (rarity in the lists), at least this much (Ministry)
     "number_mismatch_factor": 0.85,  # the names' numbers differ or only one has one (Fund II / Fund III)
-    "vessel_number_factor": 0.75,  # ... and more for two vessels: sister ships (SANAR-9 / SANAR-14)
     "acronym_factor": 0.8,  # a query part equals the initials of the other name (IRGC)
     "candidates": 20,  # name records fully scored per query
 }
