@@ -106,8 +106,9 @@ def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...
             c_left = True
     both_left = q_left and c_left
     f = 1.0 if both_left else cfg["unmatched_candidate_factor"]
-    if not q_left and nc >= LONG_CHAIN_ENDS and cfg["chain_middle_factor"] < f:
-        f = cfg["chain_middle_factor"]  # (the middle of a long chain: `scoring.align`)
+    if (not q_left and nc >= LONG_CHAIN_ENDS and col[0] > 0.0 and col[nc - 1] > 0.0
+            and cfg["chain_middle_factor"] < f):
+        f = cfg["chain_middle_factor"]  # (both ends of a long chain align: `scoring.align`)
     # Each part either aligns (weight in full, credit <= its best similarity x weight) or not
     # (weight x f at least, no credit). A part whose credit per added weight, best / (1 - f), is
     # >= 1 raises any ratio <= 1 and is counted as aligned; the others may or may not be: their
