@@ -281,7 +281,7 @@ def loanword_key(text: str) -> str:
         for a, b in _LOAN_RULES:
             if a in key:
                 key = key.replace(a, b)
-        out = []
+        out: list[str] = []
         for ch in key:
             if not out or out[-1] != ch:
                 out.append(ch)
