@@ -84,3 +84,18 @@ def test_a_chinese_name_has_no_middle_names():
     # YAN, Su Xuan: Su Xuan is one given name of two syllables; Su Yan has one of them (before 0.89).
     assert compare(_person("Su Yan"), _person("YAN, Su Xuan")).score < 0.7
     assert compare(_person("Yan Suxuan"), _person("YAN, Su Xuan")).score >= 0.9
+
+
+def test_a_final_ng_is_one_consonant():
+    # Names of two consonants differing in their vowels are different names: a final -ng is one sound
+    # (Tung / Tong, Hoang / Heng scored 0.90 as names of three consonants; Tùng Hoàng / Heng TONG 0.92).
+    from vigil.matching.names import make_token
+    from vigil.matching.scoring import DEFAULT_CONFIG, token_sim
+
+    def sim(a, b):
+        return token_sim(make_token(a), make_token(b), DEFAULT_CONFIG)
+
+    assert sim("tung", "tong") < 0.8 and sim("hoang", "heng") < 0.8
+    assert compare(_person("Tùng Hoàng"), _person("Heng TONG")).score < 0.7
+    # Three consonants besides it still make a spelling variant (Rostang / Rostung), as before.
+    assert sim("soleimani", "sulaymani") >= 0.9 and sim("rostang", "rostung") >= 0.9

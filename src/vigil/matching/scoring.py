@@ -111,6 +111,13 @@ def sim_miss(a: Token, b: Token, cfg: dict[str, float], row: dict[Token, float])
     return val
 
 
+def _consonants(vkey: str) -> int:
+    """The consonants of a vowel-shape key, a final -ng counted once: it is one sound (Tung / Tong,
+    Hoang / Heng, Jang / Jiyeong are names of two consonants that differ in their vowels)."""
+    n = len(vkey) - vkey.count("V")
+    return n - 1 if vkey.endswith("ng") else n
+
+
 def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> float:
     """`fast=False` skips the shortcut for clearly different Latin spellings (tests compare the two)."""
     if a.script in _SYLLABIC and a.script == b.script:
@@ -174,7 +181,7 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
                 if la <= 3 and lb <= 3:
                     return 0.0
                 va, vb = a.vkey, b.vkey
-                if len(va) - va.count("V") >= 3 and len(vb) - vb.count("V") >= 3:
+                if _consonants(va) >= 3 and _consonants(vb) >= 3:
                     return max(0.0, Levenshtein.normalized_similarity(va, vb) - 0.1)
                 return 0.0
     # An Arabic-script word whose Latin readings the learned tables know, against a Latin
@@ -188,8 +195,7 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
     fz = OSA.normalized_similarity(ta, tb)  # a transposition is one slip, not two
     if a.vkey is not None and b.vkey is not None:
         if a.vkey == b.vkey:
-            consonants = len(a.vkey) - a.vkey.count("V")
-            if consonants >= 3:
+            if _consonants(a.vkey) >= 3:
                 best = cfg["skeleton_score"]
             else:
                 best = 0.78 if fz >= 0.6 else 0.65
@@ -227,7 +233,7 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
         best = max(best, fz)
     if best < 0.85 and not known_apart:
         if a.vkey is not None and b.vkey is not None:
-            if min(len(a.vkey) - a.vkey.count("V"), len(b.vkey) - b.vkey.count("V")) >= 3:
+            if min(_consonants(a.vkey), _consonants(b.vkey)) >= 3:
                 best = max(best, Levenshtein.normalized_similarity(a.vkey, b.vkey) - 0.1)
         else:
             for sa in a.skels:
