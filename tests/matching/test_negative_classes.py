@@ -99,3 +99,13 @@ def test_a_final_ng_is_one_consonant():
     assert compare(_person("Tùng Hoàng"), _person("Heng TONG")).score < 0.7
     # Three consonants besides it still make a spelling variant (Rostang / Rostung), as before.
     assert sim("soleimani", "sulaymani") >= 0.9 and sim("rostang", "rostung") >= 0.9
+
+
+def test_korean_one_letter_family_names_and_joined_chinese_syllables():
+    # O (오) and U (우) are Korean family names, not initials: Okada Jun is not O, In Jun (0.78 before).
+    assert compare(_person("Okada Jun"), _person("O, In Jun")).score < 0.7
+    assert compare(_person("O In Jun"), _person("O, In Jun")).score >= 0.9
+    # Chinese syllables join only to the same text: 易荣 (Yi Rong) is not DU, Yurong (0.92 before);
+    # 正恩 still joins to Jong Un's reading and Zhang Xiao Ming to Xiaoming.
+    assert compare(_person("易荣"), _person("DU, Yurong")).score < 0.7
+    assert compare(_person("Zhang Xiao Ming"), _person("ZHANG, Xiaoming")).score >= 0.9

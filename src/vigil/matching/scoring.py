@@ -155,6 +155,10 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
         return 0.9 if a.weak and b.weak and ca is not None and ca == cb else 0.0
     if (a.syn is not None and b.text in a.syn) or (b.syn is not None and a.text in b.syn):
         return cfg["synonym_score"]
+    if (a.role == "kr" and len(a.text) == 1) or (b.role == "kr" and len(b.text) == 1):
+        # A one-letter syllable of a Korean name (O 오, U 우: family names) is a name, not an initial
+        # (Okada Jun / O, In Jun).
+        return 0.0
     if a.vkey is not None and b.vkey is not None:
         if a.text in NICKNAME_GROUPS and nickname_of(a.text, b.text):
             return cfg["nickname_score"]  # a pet form: Ted / Theodore, Bill / William
@@ -806,7 +810,10 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool
             joined = make(cat)
             loose = (len(a[i].text) >= 3 and len(a[i + 1].text) >= 3 and a[i].text.isalpha()
                      and a[i + 1].text.isalpha())
-            if joined.text in b_texts or any(_joins(joined, t, loose) for t in b_long):
+            # (syllables of a Chinese name join only to the same text: one syllable differing is
+            # another name, joined or not: 易荣 Yi Rong is not Yurong)
+            syllables = a[i].script == "han" or a[i].role == "zh" or a[i + 1].script == "han" or a[i + 1].role == "zh"
+            if joined.text in b_texts or (not syllables and any(_joins(joined, t, loose) for t in b_long)):
                 out.append(joined)
                 changed = True
                 i += 2
