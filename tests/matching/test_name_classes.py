@@ -220,3 +220,24 @@ def test_family_name_read_from_capitals():
     eu = Entity("Person", id="t-eu", properties={"name": ["Wilson JOSEPH"]})
     assert not compare({"schema": "Person", "properties": {"name": ["Joe Wilson"]}}, eu).match
     assert compare({"schema": "Person", "properties": {"name": ["Wilson Joseph"]}}, eu).match
+
+
+def _pair(query: str, listed: str, schema: str = "Person") -> float:
+    return compare(Entity(schema, id="q", properties={"name": [query]}),
+                   Entity(schema, id="c", properties={"name": [listed]})).score
+
+
+@pytest.mark.parametrize("query, listed", [
+    # OFAC's given + family name of a UN entry's long name chain (entries linked by a shared passport or ID).
+    ("QADDAFI, Aisha", "AISHA MUAMMAR MUHAMMED ABU MINYAR QADHAFI"),  # ofac-12610 / unsc-LYi.009
+    ("ZABEN, Sultan", "SULTAN SALEH AIDA AIDA ZABIN"),  # ofac-30624 / unsc-YEi.006
+    ("HARZI, Ali", "ALI BEN TAHER BEN FALEH OUNI HARZI"),  # ofac-17967 / unsc-QDi.353
+])
+def test_first_and_last_parts_of_a_long_name_chain(query, listed):
+    assert _pair(query, listed) >= DEFAULT_THRESHOLD
+
+
+def test_a_short_chain_still_pays_its_edge_parts():
+    assert _pair("Song Kim", "KIM SONG CHOL") < DEFAULT_THRESHOLD
+    assert _pair("Maria Lopez", "Ana Maria LOPEZ GARCIA") < DEFAULT_THRESHOLD
+

@@ -58,7 +58,21 @@ def _top(matcher, name, schema):
      [("Abd el Wanis Abd Gawwad Abd el Latif Bahaa", False)]),
     ("Vadim Alekseevich SUBOTIN / Vadim Alekseevich SUBBOTIN", "person",  # (EU: spaced slashes)
      [("Vadim Alekseevich SUBOTIN", False), ("Vadim Alekseevich SUBBOTIN", False)]),
-    ("CHINA NATIONAL PRECISION MACHINERY IMPORT/EXPORT CORPORATION", "org", []),
+    # Unspaced slashes (EU journal entries): two names of two words or more each, or one word's alternatives.
+    ("Al Qa'ida/Islamic Army", "org", [("Al Qa'ida", False), ("Islamic Army", False)]),
+    ("Natalya Ivanovna BEZRUCHENKO/Natalia Ivanovna BEZRUCHENKO", "person",
+     [("Natalya Ivanovna BEZRUCHENKO", False), ("Natalia Ivanovna BEZRUCHENKO", False)]),
+    ("Fahd/Fahed Darwish", "person", [("Fahd Darwish", False), ("Fahed Darwish", False)]),
+    ("Revolutionary People’s Liberation Army/Front/Party", "org",
+     [("Revolutionary People’s Liberation Army", False), ("Revolutionary People’s Liberation Front", False),
+      ("Revolutionary People’s Liberation Party", False)]),
+    ("VICTORY/POBEDA POLITICAL BLOC", "org", [("VICTORY POLITICAL BLOC", False), ("POBEDA POLITICAL BLOC", False)]),
+    ("CHINA NATIONAL PRECISION MACHINERY IMPORT/EXPORT CORPORATION", "org",
+     [("CHINA NATIONAL PRECISION MACHINERY IMPORT CORPORATION", False),
+      ("CHINA NATIONAL PRECISION MACHINERY EXPORT CORPORATION", False)]),
+    # (not initials, numbers or a slash inside brackets: I/E, J/V, M/S., DEPARTMENT 140/14, LRM/A)
+    ("NINGBO MORE INTEREST I/E CO., LTD.", "org", []),
+    ("DEPARTMENT 140/14", "org", []),
     ("KOREA MINING DEVELOPMENT TRADING CORPORATION", "org", []),
 ])
 def test_packed_forms(text, kind, forms):

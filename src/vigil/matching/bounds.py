@@ -28,13 +28,13 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .names import Token, make_token
-from .scoring import QUALIFIER_WORDS, merge_acronym, merge_compounds, sim_miss, sim_row
+from .scoring import LONG_CHAIN_ENDS, QUALIFIER_WORDS, merge_acronym, merge_compounds, sim_miss, sim_row
 
 # Config keys `align` / the matcher use as multipliers: the bound assumes each is in [0, 1].
 _FACTORS = ("weak_alias_factor", "unmatched_candidate_factor", "single_token_factor", "swapped_parts_factor",
             "conflict_factor", "substitution_factor", "reorder_factor", "nasab_swap_factor", "edge_part_factor",
             "legal_mismatch_factor", "org_extra_token_factor", "acronym_factor", "number_mismatch_factor",
-            "pet_form_family_factor", "dropped_word_factor", "given_as_family_factor")
+            "pet_form_family_factor", "dropped_word_factor", "given_as_family_factor", "chain_middle_factor")
 MARGIN = 1e-9  # float slack: a bound computed another way may round differently from the score
 
 
@@ -106,6 +106,9 @@ def align_bound(q: tuple[Token, ...], c: tuple[Token, ...], wq: tuple[float, ...
             c_left = True
     both_left = q_left and c_left
     f = 1.0 if both_left else cfg["unmatched_candidate_factor"]
+    if (not q_left and nc >= LONG_CHAIN_ENDS and col[0] > 0.0 and col[nc - 1] > 0.0
+            and cfg["chain_middle_factor"] < f):
+        f = cfg["chain_middle_factor"]  # (both ends of a long chain align: `scoring.align`)
     # Each part either aligns (weight in full, credit <= its best similarity x weight) or not
     # (weight x f at least, no credit). A part whose credit per added weight, best / (1 - f), is
     # >= 1 raises any ratio <= 1 and is counted as aligned; the others may or may not be: their

@@ -1434,6 +1434,10 @@ def packed_forms(text: str, kind: str) -> list[tuple[str, bool]]:
     ETIM, and the name without it). A person's name without its parentheses is always one of them;
     an organisation's only when the parentheses hold no qualifier (AL-HARAMAIN (BANGLADESH) stays whole)."""
     out: list[tuple[str, bool]] = []
+    if "/" in text and _SLASH_RE.search(text) is not None and not (";" in text or " / " in text):
+        for form in _slash_forms(text, kind):
+            out.append((form, False))
+            out.extend(packed_forms(form, kind))
     if ";" in text or " / " in text:
         pieces = [_ENUM_RE.sub("", p).strip() for p in _top_level_split(text)]
         pieces = [p for p in pieces if p]
@@ -1496,6 +1500,48 @@ def _dash_acronym(text: str) -> list[tuple[str, bool]]:
         if " " not in acr and " " in name and acronym_of(acr, split_words(name, join_dotted=False), whole=True):
             return [(name, False), (acr, True)]
     return []
+
+
+# Two words joined by a slash, each of two letters or more (not I/E, J/V, M/S., LRM/A, 140/14).
+_SLASH_RE = re.compile(r"(?<![\w'’-])[\w'’-]+(?:/[\w'’-]+)+(?![\w'’-])")
+_LETTERS_RE = re.compile(r"[^\W\d_]")
+
+
+def _slash_forms(text: str, kind: str) -> list[str]:
+    """The names a field writes with unspaced slashes outside parentheses (91 names on the lists): two
+    names of two words or more each on either side of one slash ("Al Qa'ida/Islamic Army", "Natalya
+    Ivanovna BEZRUCHENKO/Natalia Ivanovna BEZRUCHENKO", "THREAT GROUP-4127/IRON TWILIGHT"), otherwise
+    alternatives of one word ("Fahd/Fahed", "Anas Talous/Tals/Tuls/Tlass", "Revolutionary People's
+    Liberation Army/Front/Party", "CHINA PRECISION MACHINERY IMPORT/EXPORT CORPORATION", "VICTORY/POBEDA
+    POLITICAL BLOC"): the k-th form takes the k-th alternative of every run (its last when shorter)."""
+    spans: list[tuple[int, int]] = []
+    for m in _SLASH_RE.finditer(text):
+        depth = text.count("(", 0, m.start()) - text.count(")", 0, m.start())
+        if depth <= 0 and all(len(_LETTERS_RE.findall(w)) >= 2 for w in m.group().split("/")):
+            spans.append((m.start(), m.end()))
+    if not spans:
+        return []
+    if len(spans) == 1 and text.count("/") == 1:
+        k = text.index("/")
+        left, right = text[:k].strip(), text[k + 1:].strip()
+        tail = name_tokens(right, "org" if kind != "person" else kind)
+        if (len(split_words(left, join_dotted=False)) >= 2 and len(split_words(right, join_dotted=False)) >= 2
+                and tail and not tail[-1].weak):
+            # (a legal form ending the field is the whole name's: IMPORT/EXPORT CORPORATION is one word's
+            # alternatives)
+            return [left, right]
+    runs = [text[a:b].split("/") for a, b in spans]
+    forms: list[str] = []
+    for k in range(max(len(r) for r in runs)):
+        pieces: list[str] = []
+        pos = 0
+        for (a, b), alts in zip(spans, runs):
+            pieces.append(text[pos:a])
+            pieces.append(alts[min(k, len(alts) - 1)])
+            pos = b
+        pieces.append(text[pos:])
+        forms.append("".join(pieces))
+    return forms
 
 
 def _top_level_split(text: str) -> list[str]:

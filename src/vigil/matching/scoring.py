@@ -22,6 +22,7 @@ from .nicknames import NICKNAME_GROUPS, nickname_of
 DEFAULT_CONFIG: dict[str, float] = {
     "weak_alias_factor": 0.92,  # names from weakAlias (OFAC weak a.k.a., UN Low) count a little less
     "unmatched_candidate_factor": 0.5,  # extra candidate name parts (middle names) cost half
+    "chain_middle_factor": 0.3,  # ... a third when the query has the first and last parts of a chain of four or more
     "single_token_factor": 0.75,  # only one part matched while the candidate has several
     "swapped_parts_factor": 0.9,  # given name matched the candidate's family name and vice versa
     "pet_form_family_factor": 0.7,  # a pet form matched a family name (Joe / Wilson JOSEPH): no pet form of it
@@ -303,6 +304,7 @@ _SYLLABIC = ("hangul", "han")
 # its middle ones, so a missing last part costs as a middle one does (no `edge_part_factor`). On the
 # lists, 310 of 777 shorter names of a person whose name has five parts or more lack its last part.
 LONG_NAME_CHAIN = 5
+LONG_CHAIN_ENDS = 4
 _AR_FOREIGN = str.maketrans("pv", "bf")
 _VOWEL_S = ("os", "us", "as", "is")
 
@@ -470,11 +472,15 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
         full = i in used_q or q[i].script in _SYLLABIC or q[i].role == "zh" or (
             not org and (len(q) <= 3 or i in (0, len(q) - 1)))
         den += wq[i] if full else f * wq[i]
+    fc = f
+    if (not org and not q_left and len(c) >= LONG_CHAIN_ENDS and 0 in used_c and (len(c) - 1) in used_c
+            and len(pairs) >= 2):
+        fc = cfg["chain_middle_factor"]
     for j in range(len(c)):
         if j in used_c or c[j].script in _SYLLABIC or c[j].role == "zh":
             den += wc[j]
         else:
-            den += wc[j] if edge_left and j == len(c) - 1 else f * wc[j]
+            den += wc[j] if edge_left and j == len(c) - 1 else fc * wc[j]
     score = num / den if den else 0.0
     if q_left and c_left:
         # Each side has a part the other lacks: a different family, clan or father name, however
