@@ -284,6 +284,8 @@ class Matcher:
             rec = entities[eidx]
             if (check is not None and not check(rec)) or not _compatible(qschema, rec.entity.schema.name):
                 continue
+            if rec.org_names and q.kind == "person":
+                continue  # a LegalEntity whose names make it an organisation (`index._mark_org_names`)
             values: Sequence[float] = qualifier_values(q, rec, w, memo)
             if prune and names:
                 qsum = sum(values)

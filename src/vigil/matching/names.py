@@ -929,6 +929,8 @@ def name_tokens(text: str, kind: str = "any") -> tuple[Token, ...]:
         out = [make_token(_latin_word(w) if not any(translit.is_arabic(c) for c in w) else w) for w in words]
     if kind != "org" and 2 <= len(out) <= 4 and text.isascii():
         out = korean_latin_name(out)
+        if not out[0].role:
+            out = chinese_latin_name(out)
     return tuple(out)
 
 
@@ -1124,6 +1126,29 @@ _KO_PAIRS = {"k": "g", "g": "k", "t": "d", "d": "t", "p": "b", "b": "p", "ch": "
              "r": "l", "l": "r"}
 
 
+# The commonest Chinese family names in pinyin (the hundred or so that most Chinese people carry).
+CHINESE_FAMILY_NAMES = frozenset("""wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin
+    luo zheng liang xie song tang han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai du ye cheng su wei
+    lu ding ren shen yao cui zhong tan fan jin shi liao jia xia fu fang bai zou meng xiong qin qiu yin xue yan duan
+    lei hou long tao gu mao hao gong shao wan qian dai mo kong xiang chang kang niu hong wen ou ouyang shangguan
+    sima zhuge situ""".split())
+
+
+def chinese_latin_name(tokens: list[Token]) -> list[Token]:
+    """A person's name of two to four parts in Latin letters, every part one or two pinyin syllables and
+    its first or last part a common Chinese family name (Zhang Li, LI, Guihua, YAN, Su Xuan): each
+    part a token of role "zh". Pinyin syllables are names, not spellings of one another (Li / Lei,
+    Liu / Li, Juan / Jian, Zhang / Zhiyong: `scoring._token_sim`), and a Chinese name has no middle
+    names (`scoring.align`). Other names are returned as they are."""
+    if tokens[0].text not in CHINESE_FAMILY_NAMES and tokens[-1].text not in CHINESE_FAMILY_NAMES:
+        return tokens
+    pinyin = _wade_giles()[0]
+    for t in tokens:
+        if t.weak or t.role or t.script or not _segmentations(t.text, pinyin, 2):
+            return tokens
+    return [make_token(t.key, role="zh") for t in tokens]
+
+
 def korean_latin_name(tokens: list[Token]) -> list[Token]:
     """A person's name of two to four parts in Latin letters, every part a Korean syllable (or two
     joined: Yongwon) and its first or last part a Korean family name: each part a token of role "kr",
@@ -1271,6 +1296,25 @@ def _is_country_word(word: str) -> bool:
 _COUNTRY_ADJECTIVES = frozenset("""iranian iran syrian syria iraqi iraq russian russia belarusian belarus
     north korean dprk libyan libya sudanese sudan venezuelan venezuela cuban cuba burmese myanmar
     nicaraguan nicaragua zimbabwean zimbabwe eritrean yemeni yemen lebanese afghan""".split())
+
+
+def org_words_of(value: str) -> list[str]:
+    """The words of a name that mark an organisation: legal forms and generic or head words of
+    organisation names written out (three letters or more: LLC, Company, Institute, International,
+    Vezarat) and the acronym of the name written in brackets beside it (Lashkar i Jhangvi (LJ)).
+    `index.Index.build` keeps those no listed person's name carries (Sae, Pao, Pat, La Firma)."""
+    out: list[str] = []
+    for word in split_words(value):
+        if not word.isascii():
+            continue
+        w = _latin_word(word)
+        if len(w) >= 3 and (w in LEGAL_FORMS or w in GENERIC_ORG_WORDS or org_generic(w) is not None):
+            out.append(w)
+    if "(" in value:
+        for form, acronym in packed_forms(value, "org"):
+            if acronym:
+                out.append("(" + form + ")")
+    return out
 
 
 def kind_of(schema_name: str) -> str:

@@ -112,6 +112,13 @@ def sim_miss(a: Token, b: Token, cfg: dict[str, float], row: dict[Token, float])
     return val
 
 
+def _consonants(vkey: str) -> int:
+    """The consonants of a vowel-shape key, a final -ng counted once: it is one sound (Tung / Tong,
+    Hoang / Heng, Jang / Jiyeong are names of two consonants that differ in their vowels)."""
+    n = len(vkey) - vkey.count("V")
+    return n - 1 if vkey.endswith("ng") else n
+
+
 def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> float:
     """`fast=False` skips the shortcut for clearly different Latin spellings (tests compare the two)."""
     if a.script in _SYLLABIC and a.script == b.script:
@@ -135,12 +142,24 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
         # Pinyin without tones is already ambiguous: one syllable more or less (cheng / chen,
         # jing / jinghe) is another name.
         return 0.0
+    if a.role == "zh" and b.role == "zh":
+        # Two syllables (or pairs of syllables) of Chinese names in pinyin: one syllable differing
+        # is another name, as in Han characters (Li / Lei, Liu / Li, Juan / Jian).
+        # Wade-Giles spellings are pinyin syllables too (CHANG, Wen-Fu / ZHANG, Wen-Fu): their readings count.
+        if ((a.syn is not None and b.text in a.syn) or (b.syn is not None and a.text in b.syn)
+                or b.text in wade_giles_readings(a.text) or a.text in wade_giles_readings(b.text)):
+            return cfg["synonym_score"]
+        return 0.0
     if a.weak or b.weak:
         # Legal forms: the same kind of entity (Ltd / LLC) is nearly the same; otherwise not comparable.
         ca, cb = LEGAL_CLASS.get(a.text), LEGAL_CLASS.get(b.text)
         return 0.9 if a.weak and b.weak and ca is not None and ca == cb else 0.0
     if (a.syn is not None and b.text in a.syn) or (b.syn is not None and a.text in b.syn):
         return cfg["synonym_score"]
+    if (a.role == "kr" and len(a.text) == 1) or (b.role == "kr" and len(b.text) == 1):
+        # A one-letter syllable of a Korean name (O 오, U 우: family names) is a name, not an initial
+        # (Okada Jun / O, In Jun).
+        return 0.0
     if a.vkey is not None and b.vkey is not None:
         if a.text in NICKNAME_GROUPS and nickname_of(a.text, b.text):
             return cfg["nickname_score"]  # a pet form: Ted / Theodore, Bill / William
@@ -167,7 +186,7 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
                 if la <= 3 and lb <= 3:
                     return 0.0
                 va, vb = a.vkey, b.vkey
-                if len(va) - va.count("V") >= 3 and len(vb) - vb.count("V") >= 3:
+                if _consonants(va) >= 3 and _consonants(vb) >= 3:
                     return max(0.0, Levenshtein.normalized_similarity(va, vb) - 0.1)
                 return 0.0
     # An Arabic-script word whose Latin readings the learned tables know, against a Latin
@@ -181,8 +200,7 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
     fz = OSA.normalized_similarity(ta, tb)  # a transposition is one slip, not two
     if a.vkey is not None and b.vkey is not None:
         if a.vkey == b.vkey:
-            consonants = len(a.vkey) - a.vkey.count("V")
-            if consonants >= 3:
+            if _consonants(a.vkey) >= 3:
                 best = cfg["skeleton_score"]
             else:
                 best = 0.78 if fz >= 0.6 else 0.65
@@ -220,7 +238,7 @@ def _token_sim(a: Token, b: Token, cfg: dict[str, float], fast: bool = True) -> 
         best = max(best, fz)
     if best < 0.85 and not known_apart:
         if a.vkey is not None and b.vkey is not None:
-            if min(len(a.vkey) - a.vkey.count("V"), len(b.vkey) - b.vkey.count("V")) >= 3:
+            if min(_consonants(a.vkey), _consonants(b.vkey)) >= 3:
                 best = max(best, Levenshtein.normalized_similarity(a.vkey, b.vkey) - 0.1)
         else:
             for sa in a.skels:
@@ -359,6 +377,44 @@ def legal_mismatch(q: tuple[Token, ...], c: tuple[Token, ...]) -> bool:
     return bool(cc) and not (qc & cc)
 
 
+def _last_strong(toks: tuple[Token, ...]) -> int:
+    k = len(toks) - 1
+    while k >= 0 and toks[k].weak:
+        k -= 1
+    return k
+
+
+def _unwritten_initials(q: tuple[Token, ...], c: tuple[Token, ...], pairs: list[tuple[int, int, float]],
+                        used_q: set[int], used_c: set[int], wq: list[float], wc: list[float]) -> tuple[float, int]:
+    """An initial stands for a name its own side does not write in full: when that side's last part
+    (its family name), written in full, found no partner (Thomas L. GREEN / THOMAS LUBANGA, Carrie L.
+    JOHNSON / LAM, Carrie), the names disagree on the family name and one shared letter of another
+    part is no evidence. Such initial pairs are taken out of the alignment (their parts left over);
+    returns their credit (removed from the numerator) and how many were strong pairs. Runs only for
+    name pairs with an initial."""
+    removed = 0.0
+    strong = 0
+    k = len(pairs) - 1
+    while k >= 0:
+        i, j, s = pairs[k]
+        lq, lc = len(q[i].text), len(c[j].text)
+        if (lq == 1) != (lc == 1):
+            if lq == 1:
+                last = _last_strong(q)
+                left = last >= 0 and last not in used_q and len(q[last].text) > 1
+            else:
+                last = _last_strong(c)
+                left = last >= 0 and last not in used_c and len(c[last].text) > 1
+            if left:
+                pairs.pop(k)
+                used_q.discard(i)
+                used_c.discard(j)
+                removed += s * (wq[i] + wc[j])
+                strong += not q[i].weak
+        k -= 1
+    return removed, strong
+
+
 def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], weigh=_unit_weight,
           org: bool = False) -> Alignment:
     """Greedy best alignment of name parts (order-free).
@@ -392,12 +448,15 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
     strong_pairs = 0
     sure_pairs = 0  # strong pairs of (nearly) the same spelling
     floor = cfg["fuzzy_floor"]
+    initials = 0
     for s, _, i, j in cands:
         if i in used_q or j in used_c:
             continue
         used_q.add(i)
         used_c.add(j)
         pairs.append((i, j, s))
+        if min(len(q[i].text), len(c[j].text)) == 1:
+            initials += 1
         if not q[i].weak:
             strong_pairs += 1
             if s >= 0.9:
@@ -408,6 +467,10 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
             conflicts += not q[i].weak
             s = max(0.0, s * (s - 0.5) / (floor - 0.5))
         num += s * (wq[i] + wc[j])
+    if initials:
+        lost, lost_strong = _unwritten_initials(q, c, pairs, used_q, used_c, wq, wc)
+        num -= lost
+        strong_pairs -= lost_strong
     q_left = [i for i in range(len(q)) if i not in used_q and not q[i].weak]
     c_left = [j for j in range(len(c)) if j not in used_c and not c[j].weak]
     c_country = 0
@@ -435,20 +498,22 @@ def align(q: tuple[Token, ...], c: tuple[Token, ...], cfg: dict[str, float], wei
     den = 0.0
     # Korean and Chinese names have no middle names: every syllable is part of a given or family name.
     hangul_left = False
+    # (also Chinese names in pinyin: `names.chinese_latin_name`)
     for i in q_left:
-        hangul_left = hangul_left or q[i].script in _SYLLABIC
+        hangul_left = hangul_left or q[i].script in _SYLLABIC or q[i].role == "zh"
     for j in c_left:
-        hangul_left = hangul_left or c[j].script in _SYLLABIC
+        hangul_left = hangul_left or c[j].script in _SYLLABIC or c[j].role == "zh"
     for i in range(len(q)):
         # (query parts only one side has: half cost only in long name chains of four parts or more)
-        full = i in used_q or q[i].script in _SYLLABIC or (not org and (len(q) <= 3 or i in (0, len(q) - 1)))
+        full = i in used_q or q[i].script in _SYLLABIC or q[i].role == "zh" or (
+            not org and (len(q) <= 3 or i in (0, len(q) - 1)))
         den += wq[i] if full else f * wq[i]
     fc = f
     if (not org and not q_left and len(c) >= LONG_CHAIN_ENDS and 0 in used_c and (len(c) - 1) in used_c
             and len(pairs) >= 2):
         fc = cfg["chain_middle_factor"]
     for j in range(len(c)):
-        if j in used_c or c[j].script in _SYLLABIC:
+        if j in used_c or c[j].script in _SYLLABIC or c[j].role == "zh":
             den += wc[j]
         else:
             den += wc[j] if edge_left and j == len(c) - 1 else fc * wc[j]
@@ -812,7 +877,10 @@ def merge_compounds(a: tuple[Token, ...], b: tuple[Token, ...], make, fast: bool
             joined = make(cat)
             loose = (len(a[i].text) >= 3 and len(a[i + 1].text) >= 3 and a[i].text.isalpha()
                      and a[i + 1].text.isalpha())
-            if joined.text in b_texts or any(_joins(joined, t, loose) for t in b_long):
+            # (syllables of a Chinese name join only to the same text: one syllable differing is
+            # another name, joined or not: 易荣 Yi Rong is not Yurong)
+            syllables = a[i].script == "han" or a[i].role == "zh" or a[i + 1].script == "han" or a[i + 1].role == "zh"
+            if joined.text in b_texts or (not syllables and any(_joins(joined, t, loose) for t in b_long)):
                 out.append(joined)
                 changed = True
                 i += 2
@@ -920,7 +988,9 @@ def merge_acronym(a: tuple[Token, ...], b: tuple[Token, ...], make, person: bool
         n = len(t.text)
         if t.weak or not 2 <= n <= (3 if person else 6) or not t.text.isalpha() or n > len(b):
             continue
-        if person and any(ch in "aeiouy" for ch in t.text):
+        if person and (n == len(b) or any(ch in "aeiouy" for ch in t.text)):
+            # (a person's initials spell part of a name, JP / Jean-Pierre BEMBA; initials for the
+            # whole name, LJ / Lu Jie, are initials alone, as N.N. is: no name match)
             continue
         for i in range(len(b) - n + 1):
             run = b[i:i + n]
